@@ -1,0 +1,37 @@
+"""Account pages: signing up and the personal overview (login and logout are Django's views)."""
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from auction.accounts.forms import SignupForm
+from auction.accounts.selectors import account_overview
+from auction.accounts.services import user_create
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return target if safe else "/"
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:overview")
+    form = SignupForm(request.POST) if request.method == "POST" else SignupForm()
+    if form.is_valid():
+        user = user_create(
+            username=form.cleaned_data["username"],
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect(_next_url(request))
+    status = 400 if form.is_bound else 200
+    return render(request, "accounts/signup.html", {"form": form, "next": _next_url(request)}, status=status)
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/overview.html", {"overview": account_overview(user_id=request.user.pk)})

@@ -1,0 +1,58 @@
+"""The plumbing every API handler shares: method dispatch, JSON in, JSON out, errors as `ApiError`."""
+import json
+from collections.abc import Callable
+from typing import TypeVar
+
+import pydantic
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from auction.api.errors import INVALID_FIELDS, ApiError, error_json, pydantic_fields
+
+Model = TypeVar("Model", bound=pydantic.BaseModel)
+Handler = Callable[..., HttpResponse]
+
+
+def route(**handlers: Handler) -> Callable[..., HttpResponse]:
+    """One view per URL, dispatching on the method: `route(get=list_items, post=create_item)`.
+
+    CSRF is exempt here only because `auth.api_user` checks it itself for session callers.
+    """
+    allowed = ", ".join(sorted(method.upper() for method in handlers))
+
+    @csrf_exempt
+    def view(request: HttpRequest, **kwargs) -> HttpResponse:
+        handler = handlers.get(request.method.lower())
+        if handler is None:
+            return error_json(405, f"Use {allowed} here.", headers={"Allow": allowed})
+        try:
+            return handler(request, **kwargs)
+        except ApiError as error:
+            return error.response()
+
+    return view
+
+
+def _validated(model: type[Model], data: object) -> Model:
+    try:
+        return model.model_validate(data)
+    except pydantic.ValidationError as error:
+        raise ApiError(400, INVALID_FIELDS, fields=pydantic_fields(error)) from None
+
+
+def body(request: HttpRequest, model: type[Model]) -> Model:
+    try:
+        data = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "The request body is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "Send a JSON object as the request body.")
+    return _validated(model, data)
+
+
+def query(request: HttpRequest, model: type[Model]) -> Model:
+    return _validated(model, {name: value for name, value in request.GET.items() if value != ""})
+
+
+def respond(payload: pydantic.BaseModel, status: int = 200) -> JsonResponse:
+    return JsonResponse(payload.model_dump(mode="json"), status=status)

@@ -1,0 +1,59 @@
+"""What a bidder or buyer is told right after asking, from the projected decision or its absence.
+
+Pages turn this into a flash message and the API into its response, so both say the same.
+"""
+from dataclasses import dataclass
+from typing import Literal
+
+from auction.bidding.models import Bid
+from auction.catalog.models import Item
+from auction.catalog.presentation import money_display
+from streams.events import Outcome, RejectReason
+from streams.money import Money
+
+PENDING = "Pending — your bid is being processed. It will show on this page in a moment."
+PURCHASE_PENDING = "Pending — your Buy It Now request is being processed. Refresh in a moment to see the result."
+
+
+@dataclass(frozen=True)
+class BidFeedback:
+    status: Literal["accepted", "rejected", "pending"]
+    message: str
+    leading: bool | None = None
+    """For an accepted bid: whether it leads, or an earlier automatic (proxy) bid still does."""
+    reason: str | None = None
+    minimum: Money | None = None
+
+
+def bid_feedback(bid: Bid | None, *, bidder_id: int) -> BidFeedback:
+    if bid is None:
+        return BidFeedback(status="pending", message=PENDING)
+    if bid.status == Bid.Status.ACCEPTED:
+        if bid.leader_after_id == bidder_id:
+            return BidFeedback(status="accepted", message="You're the highest bidder.", leading=True)
+        return BidFeedback(
+            status="accepted",
+            message="You've been outbid by an automatic bid. Bid again to take the lead.",
+            leading=False,
+        )
+    minimum = None if bid.minimum is None else Money(minor=bid.minimum, currency=bid.currency)
+    message = f"Your bid was not accepted: {bid.reason}"
+    if minimum is not None and bid.reason_code != RejectReason.BELOW_MINIMUM:
+        message += f" The minimum bid is {money_display(minimum)}."
+    return BidFeedback(status="rejected", message=message, reason=bid.reason, minimum=minimum)
+
+
+@dataclass(frozen=True)
+class PurchaseFeedback:
+    status: Literal["bought", "rejected", "pending"]
+    message: str
+
+
+def purchase_feedback(item: Item | None, *, buyer_id: int) -> PurchaseFeedback:
+    """`item` is the item once closed, or None if the close was not projected in time."""
+    if item is None:
+        return PurchaseFeedback(status="pending", message=PURCHASE_PENDING)
+    if item.outcome == Outcome.BOUGHT_NOW and item.winner_id == buyer_id and item.final_price is not None:
+        price = money_display(Money(minor=item.final_price, currency=item.currency))
+        return PurchaseFeedback(status="bought", message=f"You bought this item for {price}.")
+    return PurchaseFeedback(status="rejected", message="Your Buy It Now request was not accepted: this auction has ended.")

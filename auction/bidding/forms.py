@@ -1,0 +1,18 @@
+"""The bid form; the rules on amounts live in the bidding service and the bidding processor."""
+from django import forms
+
+from auction.catalog.fields import MoneyField
+
+
+class BidForm(forms.Form):
+    amount = MoneyField(label="Your bid")
+    max_amount = MoneyField(
+        required=False,
+        label="Maximum (optional)",
+        help_text="Proxy bidding: we raise your bid for you, one increment at a time, up to this amount.",
+    )
+
+    def __init__(self, *args, currency: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.currency = currency

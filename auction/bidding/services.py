@@ -1,0 +1,72 @@
+"""Writes about bids: validated at the edge, decided by the bidding processor."""
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+
+from auction.bidding.rate_limit import RateLimited, bid_rate_check
+from auction.catalog.models import Item
+from auction.publishing import Published, publish
+from streams.events import BidPlaced, BuyNowRequested
+from streams.money import Money
+
+__all__ = ["RateLimited", "Placed", "bid_place", "buy_now_request"]
+
+
+@dataclass(frozen=True)
+class Placed:
+    bid_id: uuid.UUID
+    published: Published
+
+
+def _require_open(item: Item, user: AbstractBaseUser) -> None:
+    if item.status != Item.Status.OPEN:
+        raise ValidationError("This auction has ended.")
+    if item.seller_id == user.pk:
+        raise ValidationError("You cannot bid on your own item.")
+
+
+def bid_place(
+    *,
+    bidder: AbstractBaseUser,
+    item: Item,
+    amount: Money,
+    max_amount: Money | None = None,
+    client_time: datetime | None = None,
+) -> Placed:
+    """Publish a bid; the bidding processor accepts or rejects it; `auction.projector.wait` awaits that."""
+    _require_open(item, bidder)
+    if amount.currency != item.currency or (max_amount and max_amount.currency != item.currency):
+        raise ValidationError(f"This item is priced in {item.currency}.")
+    if max_amount is not None and max_amount < amount:
+        raise ValidationError("Your maximum must be at least your bid.")
+    bid_rate_check(user_id=bidder.pk, per_second=settings.AUCTION_BIDS_PER_SECOND)
+    event = BidPlaced(
+        bid_id=str(uuid.uuid4()),
+        item_id=str(item.pk),
+        bidder_id=bidder.pk,
+        bidder_name=bidder.get_username(),
+        amount=amount,
+        max_amount=max_amount,
+        client_time=client_time,
+        placed_at=datetime.now(timezone.utc),
+    )
+    return Placed(bid_id=uuid.UUID(event.bid_id), published=publish(event))
+
+
+def buy_now_request(*, buyer: AbstractBaseUser, item: Item) -> Published:
+    _require_open(item, buyer)
+    if not item.buy_now_available or item.buy_now_price is None:
+        raise ValidationError("Buy It Now is no longer available for this item.")
+    bid_rate_check(user_id=buyer.pk, per_second=settings.AUCTION_BIDS_PER_SECOND)
+    event = BuyNowRequested(
+        request_id=str(uuid.uuid4()),
+        item_id=str(item.pk),
+        buyer_id=buyer.pk,
+        buyer_name=buyer.get_username(),
+        requested_at=datetime.now(timezone.utc),
+    )
+    return publish(event)

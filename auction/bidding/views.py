@@ -1,0 +1,74 @@
+"""Bidding from the item page: publish, wait briefly for the decision, redirect with the answer (PRG)."""
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from auction.bidding.feedback import bid_feedback, purchase_feedback
+from auction.bidding.forms import BidForm
+from auction.bidding.selectors import bid_get, item_closed
+from auction.bidding.services import bid_place, buy_now_request
+from auction.catalog.models import Item
+from auction.catalog.selectors import item_get
+from auction.catalog.views import item_page
+from auction.projector.wait import projected
+
+LEVELS = {
+    "accepted": messages.SUCCESS,
+    "bought": messages.SUCCESS,
+    "rejected": messages.ERROR,
+    "pending": messages.INFO,
+}
+
+
+def _item_or_404(item_id: uuid.UUID) -> Item:
+    item = item_get(item_id=item_id)
+    if item is None:
+        raise Http404("No such item")
+    return item
+
+
+def _item_url(item: Item) -> str:
+    return reverse("catalog:item", kwargs={"item_id": item.pk})
+
+
+@require_POST
+def bid_create(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
+    item = _item_or_404(item_id)
+    if not request.user.is_authenticated:
+        return redirect_to_login(_item_url(item))
+    form = BidForm(request.POST, currency=item.currency)
+    if form.is_valid():
+        try:
+            placed = bid_place(
+                bidder=request.user,
+                item=item,
+                amount=form.cleaned_data["amount"],
+                max_amount=form.cleaned_data["max_amount"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            feedback = bid_feedback(projected(lambda: bid_get(bid_id=placed.bid_id)), bidder_id=request.user.pk)
+            messages.add_message(request, LEVELS[feedback.status], feedback.message)
+            return redirect(f"{_item_url(item)}#bid")
+    return item_page(request, item, bid_form=form, status=400)
+
+
+@require_POST
+def buy_now(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
+    item = _item_or_404(item_id)
+    if not request.user.is_authenticated:
+        return redirect_to_login(_item_url(item))
+    try:
+        buy_now_request(buyer=request.user, item=item)
+    except ValidationError as error:
+        return item_page(request, item, errors=error.messages, status=400)
+    feedback = purchase_feedback(projected(lambda: item_closed(item_id=item.pk)), buyer_id=request.user.pk)
+    messages.add_message(request, LEVELS[feedback.status], feedback.message)
+    return redirect(f"{_item_url(item)}#bid")

@@ -1,0 +1,53 @@
+"""Form fields the sell and bid forms share: amounts of money and several photos at once."""
+from django import forms
+from django.conf import settings
+from pydantic import ValidationError as PydanticError
+
+from auction.catalog.uploads import ACCEPT_ATTRIBUTE, MAX_IMAGES, image_problem
+from streams.money import Money
+
+AMOUNT_MAX_LENGTH = 16
+
+
+class MoneyField(forms.CharField):
+    """An amount a person types ("12", "12.5", "1,250.00") read as `Money` in `currency`.
+
+    `currency` is None for new listings, which are priced in the site's currency; a bid form
+    sets it to the item's.
+    """
+
+    def __init__(self, *, currency: str | None = None, **kwargs) -> None:
+        kwargs.setdefault("max_length", AMOUNT_MAX_LENGTH)
+        super().__init__(**kwargs)
+        self.currency = currency
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off", "placeholder": "0.00"})
+
+    def to_python(self, value: str | None) -> Money | None:
+        text = (super().to_python(value) or "").replace(",", "")
+        if not text:
+            return None
+        try:
+            return Money.parse(text, self.currency or settings.AUCTION_CURRENCY)
+        except (ValueError, PydanticError):
+            raise forms.ValidationError("Enter an amount such as 12 or 12.50.", code="invalid") from None
+
+
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class ImagesField(forms.FileField):
+    """Up to `MAX_IMAGES` photos, each checked by `image_problem`."""
+
+    widget = MultipleImageInput(attrs={"accept": ACCEPT_ATTRIBUTE})
+
+    def clean(self, data, initial=None) -> list:
+        uploads = [upload for upload in (data if isinstance(data, (list, tuple)) else [data]) if upload]
+        if not uploads and self.required:
+            raise forms.ValidationError("Add at least one photo.", code="required")
+        if len(uploads) > MAX_IMAGES:
+            raise forms.ValidationError(f"Add at most {MAX_IMAGES} photos.", code="too_many")
+        problems = [problem for upload in uploads if (problem := image_problem(upload))]
+        if problems:
+            raise forms.ValidationError(problems)
+        return uploads

@@ -1,0 +1,57 @@
+"""The sell form: field-level checks here, listing rules from `rules.listing_problems`."""
+from django import forms
+from django.conf import settings
+
+from auction.catalog.categories import CATEGORIES
+from auction.catalog.fields import ImagesField, MoneyField
+from auction.catalog.rules import DESCRIPTION_MAX, LOCATION_MAX, STANDARD_DURATIONS_DAYS, TITLE_MAX, listing_problems
+
+SHORT_DURATIONS = ((60, "1 minute"), (5 * 60, "5 minutes"))
+DAY_DURATIONS = tuple((days * 86400, f"{days} day{'s' if days > 1 else ''}") for days in STANDARD_DURATIONS_DAYS)
+DEFAULT_DURATION_SECONDS = 7 * 86400
+PRICE_FIELDS = ("starting_price", "reserve_price", "buy_now_price")
+
+
+def duration_choices(min_duration_seconds: int) -> list[tuple[int, str]]:
+    """The standard durations, plus the short ones this deployment allows (demos, tests)."""
+    return [(seconds, label) for seconds, label in SHORT_DURATIONS + DAY_DURATIONS if seconds >= min_duration_seconds]
+
+
+class SellForm(forms.Form):
+    title = forms.CharField(max_length=TITLE_MAX)
+    description = forms.CharField(max_length=DESCRIPTION_MAX, widget=forms.Textarea(attrs={"rows": 6}))
+    category = forms.ChoiceField(choices=(("", "Choose a category"),) + CATEGORIES)
+    images = ImagesField(label="Photos", help_text="Up to 8 JPEG, PNG, WebP or GIF images, 5 MB each.")
+    starting_price = MoneyField(help_text="The first bid must be at least this.")
+    reserve_price = MoneyField(
+        required=False, help_text="Optional. Hidden minimum below which the item does not sell."
+    )
+    buy_now_price = MoneyField(
+        required=False, label="Buy It Now price", help_text="Optional. Ends the auction at once."
+    )
+    duration_seconds = forms.TypedChoiceField(coerce=int, label="Duration", initial=DEFAULT_DURATION_SECONDS)
+    location = forms.CharField(max_length=LOCATION_MAX, help_text="City and country, e.g. Lyon, France.")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["duration_seconds"].choices = duration_choices(settings.AUCTION_MIN_DURATION_SECONDS)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if any(name in self.errors for name in ("starting_price", "duration_seconds", *PRICE_FIELDS)):
+            return cleaned
+        problems = listing_problems(
+            starting_price=cleaned["starting_price"],
+            reserve_price=cleaned.get("reserve_price"),
+            buy_now_price=cleaned.get("buy_now_price"),
+            duration_seconds=cleaned["duration_seconds"],
+            min_duration_seconds=settings.AUCTION_MIN_DURATION_SECONDS,
+        )
+        for field, message in problems.items():
+            self.add_error(field, message)
+        return cleaned
+
+    def listing(self) -> dict:
+        """The cleaned values as `item_list` takes them (without the seller and the stored photos)."""
+        data = self.cleaned_data
+        return {name: data[name] for name in ("title", "description", "category", "location", "duration_seconds", *PRICE_FIELDS)}

@@ -1,0 +1,51 @@
+"""Item read model, projected from auction.items, auction.bids.history and auction.items.complete.
+
+Nothing but the projector writes it; drop it and `rebuild_read_models` replays it from the log.
+"""
+from django.db import models
+
+from auction.catalog.categories import CATEGORIES
+
+
+class Item(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open"
+        CLOSED = "closed"
+
+    id = models.UUIDField(primary_key=True)
+    seller_id = models.BigIntegerField(db_index=True)
+    seller_name = models.CharField(max_length=150)
+    title = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    category = models.CharField(max_length=32, choices=CATEGORIES, db_index=True)
+    image_urls = models.JSONField(default=list)
+    location = models.CharField(max_length=120, blank=True)
+    currency = models.CharField(max_length=3)
+    starting_price = models.BigIntegerField(help_text="minor units")
+    reserve_price = models.BigIntegerField(null=True, blank=True, help_text="minor units; staff only")
+    buy_now_price = models.BigIntegerField(null=True, blank=True, help_text="minor units")
+    starts_at = models.DateTimeField()
+    original_ends_at = models.DateTimeField()
+    ends_at = models.DateTimeField(db_index=True)
+
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN, db_index=True)
+    current_price = models.BigIntegerField(null=True, blank=True, help_text="minor units; null = no bids")
+    leader_id = models.BigIntegerField(null=True, blank=True)
+    leader_name = models.CharField(max_length=150, blank=True)
+    bid_count = models.PositiveIntegerField(default=0)
+    reserve_met = models.BooleanField(null=True, blank=True)
+    buy_now_available = models.BooleanField(default=True)
+    seq = models.BigIntegerField(default=0, help_text="per-item sequence number of the last applied change")
+
+    outcome = models.CharField(max_length=16, blank=True)
+    winner_id = models.BigIntegerField(null=True, blank=True)
+    winner_name = models.CharField(max_length=150, blank=True)
+    final_price = models.BigIntegerField(null=True, blank=True)
+    high_bid = models.BigIntegerField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "ends_at"])]
+
+    def __str__(self) -> str:
+        return self.title

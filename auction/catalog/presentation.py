@@ -1,0 +1,82 @@
+"""What a shopper is told about an item, derived from its read-model row.
+
+Pages and the JSON API both build on these, so "reserve met", the minimum next bid or how
+an auction ended read the same everywhere. The reserve amount itself never leaves here.
+"""
+from datetime import datetime
+
+from auction.accounts.masking import mask_name
+from auction.catalog.models import Item
+from streams.bidding import minimum_next_bid
+from streams.events import Outcome
+from streams.money import Money
+
+CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
+
+
+def money_display(money: Money) -> str:
+    """For people: "€1,234.50", or "1,234.50 CHF" for a currency without a well-known sign."""
+    units, cents = divmod(money.minor, 100)
+    amount = f"{units:,}.{cents:02d}"
+    symbol = CURRENCY_SYMBOLS.get(money.currency)
+    return f"{symbol}{amount}" if symbol else f"{amount} {money.currency}"
+
+
+def money_of(item: Item, minor: int | None) -> Money | None:
+    return None if minor is None else Money(minor=minor, currency=item.currency)
+
+
+def shown_price(item: Item) -> Money:
+    """The current price once someone has bid, else the starting price."""
+    return Money(minor=item.starting_price if item.current_price is None else item.current_price, currency=item.currency)
+
+
+def minimum_bid(item: Item) -> Money:
+    return Money(minor=minimum_next_bid(item.starting_price, item.current_price), currency=item.currency)
+
+
+def reserve_status(item: Item) -> str | None:
+    """"reserve met" / "reserve not met", or None when the item has no reserve."""
+    if item.reserve_price is None:
+        return None
+    return "reserve met" if item.reserve_met else "reserve not met"
+
+
+def buy_now_offer(item: Item) -> Money | None:
+    """The Buy It Now price while it can still be used."""
+    if item.status != Item.Status.OPEN or not item.buy_now_available:
+        return None
+    return money_of(item, item.buy_now_price)
+
+
+def time_left(ends_at: datetime, now: datetime) -> str:
+    """The two largest units left ("2d 5h", "3m 12s"); the browser's countdown uses the same format."""
+    seconds = int((ends_at - now).total_seconds())
+    if seconds <= 0:
+        return "Ended"
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {minutes}m"
+    if minutes:
+        return f"{minutes}m {seconds}s"
+    return f"{seconds}s"
+
+
+def outcome_summary(item: Item) -> str | None:
+    """One sentence on how a closed auction ended; None while it runs. Winners appear masked."""
+    if item.status != Item.Status.CLOSED:
+        return None
+    final = money_of(item, item.final_price)
+    if item.outcome == Outcome.SOLD and final is not None:
+        return f"Sold to {mask_name(item.winner_name)} for {money_display(final)}"
+    if item.outcome == Outcome.BOUGHT_NOW and final is not None:
+        return f"Bought with Buy It Now by {mask_name(item.winner_name)} for {money_display(final)}"
+    return {
+        Outcome.NO_BIDS: "Ended with no bids",
+        Outcome.RESERVE_NOT_MET: "Ended without a sale: the reserve was not met",
+        Outcome.CANCELLED: "This auction was cancelled",
+    }.get(item.outcome, "This auction has ended")

@@ -1,0 +1,78 @@
+"""How events change the item read model. Each is idempotent: a replay changes nothing.
+
+Updates after the listing are guarded by the per-item sequence number, so an old or repeated
+decision never overwrites a newer state.
+"""
+from streams.events import AuctionClosed, AuctionExtended, AuctionState, BidAccepted, ItemListed
+from streams.money import Money
+
+from auction.catalog.models import Item
+
+
+def _minor(money: Money | None) -> int | None:
+    return None if money is None else money.minor
+
+
+def item_listed(event: ItemListed) -> None:
+    terms = dict(
+        seller_id=event.seller_id,
+        seller_name=event.seller_name,
+        title=event.title,
+        description=event.description,
+        category=event.category,
+        image_urls=list(event.image_urls),
+        location=event.location,
+        currency=event.starting_price.currency,
+        starting_price=event.starting_price.minor,
+        reserve_price=_minor(event.reserve_price),
+        buy_now_price=_minor(event.buy_now_price),
+        starts_at=event.starts_at,
+        original_ends_at=event.ends_at,
+    )
+    Item.objects.update_or_create(
+        pk=event.item_id,
+        defaults=terms,
+        create_defaults=dict(
+            terms,
+            ends_at=event.ends_at,
+            reserve_met=False if event.reserve_price else None,
+            buy_now_available=event.buy_now_price is not None,
+        ),
+    )
+
+
+def _state_fields(state: AuctionState) -> dict:
+    return dict(
+        current_price=_minor(state.price),
+        leader_id=state.leader_id,
+        leader_name=state.leader_name or "",
+        bid_count=state.bid_count,
+        reserve_met=state.reserve_met,
+        ends_at=state.ends_at,
+        buy_now_available=state.buy_now_available,
+        seq=state.seq,
+    )
+
+
+def bid_accepted(event: BidAccepted) -> None:
+    Item.objects.filter(pk=event.item_id, seq__lt=event.state.seq).update(**_state_fields(event.state))
+
+
+def auction_extended(event: AuctionExtended) -> None:
+    Item.objects.filter(pk=event.item_id, seq__lt=event.seq).update(ends_at=event.ends_at, seq=event.seq)
+
+
+def auction_closed(event: AuctionClosed) -> None:
+    Item.objects.filter(pk=event.item_id, seq__lt=event.seq).update(
+        status=Item.Status.CLOSED,
+        outcome=event.outcome.value,
+        winner_id=event.winner_id,
+        winner_name=event.winner_name or "",
+        final_price=_minor(event.final_price),
+        high_bid=_minor(event.high_bid),
+        current_price=_minor(event.final_price or event.high_bid),
+        bid_count=event.bid_count,
+        buy_now_available=False,
+        closed_at=event.closed_at,
+        seq=event.seq,
+    )

@@ -1,0 +1,70 @@
+"""Writes about items: each validates and enriches at the edge, then publishes one event."""
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+
+from auction.catalog.rules import listing_problems, normalize_location
+from auction.publishing import Published, publish
+from streams.events import AuctionCancelled, ItemListed
+from streams.money import Money
+
+
+@dataclass(frozen=True)
+class Listed:
+    event: ItemListed
+    published: Published
+
+
+def item_list(
+    *,
+    seller: AbstractBaseUser,
+    title: str,
+    description: str,
+    category: str,
+    image_urls: list[str],
+    location: str,
+    starting_price: Money,
+    reserve_price: Money | None,
+    buy_now_price: Money | None,
+    duration_seconds: int,
+    now: datetime | None = None,
+) -> Listed:
+    """List an item for auction: the server decides the id, the seller and the start and end times."""
+    problems = listing_problems(
+        starting_price=starting_price,
+        reserve_price=reserve_price,
+        buy_now_price=buy_now_price,
+        duration_seconds=duration_seconds,
+        min_duration_seconds=settings.AUCTION_MIN_DURATION_SECONDS,
+    )
+    if problems:
+        raise ValidationError(problems)
+    starts_at = (now or datetime.now(timezone.utc)).replace(microsecond=0)
+    event = ItemListed(
+        item_id=str(uuid.uuid4()),
+        seller_id=seller.pk,
+        seller_name=seller.get_username(),
+        title=title.strip(),
+        description=description.strip(),
+        category=category,
+        image_urls=tuple(image_urls),
+        location=normalize_location(location),
+        starting_price=starting_price,
+        reserve_price=reserve_price,
+        buy_now_price=buy_now_price,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(seconds=duration_seconds),
+        extension_window_seconds=settings.AUCTION_EXTENSION_WINDOW_SECONDS,
+        extension_cap_seconds=settings.AUCTION_EXTENSION_CAP_SECONDS,
+    )
+    return Listed(event=event, published=publish(event))
+
+
+def item_cancel(*, item_id: uuid.UUID, reason: str, staff: AbstractBaseUser | None) -> Published:
+    """Withdraw an item; the bidding processor closes it as cancelled."""
+    event = AuctionCancelled(item_id=str(item_id), reason=reason, cancelled_by=staff.pk if staff else None)
+    return publish(event)

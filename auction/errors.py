@@ -1,0 +1,65 @@
+"""The one place where refusals become HTTP answers: a page for people, JSON under /api/.
+
+Services raise `PublishUnavailable` (Kafka down: nothing was written), `RateLimited` (bid flood)
+or `ValidationError` (bad input); views let them through and `ServiceErrorMiddleware` answers
+503, 429 or 400. Django calls `not_found` and `server_error` for 404s and crashes.
+"""
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from auction.api import PREFIX as API_PREFIX
+from auction.api.errors import django_error, error_json
+from auction.bidding.rate_limit import RateLimited
+from auction.publishing import PublishUnavailable
+
+UNAVAILABLE = "The auction service is temporarily unavailable; nothing was saved. Please try again in a moment."
+UNAVAILABLE_RETRY_AFTER_S = 5
+TITLES = {
+    400: "That did not work",
+    404: "Page not found",
+    429: "Slow down",
+    500: "Something went wrong",
+    503: "Temporarily unavailable",
+}
+
+
+def error_response(
+    request: HttpRequest, status: int, message: str, *, fields: dict[str, str] | None = None, headers: dict | None = None
+) -> HttpResponse:
+    if request.path_info.startswith(f"/{API_PREFIX}"):
+        return error_json(status, message, fields=fields, headers=headers)
+    context = {"status": status, "title": TITLES.get(status, "Error"), "message": message, "fields": fields or {}}
+    return render(request, "error.html", context, status=status, headers=headers)
+
+
+class ServiceErrorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, PublishUnavailable):
+            return error_response(request, 503, UNAVAILABLE, headers={"Retry-After": str(UNAVAILABLE_RETRY_AFTER_S)})
+        if isinstance(exception, RateLimited):
+            return error_response(request, 429, str(exception), headers={"Retry-After": str(exception.retry_after_s)})
+        if isinstance(exception, ValidationError):
+            message, fields = django_error(exception)
+            return error_response(request, 400, message, fields=fields)
+        return None
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return error_response(request, 404, "There is nothing here. The item may have been removed, or the link is mistyped.")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Renders without the site's layout: that needs the session and the database, which may be what failed."""
+    message = "Something went wrong on our side. Please try again."
+    if request.path_info.startswith(f"/{API_PREFIX}"):
+        return error_json(500, message)
+    return render(request, "500.html", {"message": message}, status=500)

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class ProcessorsConfig(AppConfig):
+    name = "auction.processors"

@@ -1,0 +1,20 @@
+"""The projector: auction facts → PostgreSQL read models, exactly once (offsets in the same transaction)."""
+from auction.projector.projections import TOPICS, project
+from auction.projector.sink import PostgresSink
+from streams.events import decode
+from streams.runtime.processor import Processor
+
+NAME = "projector"
+
+
+def _event(record, ctx):
+    return (record.value.event,)
+
+
+processor = Processor(
+    name=NAME,
+    inputs=TOPICS,
+    handle=_event,
+    decode=decode,
+    sink=PostgresSink(NAME, project),
+)

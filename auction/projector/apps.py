@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class ProjectorConfig(AppConfig):
+    name = "auction.projector"

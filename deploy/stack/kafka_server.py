@@ -1,0 +1,108 @@
+"""One Kafka JVM in KRaft combined mode (broker and controller), run from Maven Central jars."""
+
+from __future__ import annotations
+
+import base64
+import signal
+import uuid
+from pathlib import Path
+from string import Template
+
+from kafka.admin import KafkaAdminClient
+from kafka.errors import KafkaError
+
+from .errors import StackError
+from .java import java_executable
+from .kafka_jars import kafka_classpath
+from .processes import Launch, port_accepts_connections, run_to_log
+from .profiles import REPO_ROOT, Profile
+
+KAFKA_DEPLOY_DIR = REPO_ROOT / "deploy" / "kafka"
+PROPERTIES_TEMPLATE = KAFKA_DEPLOY_DIR / "server.properties"
+LOG4J_CONFIG = KAFKA_DEPLOY_DIR / "log4j2.yaml"
+# A shared 2-core machine runs the broker next to everything else, so the heap stays small.
+JVM_OPTIONS = ("-Xmx512m", "-Xms256m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-Djava.awt.headless=true")
+
+
+def render_server_properties(template: str, profile: Profile, log_dir: Path) -> str:
+    return Template(template).substitute(
+        kafka_port=profile.kafka_port,
+        controller_port=profile.controller_port,
+        log_dirs=log_dir,
+    )
+
+
+def new_cluster_id(random_bytes: bytes | None = None) -> str:
+    """A cluster id as Kafka writes them: 16 random bytes, URL-safe base64, no padding, no leading '-'.
+
+    Kafka's own tools refuse ids that start with '-' (they read like a command-line flag), so those
+    are drawn again.
+    """
+    raw = uuid.uuid4().bytes if random_bytes is None else random_bytes
+    cluster_id = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return cluster_id if not cluster_id.startswith("-") else new_cluster_id()
+
+
+class KafkaServer:
+    name = "kafka"
+    stop_signal = signal.SIGTERM  # a controlled shutdown: the log is flushed and closed cleanly
+    ready_timeout = 60.0
+
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+        self.home = profile.data_dir(self.name)
+        self.properties_file = self.home / "server.properties"
+        self.log_dir = self.home / "data"
+
+    def ports(self) -> dict[int, str]:
+        return {self.profile.kafka_port: "kafka", self.profile.controller_port: "kafka controller"}
+
+    def marker(self) -> str:
+        return str(self.properties_file)
+
+    def url(self) -> str:
+        return f"127.0.0.1:{self.profile.kafka_port}"
+
+    def prepare(self) -> Launch:
+        """Fetch the jars, write the config and format the storage the first time; then say how to run."""
+        java = java_executable()
+        classpath = kafka_classpath(maven_log=self.profile.log_file("mvn"))
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.properties_file.write_text(
+            render_server_properties(PROPERTIES_TEMPLATE.read_text(), self.profile, self.log_dir)
+        )
+        jvm = [str(java), *JVM_OPTIONS, f"-Dlog4j2.configurationFile={LOG4J_CONFIG}", "-cp", classpath]
+        if not (self.log_dir / "meta.properties").exists():
+            self._format_storage(jvm)
+        return Launch(argv=[*jvm, "kafka.Kafka", str(self.properties_file)], cwd=self.home)
+
+    def _format_storage(self, jvm: list[str]) -> None:
+        log_file = self.profile.log_file(self.name)
+        format_storage = Launch(
+            argv=[*jvm, "kafka.tools.StorageTool", "format", "--standalone",
+                  "--cluster-id", new_cluster_id(), "--config", str(self.properties_file)],
+            cwd=self.home,
+        )
+        if run_to_log(format_storage, log_file) != 0:
+            raise StackError(f"formatting the Kafka storage in {self.log_dir} failed; see {log_file}")
+
+    def is_ready(self) -> bool:
+        """The broker answers metadata requests and lists itself: clients can produce from now on."""
+        if not port_accepts_connections(self.profile.kafka_port):
+            return False
+        try:
+            admin = KafkaAdminClient(
+                bootstrap_servers=self.url(), client_id="deploy-stack-readiness",
+                bootstrap_timeout_ms=3000, request_timeout_ms=3000,
+            )
+        except KafkaError:
+            return False
+        try:
+            return bool(admin.describe_cluster()["brokers"])
+        except KafkaError:
+            return False
+        finally:
+            admin.close()
+
+    def on_ready(self) -> None:
+        """Nothing to set up inside Kafka: topics come from the topic registry, not from here."""

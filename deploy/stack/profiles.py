@@ -1,0 +1,72 @@
+"""Named sets of ports and a state folder, so several stacks can run side by side on one machine."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import StackError
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+STATE_ROOT_VARIABLE = "AUCTION_STATE_DIR"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Where one stack listens and keeps its data.
+
+    `durable=False` trades crash safety of PostgreSQL for speed; only the test profile wants that.
+    """
+
+    name: str
+    kafka_port: int
+    controller_port: int
+    postgres_port: int
+    redis_port: int
+    state_dir: Path
+    durable: bool = True
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.state_dir / "logs"
+
+    def data_dir(self, server: str) -> Path:
+        return self.state_dir / server
+
+    def log_file(self, server: str) -> Path:
+        return self.logs_dir / f"{server}.log"
+
+    def pid_file(self, server: str) -> Path:
+        return self.state_dir / f"{server}.pid"
+
+
+# name: (kafka, controller, postgres, redis, durable)
+_NAMED = {
+    "demo": (19092, 19093, 15432, 16379, True),
+    "test": (29092, 29093, 25432, 26379, False),
+    "dev": (39092, 39093, 35432, 36379, True),
+}
+PROFILE_NAMES = tuple(_NAMED)
+
+
+def state_root(environ: Mapping[str, str]) -> Path:
+    """The folder holding one state folder per profile: `var/` in the repo unless overridden."""
+    override = environ.get(STATE_ROOT_VARIABLE)
+    return Path(override).resolve() if override else REPO_ROOT / "var"
+
+
+def named_profile(name: str, environ: Mapping[str, str] = os.environ) -> Profile:
+    if name not in _NAMED:
+        raise StackError(f"unknown profile {name!r}; choose one of {', '.join(PROFILE_NAMES)}")
+    kafka, controller, postgres, redis, durable = _NAMED[name]
+    return Profile(
+        name=name,
+        kafka_port=kafka,
+        controller_port=controller,
+        postgres_port=postgres,
+        redis_port=redis,
+        state_dir=state_root(environ) / name,
+        durable=durable,
+    )

@@ -1,0 +1,38 @@
+"""The pure bidding engine: auction rules as a deterministic state machine, no I/O.
+
+The bidding processor keeps an `AuctionState` per item and calls these functions for each
+input; see `engine` for the transitions, `pricing` for the proxy rule, `view` for what is public.
+"""
+from streams.bidding.decisions import Accepted, Closed, Extended, ReasonCode, Rejected
+from streams.bidding.engine import buy_now, cancel, close, open_auction, place_bid
+from streams.bidding.increments import increment, minimum_next_bid
+from streams.bidding.inputs import Bid, BuyNowRequest
+from streams.bidding.rejections import MAX_BID_AMOUNT, reject_unknown
+from streams.bidding.state import AuctionState, ItemTerms, LeadingBid, Outcome, Status
+from streams.bidding.view import PublicView, public_view
+
+__all__ = [
+    "MAX_BID_AMOUNT",
+    "Accepted",
+    "AuctionState",
+    "Bid",
+    "BuyNowRequest",
+    "Closed",
+    "Extended",
+    "ItemTerms",
+    "LeadingBid",
+    "Outcome",
+    "PublicView",
+    "ReasonCode",
+    "Rejected",
+    "Status",
+    "buy_now",
+    "cancel",
+    "close",
+    "increment",
+    "minimum_next_bid",
+    "open_auction",
+    "place_bid",
+    "public_view",
+    "reject_unknown",
+]

@@ -1,0 +1,148 @@
+"""The auction state machine: each input and the current state give the next state and a fact.
+
+Pure and deterministic: no clock, no I/O. The caller passes `now` (the processor decides which
+clock that is; the record timestamp makes replays judge bids exactly as before). Bids on one
+item arrive in log order, so "the earlier bid" on equal maxima is the one processed first.
+
+A bid from the current leader only raises their maximum (it must still state at least the
+minimum next bid, and exceed their current maximum); the price moves only if the new maximum
+meets the reserve. See `pricing` for the proxy rule and `rejections` for what is refused.
+
+Every public change bumps `seq` by one: an accepted bid, the extension it may cause (a second
+change with its own seq), a close. Rejections and no-op closes change nothing.
+
+`close` returns None before the (possibly extended) end: a timer set for the original end
+finds the auction still running and should be set again for `state.ends_at`.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from streams.bidding.decisions import Accepted, Closed, Extended, Rejected
+from streams.bidding.inputs import Bid, BuyNowRequest
+from streams.bidding.pricing import proxy_price, with_reserve
+from streams.bidding.rejections import bid_rejection, buy_now_rejection
+from streams.bidding.soft_close import extended_end
+from streams.bidding.state import AuctionState, ItemTerms, LeadingBid, Outcome, Status
+from streams.bidding.view import public_view
+
+
+def open_auction(terms: ItemTerms) -> AuctionState:
+    return AuctionState(terms=terms, ends_at=terms.ends_at)
+
+
+def place_bid(state: AuctionState, bid: Bid, now: datetime) -> tuple[AuctionState, Accepted | Rejected]:
+    rejection = bid_rejection(state, bid, now)
+    if rejection is not None:
+        return state, rejection
+    leader = state.leader
+    outbid_immediately = False
+    if leader is None or (leader.bidder_id != bid.bidder_id and bid.ceiling > leader.max_amount):
+        priced = _take_lead(state, bid)
+    elif leader.bidder_id == bid.bidder_id:
+        priced = _raise_own_maximum(state, leader, bid.ceiling)
+    else:
+        priced = _push_price(state, leader, bid.ceiling)
+        outbid_immediately = True
+    after_bid = replace(priced, bid_count=state.bid_count + 1, seq=state.seq + 1)
+    final, extension = (after_bid, None) if after_bid.price == state.price else _extend_if_late(after_bid, now)
+    decision = Accepted(
+        previous_leader_id=None if leader is None else leader.bidder_id,
+        outbid_immediately=outbid_immediately,
+        view=public_view(after_bid),
+        extended=extension,
+    )
+    return final, decision
+
+
+def buy_now(state: AuctionState, request: BuyNowRequest, now: datetime) -> tuple[AuctionState, Closed | Rejected]:
+    rejection = buy_now_rejection(state, request, now)
+    if rejection is not None:
+        return state, rejection
+    price = state.terms.buy_now_price
+    assert price is not None  # buy_now_rejection refuses items without one
+    buyer = LeadingBid(
+        bid_id=request.request_id,
+        bidder_id=request.buyer_id,
+        bidder_name=request.buyer_name,
+        amount=price,
+        max_amount=price,
+        placed_at=request.requested_at,
+    )
+    return _close(replace(state, leader=buyer, price=price), Outcome.BOUGHT_NOW, now)
+
+
+def cancel(state: AuctionState, now: datetime) -> tuple[AuctionState, Closed | None]:
+    if state.status is Status.CLOSED:
+        return state, None
+    return _close(state, Outcome.CANCELLED, now)
+
+
+def close(state: AuctionState, now: datetime) -> tuple[AuctionState, Closed | None]:
+    if state.status is Status.CLOSED or now < state.ends_at:
+        return state, None
+    if state.leader is None:
+        outcome = Outcome.NO_BIDS
+    elif state.reserve_met is False:
+        outcome = Outcome.RESERVE_NOT_MET
+    else:
+        outcome = Outcome.SOLD
+    return _close(state, outcome, now)
+
+
+def _raise_own_maximum(state: AuctionState, leader: LeadingBid, ceiling: int) -> AuctionState:
+    raised = replace(leader, max_amount=ceiling)
+    assert state.price is not None  # there is a leader, so there is a price
+    return replace(state, leader=raised, price=with_reserve(state.price, ceiling, state.terms.reserve_price))
+
+
+def _take_lead(state: AuctionState, bid: Bid) -> AuctionState:
+    previous = state.leader
+    runner_up_max = None if previous is None else previous.max_amount
+    leader = LeadingBid(
+        bid_id=bid.bid_id,
+        bidder_id=bid.bidder_id,
+        bidder_name=bid.bidder_name,
+        amount=bid.amount,
+        max_amount=bid.ceiling,
+        placed_at=bid.placed_at,
+    )
+    price = proxy_price(leader.amount, leader.max_amount, runner_up_max, state.terms.reserve_price)
+    return replace(state, leader=leader, runner_up_max=runner_up_max, price=price)
+
+
+def _push_price(state: AuctionState, leader: LeadingBid, ceiling: int) -> AuctionState:
+    """A rival bid that does not beat the leader's maximum still makes the leader pay more.
+
+    It always becomes the runner-up: its amount is above the price, which is at least the old
+    runner-up's maximum.
+    """
+    price = proxy_price(leader.amount, leader.max_amount, ceiling, state.terms.reserve_price)
+    return replace(state, runner_up_max=ceiling, price=price)
+
+
+def _extend_if_late(state: AuctionState, now: datetime) -> tuple[AuctionState, Extended | None]:
+    new_end = extended_end(state.terms, state.ends_at, now)
+    if new_end is None:
+        return state, None
+    extended = replace(state, ends_at=new_end, seq=state.seq + 1)
+    return extended, Extended(state.terms.item_id, state.ends_at, new_end, extended.seq)
+
+
+def _close(state: AuctionState, outcome: Outcome, now: datetime) -> tuple[AuctionState, Closed]:
+    closed = replace(state, status=Status.CLOSED, outcome=outcome, seq=state.seq + 1)
+    winner = closed.leader if outcome in (Outcome.SOLD, Outcome.BOUGHT_NOW) else None
+    fact = Closed(
+        item_id=closed.terms.item_id,
+        seller_id=closed.terms.seller_id,
+        outcome=outcome,
+        winner_id=None if winner is None else winner.bidder_id,
+        winner_name=None if winner is None else winner.bidder_name,
+        final_price=None if winner is None else closed.price,
+        high_bid=closed.price,
+        bid_count=closed.bid_count,
+        closed_at=now,
+        seq=closed.seq,
+    )
+    return closed, fact

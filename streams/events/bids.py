@@ -1,0 +1,39 @@
+"""Bidders' requests, produced by the web tier on `auction.bids`.
+
+They are facts about what a person asked for, not decisions: the bidding processor decides
+and answers on `auction.bids.history`. Buy-now requests share the topic so they are ordered
+with the bids on the same item.
+"""
+from __future__ import annotations
+
+from pydantic import Field
+
+from streams.events.base import Event, PersonId, UtcDatetime, Uuid
+from streams.money import Money
+
+
+class BidPlaced(Event):
+    """A bidder offered an amount, optionally with a higher maximum for proxy bidding."""
+
+    type = "auction.bid.placed.v1"
+
+    bid_id: Uuid
+    item_id: Uuid
+    bidder_id: PersonId
+    bidder_name: str = Field(min_length=1)
+    amount: Money
+    max_amount: Money | None = Field(default=None, description="Proxy bidding ceiling; null = bid exactly amount")
+    client_time: UtcDatetime | None = Field(default=None, description="Bidder's clock, for diagnostics only")
+    placed_at: UtcDatetime = Field(description="When the web tier accepted the request")
+
+
+class BuyNowRequested(Event):
+    """A buyer asked to end the auction at its buy-now price."""
+
+    type = "auction.bid.buy-now-requested.v1"
+
+    request_id: Uuid
+    item_id: Uuid
+    buyer_id: PersonId
+    buyer_name: str = Field(min_length=1)
+    requested_at: UtcDatetime

@@ -1,0 +1,1 @@
+"""Stream processors that need nothing but Kafka (no Django): declared on `streams.runtime`."""

@@ -1,0 +1,59 @@
+"""Settings of one running processor instance, read from the environment.
+
+The instance id matters for recovery speed, not correctness: the transactional id is
+`<processor>-<instance id>`, so an instance restarted under the same id fences its dead
+predecessor and aborts its open transaction at once, instead of everyone waiting for the
+transaction timeout. Give each instance slot a stable id (e.g. `bidding-0`) in production.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass, field
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class RuntimeConfig:
+    bootstrap_servers: str
+    instance_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    static_membership: bool = False
+    """Join the group with `group.instance.id` = instance id: a restarted instance takes its
+    partitions back without a rebalance, but a stopped one keeps them until the session times out."""
+    metrics_port: int = 0
+    """Port of the Prometheus endpoint; 0 serves none."""
+    metrics_address: str = "127.0.0.1"
+    max_batch: int = 2000
+    """Records handled per transaction at most."""
+    poll_timeout_ms: int = 100
+    session_timeout_ms: int = 10000
+    transaction_timeout_ms: int = 10000
+    commit_timeout_ms: int = 30000
+    """A commit not done by then is an indefinite error: the producer is re-created and the
+    processor rewinds to the committed offsets."""
+    max_buffered_per_partition: int = 10000
+    """Fetching of a partition pauses while this many of its records wait to be merged."""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ, **overrides) -> RuntimeConfig:
+        settings: dict = {"bootstrap_servers": env.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")}
+        if "STREAMS_INSTANCE_ID" in env:
+            settings["instance_id"] = env["STREAMS_INSTANCE_ID"]
+        if "STREAMS_METRICS_ADDRESS" in env:
+            settings["metrics_address"] = env["STREAMS_METRICS_ADDRESS"]
+        if "STREAMS_STATIC_MEMBERSHIP" in env:
+            settings["static_membership"] = env["STREAMS_STATIC_MEMBERSHIP"].lower() in ("1", "true", "yes")
+        for name in (
+            "metrics_port",
+            "max_batch",
+            "poll_timeout_ms",
+            "session_timeout_ms",
+            "transaction_timeout_ms",
+            "commit_timeout_ms",
+            "max_buffered_per_partition",
+        ):
+            variable = f"STREAMS_{name.upper()}"
+            if variable in env:
+                settings[name] = int(env[variable])
+        settings.update({name: value for name, value in overrides.items() if value is not None})
+        return cls(**settings)

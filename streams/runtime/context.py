@@ -1,0 +1,50 @@
+"""What a handler may use while it handles one record or timer: its partition's state, timers, clock."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from streams.runtime.state import KeyValueStore
+from streams.runtime.tasks import TaskState
+
+Clock = Callable[[], float]
+"""Seconds since the epoch; injectable so tests can move time."""
+
+
+class Context:
+    __slots__ = ("_task", "_clock", "processor")
+
+    def __init__(self, processor: str, clock: Clock) -> None:
+        self.processor = processor
+        self._clock = clock
+        self._task: TaskState | None = None
+
+    def bind(self, task: TaskState) -> Context:
+        self._task = task
+        return self
+
+    @property
+    def partition(self) -> int:
+        return self._task.partition
+
+    def state(self, store: str) -> KeyValueStore:
+        """The named store's values for the partition being handled."""
+        try:
+            return self._task.stores[store]
+        except KeyError:
+            raise KeyError(f"processor {self.processor} declares no store {store!r}") from None
+
+    def schedule(self, key: str, at: datetime, payload: Any = None) -> None:
+        """Have `on_timer` called for `key` once the clock reaches `at`; replaces the key's timer."""
+        self._timers().schedule(key, int(at.timestamp() * 1000), payload)
+
+    def cancel(self, key: str) -> None:
+        self._timers().cancel(key)
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self._clock(), tz=timezone.utc)
+
+    def _timers(self):
+        if self._task.timers is None:
+            raise RuntimeError(f"processor {self.processor} has no on_timer, so it cannot schedule timers")
+        return self._task.timers

@@ -1,0 +1,60 @@
+"""Run one processor instance until SIGTERM or SIGINT, without Django.
+
+    python -m streams.runtime.run package.module:PROCESSOR [--instance-id bidding-0] [--metrics-port 9400]
+
+Settings not given as options come from the environment (see `RuntimeConfig.from_env`).
+`manage.py runprocessor` calls `serve` the same way.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import signal
+import threading
+
+from streams.runtime import jsonlog
+from streams.runtime.config import RuntimeConfig
+from streams.runtime.processor import Processor
+from streams.runtime.runner import Runner
+
+
+def load(spec: str) -> Processor:
+    """The processor object named `module:attribute`."""
+    module_name, _, attribute = spec.partition(":")
+    processor = getattr(importlib.import_module(module_name), attribute or "processor")
+    if not isinstance(processor, Processor):
+        raise TypeError(f"{spec} is a {type(processor).__name__}, not a Processor")
+    return processor
+
+
+def serve(processor: Processor, config: RuntimeConfig | None = None) -> None:
+    """Log as JSON, serve metrics, and run until a signal asks to stop (finishing the open transaction)."""
+    config = config or RuntimeConfig.from_env()
+    jsonlog.configure(processor.name)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    runner = Runner(processor, config)
+    runner.metrics.serve(config.metrics_port, config.metrics_address)
+    runner.run(stop)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("processor", help="module:attribute of a streams.runtime.Processor")
+    parser.add_argument("--bootstrap-servers")
+    parser.add_argument("--instance-id")
+    parser.add_argument("--metrics-port", type=int)
+    parser.add_argument("--static-membership", action="store_true", default=None)
+    options = parser.parse_args(argv)
+    config = RuntimeConfig.from_env(
+        bootstrap_servers=options.bootstrap_servers,
+        instance_id=options.instance_id,
+        metrics_port=options.metrics_port,
+        static_membership=options.static_membership,
+    )
+    serve(load(options.processor), config)
+
+
+if __name__ == "__main__":
+    main()

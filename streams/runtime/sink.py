@@ -1,0 +1,20 @@
+"""The contract for processors whose output is a database write rather than a topic.
+
+Exactly-once into a database works by storing the consumed offsets in the same database
+transaction as the rows: after a crash the runtime seeks to what the database says it has,
+so a batch is either fully applied with its offsets or not at all. The runtime stays
+database-agnostic; the projector and analytics implement this over PostgreSQL.
+"""
+from __future__ import annotations
+
+from typing import Any, Collection, Mapping, Protocol, Sequence
+
+from kafka.structs import TopicPartition
+
+
+class TransactionalSink(Protocol):
+    def load_offsets(self, partitions: Collection[TopicPartition]) -> Mapping[TopicPartition, int]:
+        """The next offset to read for each partition the sink has seen; others start from the beginning."""
+
+    def commit(self, results: Sequence[Any], offsets: Mapping[TopicPartition, int]) -> None:
+        """Apply a batch's handler results and store `offsets` (next offset to read) in ONE transaction."""

@@ -1,0 +1,184 @@
+"""Where a batch's effects go, atomically with its input offsets.
+
+Two ways, one interface for the consumer loop:
+- `KafkaTransactions`: outputs, changelog writes, dead letters and the consumed offsets in one
+  Kafka transaction (exactly-once topic to topic, KIP-447 fencing through the consumer's group
+  metadata).
+- `SinkTransactions`: handler results and offsets in one database transaction of a
+  `TransactionalSink`; dead letters go out just before it with an idempotent producer, so they
+  are at-least-once (a crash between the two repeats them).
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+from typing import Any, Callable, Collection, Iterable, Mapping, Sequence
+
+from kafka import KafkaConsumer, KafkaProducer
+from kafka.errors import KafkaError
+from kafka.structs import OffsetAndMetadata, TopicPartition
+
+from streams.runtime.processor import Emit
+from streams.runtime.sink import TransactionalSink
+
+log = logging.getLogger(__name__)
+
+
+class CommitTimeout(KafkaError):
+    """A transactional call did not finish in time: its outcome is unknown (an indefinite error)."""
+
+
+class SinkCommitError(Exception):
+    """The sink's transaction failed, so neither the batch's results nor its offsets were stored."""
+
+
+class _Deadline:
+    """Runs blocking client calls with a time limit (kafka-python's transactional calls have none).
+
+    A call that times out leaves its worker thread blocked, so the worker is abandoned with
+    the producer it was waiting on and a fresh one serves the next producer.
+    """
+
+    def __init__(self, timeout_s: float) -> None:
+        self._timeout_s = timeout_s
+        self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="txn")
+
+    def call(self, function: Callable[..., Any], *args: Any) -> Any:
+        future = self._executor.submit(function, *args)
+        try:
+            return future.result(timeout=self._timeout_s)
+        except concurrent.futures.TimeoutError:
+            raise CommitTimeout(f"{getattr(function, '__name__', function)} took over {self._timeout_s} s") from None
+
+    def abandon(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _kafka_key(key: bytes | str | None) -> bytes | None:
+    return key.encode() if isinstance(key, str) else key
+
+
+def _check_emit(emit: Any, outputs: Collection[str]) -> Emit:
+    if not isinstance(emit, Emit):
+        raise TypeError(f"a topic processor's handler must return Emit records, not {type(emit).__name__}")
+    if emit.topic not in outputs:
+        raise ValueError(f"emit to {emit.topic!r}, which is not among the processor's declared outputs")
+    if not (emit.value is None or isinstance(emit.value, bytes)):
+        raise TypeError(f"an emitted value must be bytes or None, not {type(emit.value).__name__}")
+    return emit
+
+
+class KafkaTransactions:
+    def __init__(
+        self,
+        make_producer: Callable[[], KafkaProducer],
+        consumer: KafkaConsumer,
+        outputs: Collection[str],
+        timeout_s: float,
+    ) -> None:
+        self._make_producer = make_producer
+        self._consumer = consumer
+        self._outputs = frozenset(outputs)
+        self._timeout_s = timeout_s
+        self._open = False
+        self._producer, self._deadline = self._start_producer()
+
+    def _start_producer(self) -> tuple[KafkaProducer, _Deadline]:
+        producer, deadline = self._make_producer(), _Deadline(self._timeout_s)
+        deadline.call(producer.init_transactions)
+        return producer, deadline
+
+    def accept(self, results: Iterable[Any] | None) -> list[Emit]:
+        """Check what a handler returned; a bad result is the handler's error (the record is dead-lettered)."""
+        outputs = self._outputs
+        return [_check_emit(emit, outputs) for emit in results or ()]
+
+    def deliver(self, emits: Sequence[Emit]) -> None:
+        for emit in emits:
+            self.send(emit)
+
+    def send(self, emit: Emit, partition: int | None = None) -> None:
+        if not self._open:
+            self._producer.begin_transaction()
+            self._open = True
+        self._producer.send(
+            emit.topic, value=emit.value, key=_kafka_key(emit.key), headers=list(emit.headers), partition=partition
+        )
+
+    def commit(self, offsets: Mapping[TopicPartition, int]) -> None:
+        if not self._open:
+            self._producer.begin_transaction()
+            self._open = True
+        if offsets:  # a transaction of fired timers alone consumed nothing
+            committed = {tp: OffsetAndMetadata(offset, "", -1) for tp, offset in offsets.items()}
+            self._deadline.call(self._producer.send_offsets_to_transaction, committed, self._consumer.group_metadata())
+        self._deadline.call(self._producer.commit_transaction)
+        self._open = False
+
+    def abort(self) -> None:
+        if self._open:
+            self._open = False
+            self._deadline.call(self._producer.abort_transaction)
+
+    def recover(self) -> None:
+        """After an indefinite error: a new producer whose `init_transactions` settles the old transaction."""
+        self._deadline.abandon()
+        self._producer.close(timeout=0)
+        self._open = False
+        self._producer, self._deadline = self._start_producer()
+
+    def committed(self, partitions: Collection[TopicPartition]) -> dict[TopicPartition, int | None]:
+        """The group's committed offsets (read_committed waits for pending transactional ones)."""
+        return {tp: self._consumer.committed(tp) for tp in partitions}
+
+    def close(self) -> None:
+        try:
+            self.abort()
+        finally:
+            self._deadline.abandon()
+            self._producer.close(timeout=self._timeout_s)
+
+
+class SinkTransactions:
+    def __init__(self, sink: TransactionalSink, producer: KafkaProducer, timeout_s: float) -> None:
+        self._sink = sink
+        self._producer = producer
+        self._timeout_s = timeout_s
+        self._results: list[Any] = []
+        self._dead_letters: list = []
+
+    def accept(self, results: Iterable[Any] | None) -> list[Any]:
+        return list(results or ())
+
+    def deliver(self, results: Sequence[Any]) -> None:
+        self._results.extend(results)
+
+    def send(self, emit: Emit, partition: int | None = None) -> None:
+        future = self._producer.send(
+            emit.topic, value=emit.value, key=_kafka_key(emit.key), headers=list(emit.headers), partition=partition
+        )
+        self._dead_letters.append(future)
+
+    def commit(self, offsets: Mapping[TopicPartition, int]) -> None:
+        self._producer.flush(timeout=self._timeout_s)
+        for future in self._dead_letters:
+            future.get(timeout=0)  # raises if the dead letter was not written: then nothing is committed
+        try:
+            self._sink.commit(self._results, offsets)
+        except Exception as error:
+            raise SinkCommitError(f"{type(error).__name__}: {error}") from error
+        self.abort()
+
+    def abort(self) -> None:
+        self._results = []
+        self._dead_letters = []
+
+    def recover(self) -> None:
+        self.abort()
+
+    def committed(self, partitions: Collection[TopicPartition]) -> dict[TopicPartition, int | None]:
+        stored = self._sink.load_offsets(partitions)
+        return {tp: stored.get(tp) for tp in partitions}
+
+    def close(self) -> None:
+        self._producer.close(timeout=self._timeout_s)

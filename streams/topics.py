@@ -1,0 +1,143 @@
+"""The topic registry: the one place that says which topics exist and what they promise.
+
+Provisioning creates topics from it and the event catalogue in docs/ is generated from it,
+so partitions, retention and cleanup policy are never written down anywhere else.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from streams.events.base import Event
+from streams.events.bids import BidPlaced, BuyNowRequested
+from streams.events.decisions import AuctionExtended, BidAccepted, BidRejected
+from streams.events.items import AuctionCancelled, ItemListed
+from streams.events.outcomes import AuctionClosed
+
+AUCTION_PARTITIONS = 6
+"""Every item-keyed topic has this many partitions, so an item lands on the same partition
+number everywhere (co-partitioning) and one processor instance owns all of its records."""
+
+DEAD_LETTER_RETENTION_MS = 30 * 24 * 60 * 60 * 1000
+
+CleanupPolicy = Literal["delete", "compact"]
+ITEM_KEY = "item id (UUID string)"
+
+
+def changelog_topic(processor: str, store: str) -> str:
+    """Name of the compacted topic a processor's state store is restored from."""
+    return f"{processor}-{store}-changelog"
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    partitions: int
+    retention_ms: int | None
+    """How long records are kept; None keeps them forever."""
+    cleanup_policy: CleanupPolicy
+    key: str
+    events: tuple[type[Event], ...]
+    """Event classes the topic carries; empty when it carries records of any type or internal state."""
+    producers: tuple[str, ...]
+    consumers: tuple[str, ...]
+    description: str
+
+    def configs(self) -> dict[str, str]:
+        """Kafka topic configs this registry entry prescribes."""
+        return {
+            "cleanup.policy": self.cleanup_policy,
+            "retention.ms": "-1" if self.retention_ms is None else str(self.retention_ms),
+        }
+
+
+REGISTRY: tuple[Topic, ...] = (
+    Topic(
+        name="auction.items",
+        partitions=AUCTION_PARTITIONS,
+        retention_ms=None,
+        cleanup_policy="delete",
+        key=ITEM_KEY,
+        events=(ItemListed, AuctionCancelled),
+        producers=("web",),
+        consumers=("bidding", "projector", "analytics"),
+        description="Listings and cancellations as sellers and staff make them. Source of truth for items.",
+    ),
+    Topic(
+        name="auction.bids",
+        partitions=AUCTION_PARTITIONS,
+        retention_ms=None,
+        cleanup_policy="delete",
+        key=ITEM_KEY,
+        events=(BidPlaced, BuyNowRequested),
+        producers=("web",),
+        consumers=("bidding", "analytics"),
+        description="What bidders asked for, before any decision. Source of truth for bids.",
+    ),
+    Topic(
+        name="auction.bids.history",
+        partitions=AUCTION_PARTITIONS,
+        retention_ms=None,
+        cleanup_policy="delete",
+        key=ITEM_KEY,
+        events=(BidAccepted, BidRejected, AuctionExtended),
+        producers=("bidding",),
+        consumers=("projector", "live", "notifications", "analytics"),
+        description="The bidding processor's decisions on every bid, and soft-close extensions.",
+    ),
+    Topic(
+        name="auction.items.complete",
+        partitions=AUCTION_PARTITIONS,
+        retention_ms=None,
+        cleanup_policy="delete",
+        key=ITEM_KEY,
+        events=(AuctionClosed,),
+        producers=("bidding",),
+        consumers=("projector", "live", "notifications", "analytics"),
+        description="One record per auction when it ends, with its outcome.",
+    ),
+    Topic(
+        name="auction.dead-letter",
+        partitions=AUCTION_PARTITIONS,
+        retention_ms=DEAD_LETTER_RETENTION_MS,
+        cleanup_policy="delete",
+        key="the original record's key",
+        events=(),
+        producers=("bidding", "projector", "live", "notifications", "analytics"),
+        consumers=("ops",),
+        description=(
+            "Records a processor could not handle after bounded retries, unchanged, with the original "
+            "topic, partition, offset and the error in headers. Operators inspect them and replay them "
+            "to their original topic."
+        ),
+    ),
+    Topic(
+        name=changelog_topic("bidding", "items"),
+        partitions=AUCTION_PARTITIONS,
+        retention_ms=None,
+        cleanup_policy="compact",
+        key=ITEM_KEY,
+        events=(),
+        producers=("bidding",),
+        consumers=("bidding",),
+        description=(
+            "The bidding processor's items table (the latest state of every open auction), "
+            "compacted to the last value per item and replayed to restore the table on start."
+        ),
+    ),
+)
+
+
+def topic_named(name: str) -> Topic:
+    for topic in REGISTRY:
+        if topic.name == name:
+            return topic
+    raise KeyError(f"no topic {name!r} in the registry")
+
+
+def topic_for(event_class: type[Event]) -> Topic:
+    """The topic a producer sends this kind of event to."""
+    for topic in REGISTRY:
+        if event_class in topic.events:
+            return topic
+    raise KeyError(f"no topic in the registry carries {event_class.__name__}")

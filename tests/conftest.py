@@ -1,0 +1,47 @@
+"""Fixtures shared by the whole suite.
+
+Servers come from the `test` profile that `deploy/test` starts and describes through the
+environment (`KAFKA_BOOTSTRAP_SERVERS`, `DATABASE_URL`, `REDIS_URL`); unit tests need none of them.
+"""
+import os
+import uuid
+
+import pytest
+from hypothesis import settings
+
+settings.register_profile("ci", max_examples=200, deadline=None)
+settings.register_profile("dev", max_examples=100, deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+def _required_env(name: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        pytest.fail(f"{name} is not set: run the suite with ./deploy/test, which starts the test servers")
+    return value
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap() -> str:
+    return _required_env("KAFKA_BOOTSTRAP_SERVERS")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    return _required_env("REDIS_URL")
+
+
+@pytest.fixture
+def unique_name():
+    """A factory of names no other test uses, for topics and groups."""
+    return lambda prefix: f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture(scope="session")
+def test_stack():
+    """The `test` profile's servers, for tests that stop and start one of them."""
+    if os.environ.get("AUCTION_PROFILE") != "test":
+        pytest.fail("this test stops and starts servers: run it through ./deploy/test")
+    from deploy.stack import Stack
+
+    return Stack.for_profile("test")
