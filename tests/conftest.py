@@ -4,6 +4,10 @@ Servers come from the `test` profile that `deploy/test` starts and describes thr
 environment (`KAFKA_BOOTSTRAP_SERVERS`, `DATABASE_URL`, `REDIS_URL`); unit tests need none of them.
 """
 import os
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls tests make
+# next to it are still synchronous, so Django's async-safety guard must not refuse them.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 import uuid
 
 import pytest
@@ -45,3 +49,19 @@ def test_stack():
     from deploy.stack import Stack
 
     return Stack.for_profile("test")
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright launches Debian's Chromium (a Playwright browser download is not possible here)."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}

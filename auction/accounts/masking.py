@@ -14,3 +14,8 @@ def mask_name(name: str) -> str:
     if len(name) <= 2:
         return f"{name[0]}{HIDDEN}"
     return f"{name[0]}{HIDDEN}{name[-1]}"
+
+
+def public_name(name: str, *, person_id: int | None, viewer_id: int | None) -> str:
+    """`name` masked, except for the person themself: people may always see their own name."""
+    return name if viewer_id is not None and person_id == viewer_id else mask_name(name)

@@ -1,7 +1,7 @@
 """Base classes and field types of the API's pydantic models; they validate requests and generate the schema."""
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from streams.money import Money
 
@@ -11,7 +11,7 @@ AMOUNT_PATTERN = r"^[0-9]+(\.[0-9]{1,2})?$"
 class RequestBody(BaseModel):
     """Unknown fields are refused, so a misspelt optional field is an error instead of silently ignored."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
 
 
 class Query(BaseModel):
@@ -20,6 +20,10 @@ class Query(BaseModel):
 
 class Reply(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+"""Trimmed, non-empty text: "   " is as missing as "". Passwords are not trimmed, so they do not use it."""
 
 
 def _amount(text: str) -> str:

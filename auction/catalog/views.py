@@ -2,12 +2,14 @@
 import uuid
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.static import serve
 
 from auction.bidding.forms import BidForm
 from auction.bidding.selectors import bid_history
@@ -98,3 +100,8 @@ def sell(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, "Your item is live.")
     return redirect("catalog:item", item_id=item_id)
+
+
+def media_file(request: HttpRequest, path: str) -> HttpResponse:
+    """Uploaded listing photos. They are few and small; beyond one machine a CDN or proxy would serve them."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

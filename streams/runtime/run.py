@@ -8,7 +8,9 @@ Settings not given as options come from the environment (see `RuntimeConfig.from
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
+import os
 import signal
 import threading
 
@@ -27,9 +29,19 @@ def load(spec: str) -> Processor:
     return processor
 
 
+def isolated(processor: Processor, suffix: str | None) -> Processor:
+    """The processor under its own name (group, transactional id, changelogs), for test isolation."""
+    return dataclasses.replace(processor, name=f"{processor.name}-{suffix}") if suffix else processor
+
+
 def serve(processor: Processor, config: RuntimeConfig | None = None) -> None:
-    """Log as JSON, serve metrics, and run until a signal asks to stop (finishing the open transaction)."""
+    """Log as JSON, serve metrics, and run until a signal asks to stop (finishing the open transaction).
+
+    `STREAMS_NAME_SUFFIX` in the environment renames the processor, so that test runs sharing a
+    broker never share a consumer group or state.
+    """
     config = config or RuntimeConfig.from_env()
+    processor = isolated(processor, os.environ.get("STREAMS_NAME_SUFFIX"))
     jsonlog.configure(processor.name)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):

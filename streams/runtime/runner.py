@@ -94,6 +94,11 @@ class Runner:
         self._gauges_due = 0.0
         self._consumer = self._restorer = self._tx = None
 
+    @property
+    def assignment(self) -> frozenset[TopicPartition]:
+        """The input partitions this instance owns (and holds the state of) right now."""
+        return frozenset(self._assigned)
+
     # -- lifecycle ---------------------------------------------------------------------------
 
     def run(self, stop: threading.Event) -> None:
@@ -290,7 +295,7 @@ class Runner:
         while self._events.pending:
             kind, partitions = self._events.pending.popleft()
             self.metrics.rebalances.labels(self.processor.name, kind).inc()
-            log.info("partitions %s: %s", kind, sorted(partitions))
+            log.info("partitions %s: %s", kind, ", ".join(f"{tp.topic}[{tp.partition}]" for tp in sorted(partitions)))
             if kind == "assigned":
                 self._assign(partitions, polled)
             else:

@@ -27,14 +27,14 @@ def create_topics(bootstrap: str, names: Iterable[str], partitions: int) -> None
         admin.close()
 
 
-def produce(bootstrap: str, topic: str, records: Iterable[tuple], **settings) -> None:
+def produce(bootstrap: str, topic: str, records: Iterable[tuple], partition: int | None = None) -> None:
     """Send (key, value[, headers[, timestamp_ms]]) tuples with acks=all, in order per key."""
-    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5, **settings)
+    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
     try:
         for key, value, *rest in records:
             headers = rest[0] if rest else None
             timestamp_ms = rest[1] if len(rest) > 1 else None
-            producer.send(topic, key=key, value=value, headers=headers, timestamp_ms=timestamp_ms)
+            producer.send(topic, key=key, value=value, headers=headers, timestamp_ms=timestamp_ms, partition=partition)
         producer.flush()
     finally:
         producer.close()

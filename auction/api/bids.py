@@ -1,0 +1,88 @@
+"""/api/items/{id}/bids: the public bid history, and placing a bid."""
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+from pydantic import Field
+
+from auction.accounts.masking import public_name
+from auction.api.auth import api_user, require_user
+from auction.api.http import body, respond
+from auction.api.items import ItemReply, item_or_404, item_reply
+from auction.api.shapes import Amount, Reply, RequestBody, decimal_text
+from auction.bidding.feedback import bid_feedback
+from auction.bidding.selectors import bid_get, bid_history
+from auction.bidding.services import bid_place
+from auction.catalog.selectors import item_get
+from auction.projector.wait import projected
+from streams.money import Money
+
+
+class NewBid(RequestBody):
+    amount: Amount
+    max_amount: Amount | None = Field(None, description="Proxy bidding: we bid for you up to this; never shown")
+
+
+class BidReply(Reply):
+    status: Literal["accepted", "rejected", "pending"] = Field(
+        description="pending: not decided within the wait; the decision will show in the history"
+    )
+    bid_id: uuid.UUID
+    message: str
+    leading: bool | None = Field(description="For an accepted bid: whether it leads (false: outbid by a proxy bid)")
+    reason: str | None = Field(description="Why a rejected bid was refused")
+    minimum: str | None = Field(description="For a rejected bid: the lowest amount that could succeed")
+    item: ItemReply
+
+
+class PublicBid(Reply):
+    bidder: str = Field(description="Masked, unless it is you")
+    amount: str
+    currency: str
+    placed_at: datetime
+
+
+class BidHistory(Reply):
+    item_id: uuid.UUID
+    bids: list[PublicBid] = Field(description="Accepted bids, newest first; maxima are never shown")
+
+
+def list_bids(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
+    item = item_or_404(item_id)
+    viewer = api_user(request)
+    viewer_id = None if viewer is None else viewer.pk
+    bids = [
+        PublicBid(
+            bidder=public_name(bid.bidder_name, person_id=bid.bidder_id, viewer_id=viewer_id),
+            amount=decimal_text(bid.amount),
+            currency=bid.currency,
+            placed_at=bid.decided_at,
+        )
+        for bid in bid_history(item_id=item.pk)
+    ]
+    return respond(BidHistory(item_id=item.pk, bids=bids))
+
+
+def place_bid(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
+    """200 once the bidding processor decided (accepted or rejected), 202 while still pending."""
+    bidder = require_user(request)
+    item = item_or_404(item_id)
+    new = body(request, NewBid)
+    placed = bid_place(
+        bidder=bidder,
+        item=item,
+        amount=Money.parse(new.amount, item.currency),
+        max_amount=None if new.max_amount is None else Money.parse(new.max_amount, item.currency),
+    )
+    feedback = bid_feedback(projected(lambda: bid_get(bid_id=placed.bid_id)), bidder_id=bidder.pk)
+    reply = BidReply(
+        status=feedback.status,
+        bid_id=placed.bid_id,
+        message=feedback.message,
+        leading=feedback.leading,
+        reason=feedback.reason,
+        minimum=None if feedback.minimum is None else feedback.minimum.format(),
+        item=item_reply(item_get(item_id=item.pk) or item, bidder.pk),
+    )
+    return respond(reply, status=202 if feedback.status == "pending" else 200)

@@ -1,0 +1,75 @@
+"""The API's route table: the URL map and the OpenAPI document are both generated from it."""
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from auction.api import PREFIX
+from auction.api.bids import BidHistory, BidReply, NewBid, list_bids, place_bid
+from auction.api.items import ItemQuery, ItemReply, ItemsPage, NewItem, Publishing, create_item, get_item, list_items
+from auction.api.openapi import Operation, document
+from auction.api.purchases import PurchaseReply, buy_now
+from auction.api.tokens import Credentials, TokenReply, create_token
+from auction.api.users import NewUser, UserReply, create_user
+
+WRITE_ERRORS = (400, 401, 403, 404, 429, 503)
+
+
+def openapi_json(request: HttpRequest) -> HttpResponse:
+    return JsonResponse(document(ROUTES, prefix=PREFIX))
+
+
+ROUTES: dict[str, list[Operation]] = {
+    "users": [
+        Operation("post", create_user, "Sign up", body=NewUser, ok={201: UserReply}, errors=(400,)),
+    ],
+    "tokens": [
+        Operation(
+            "post",
+            create_token,
+            "Get a bearer token for a username and password",
+            body=Credentials,
+            ok={201: TokenReply},
+            errors=(400, 401),
+        ),
+    ],
+    "items": [
+        Operation("get", list_items, "Browse auctions", query=ItemQuery, ok={200: ItemsPage}, errors=(400, 401)),
+        Operation(
+            "post",
+            create_item,
+            "List an item for auction",
+            description="Answers once the new item can be read back; 202 with its id if that takes longer.",
+            body=NewItem,
+            ok={201: ItemReply, 202: Publishing},
+            errors=(400, 401, 403, 503),
+            authenticated=True,
+        ),
+    ],
+    "items/<uuid:item_id>": [
+        Operation("get", get_item, "Read one item", ok={200: ItemReply}, errors=(401, 404)),
+    ],
+    "items/<uuid:item_id>/bids": [
+        Operation("get", list_bids, "The public bid history", ok={200: BidHistory}, errors=(401, 404)),
+        Operation(
+            "post",
+            place_bid,
+            "Place a bid",
+            description="Waits briefly for the bidding processor's decision: 200 with it, 202 if still pending.",
+            body=NewBid,
+            ok={200: BidReply, 202: BidReply},
+            errors=WRITE_ERRORS,
+            authenticated=True,
+        ),
+    ],
+    "items/<uuid:item_id>/buy-now": [
+        Operation(
+            "post",
+            buy_now,
+            "Buy the item at its Buy It Now price",
+            ok={200: PurchaseReply, 202: PurchaseReply},
+            errors=WRITE_ERRORS,
+            authenticated=True,
+        ),
+    ],
+    "openapi.json": [
+        Operation("get", openapi_json, "This document", ok={200: None}),
+    ],
+}

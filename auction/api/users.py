@@ -1,0 +1,26 @@
+"""/api/users: sign up."""
+from django.http import HttpRequest, HttpResponse
+from pydantic import Field
+
+from auction.accounts.services import user_create
+from auction.api.http import body, respond
+from auction.api.shapes import Reply, RequestBody, Text
+
+USERNAME_MAX, EMAIL_MAX, PASSWORD_MAX = 150, 254, 4096
+
+
+class NewUser(RequestBody):
+    username: Text = Field(max_length=USERNAME_MAX)
+    email: Text = Field(max_length=EMAIL_MAX)
+    password: str = Field(min_length=1, max_length=PASSWORD_MAX)
+
+
+class UserReply(Reply):
+    id: int
+    username: str
+
+
+def create_user(request: HttpRequest) -> HttpResponse:
+    new = body(request, NewUser)
+    user = user_create(username=new.username, email=new.email, password=new.password)
+    return respond(UserReply(id=user.pk, username=user.get_username()), status=201)

@@ -1,0 +1,158 @@
+"""Running the platform's stream processors as real subprocesses, against the test database.
+
+Processors get a name suffix unique to the test run (`STREAMS_NAME_SUFFIX`), so their consumer
+groups, transactional ids and changelogs are their own even on a broker other runs share.
+Tests that read what a processor projected must use `transactional_db`: the processor writes
+from another process, so only committed rows are visible both ways.
+"""
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+READY_MARK = "partitions assigned"
+START_TIMEOUT_S = 60
+
+
+def _database_url() -> str:
+    from django.db import connection
+
+    s = connection.settings_dict
+    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
+    return f"postgres://{s['USER']}{password}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+
+
+class ProcessorProcess:
+    """One `manage.py runprocessor NAME` subprocess; its output goes to `log_path`."""
+
+    def __init__(self, name: str, env: dict[str, str], log_path: Path) -> None:
+        self.name, self.env, self.log_path = name, env, log_path
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, *, wait_ready: bool = True) -> "ProcessorProcess":
+        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "manage.py", "runprocessor", self.name],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        log.close()
+        if wait_ready:
+            self._wait_ready(offset)
+        return self
+
+    def _wait_ready(self, offset: int) -> None:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"processor {self.name} exited with {self.proc.returncode}; see {self.log_path}")
+            with self.log_path.open("rb") as log:
+                log.seek(offset)
+                if READY_MARK.encode() in log.read():
+                    return
+            time.sleep(0.1)
+        raise TimeoutError(f"processor {self.name} did not get partitions in {START_TIMEOUT_S} s; see {self.log_path}")
+
+    def stop(self, timeout_s: float = 30) -> None:
+        """SIGTERM and wait: the processor finishes its transaction and leaves the group."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout_s)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def kill(self) -> None:
+        """SIGKILL: a crash, with whatever transaction was open left behind."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@pytest.fixture(scope="session")
+def processor_env(django_db_setup, kafka_bootstrap, tmp_path_factory) -> dict[str, str]:
+    """Environment for processor subprocesses: the test database and a run-unique name suffix."""
+    return {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+        "STREAMS_NAME_SUFFIX": f"t{uuid.uuid4().hex[:8]}",
+        "STREAMS_SESSION_TIMEOUT_MS": "6000",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+@pytest.fixture(scope="session")
+def provisioned_topics(kafka_bootstrap) -> None:
+    from streams.provisioning import ensure_topics
+    from streams.topics import REGISTRY
+
+    ensure_topics(kafka_bootstrap, REGISTRY)
+
+
+@pytest.fixture
+def start_processor(processor_env, provisioned_topics, tmp_path):
+    """Factory: `start_processor("bidding")` runs it until the test ends (then SIGTERM)."""
+    started: list[ProcessorProcess] = []
+
+    def start(name: str, **extra_env: str) -> ProcessorProcess:
+        process = ProcessorProcess(name, {**processor_env, **extra_env}, tmp_path / f"{name}-{len(started)}.log")
+        started.append(process.start())
+        return process
+
+    yield start
+    for process in started:
+        process.stop()
+
+
+@pytest.fixture(scope="session")
+def auction_pipeline(processor_env, provisioned_topics, tmp_path_factory):
+    """The bidding processor and the projector, running for the whole session."""
+    logs = tmp_path_factory.mktemp("pipeline")
+    processes = [ProcessorProcess(name, processor_env, logs / f"{name}.log").start() for name in ("bidding", "projector")]
+    yield {p.name: p for p in processes}
+    for process in processes:
+        process.stop()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def web_server(processor_env, provisioned_topics, tmp_path_factory) -> str:
+    """The ASGI site (HTTP + websockets) on a free port, on the test database; yields its base URL."""
+    import urllib.request
+
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("web") / "web.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "auction.asgi:application", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT, env=processor_env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/healthz", timeout=5)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError(f"web server did not start; see {log_path}")
+            time.sleep(0.2)
+    yield url
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(15)
