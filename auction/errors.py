@@ -32,7 +32,10 @@ def error_response(
     if request.path_info.startswith(f"/{API_PREFIX}"):
         return error_json(status, message, fields=fields, headers=headers)
     context = {"status": status, "title": TITLES.get(status, "Error"), "message": message, "fields": fields or {}}
-    return render(request, "error.html", context, status=status, headers=headers)
+    response = render(request, "error.html", context, status=status)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
 
 
 class ServiceErrorMiddleware:

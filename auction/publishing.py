@@ -44,6 +44,7 @@ def _shared_producer() -> KafkaProducer:
                 enable_idempotence=True,
                 linger_ms=1,
                 max_block_ms=SEND_TIMEOUT_S * 1000,
+                bootstrap_timeout_ms=SEND_TIMEOUT_S * 1000,
                 request_timeout_ms=SEND_TIMEOUT_S * 1000,
                 delivery_timeout_ms=SEND_TIMEOUT_S * 2000,
             )

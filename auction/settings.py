@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "auction.health",
     "auction.ops",
     "auction.processors",
+    "auction.notifications",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +136,8 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "1025"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _flag("EMAIL_USE_TLS")
+EMAIL_USE_SSL = _flag("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@localhost>")
 
 LOGGING = {
@@ -152,3 +155,25 @@ AUCTION_EXTENSION_WINDOW_SECONDS = int(os.environ.get("AUCTION_EXTENSION_WINDOW_
 AUCTION_EXTENSION_CAP_SECONDS = int(os.environ.get("AUCTION_EXTENSION_CAP_SECONDS", "1800"))
 AUCTION_BIDS_PER_SECOND = int(os.environ.get("AUCTION_BIDS_PER_SECOND", "5"))
 AUCTION_READ_YOUR_WRITES_SECONDS = float(os.environ.get("AUCTION_READ_YOUR_WRITES_SECONDS", "2"))
+
+# Notifications (auction.notifications): who hears what, and how hard delivery tries.
+NOTIFY_OUTBID_THROTTLE_SECONDS = int(os.environ.get("NOTIFY_OUTBID_THROTTLE_SECONDS", "600"))
+NOTIFY_ENDING_SOON_SECONDS = int(os.environ.get("NOTIFY_ENDING_SOON_SECONDS", "3600"))
+NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "8"))
+NOTIFY_RETRY_BASE_SECONDS = float(os.environ.get("NOTIFY_RETRY_BASE_SECONDS", "30"))
+NOTIFY_RETRY_MAX_SECONDS = float(os.environ.get("NOTIFY_RETRY_MAX_SECONDS", "3600"))
+NOTIFY_SWEEP_SECONDS = float(os.environ.get("NOTIFY_SWEEP_SECONDS", "30"))
+NOTIFY_STALE_SECONDS = float(os.environ.get("NOTIFY_STALE_SECONDS", "120"))
+NOTIFY_QUEUE = os.environ.get("NOTIFY_QUEUE", "celery")
+CELERY_BEAT_SCHEDULE = {
+    "notifications-resend-stalled": {
+        "task": "auction.notifications.tasks.resend_stalled",
+        "schedule": NOTIFY_SWEEP_SECONDS,
+        "options": {"queue": NOTIFY_QUEUE},
+    },
+    "notifications-remind-ending-soon": {
+        "task": "auction.notifications.tasks.remind_ending_soon",
+        "schedule": NOTIFY_SWEEP_SECONDS,
+        "options": {"queue": NOTIFY_QUEUE},
+    },
+}

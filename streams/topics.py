@@ -13,6 +13,7 @@ from streams.events.bids import BidPlaced, BuyNowRequested
 from streams.events.decisions import AuctionExtended, BidAccepted, BidRejected
 from streams.events.items import AuctionCancelled, ItemListed
 from streams.events.outcomes import AuctionClosed
+from streams.events.staff import AuctionEndRequested, AuctionExtensionRequested
 
 AUCTION_PARTITIONS = 6
 """Every item-keyed topic has this many partitions, so an item lands on the same partition
@@ -58,10 +59,13 @@ REGISTRY: tuple[Topic, ...] = (
         retention_ms=None,
         cleanup_policy="delete",
         key=ITEM_KEY,
-        events=(ItemListed, AuctionCancelled),
+        events=(ItemListed, AuctionCancelled, AuctionEndRequested, AuctionExtensionRequested),
         producers=("web",),
         consumers=("bidding", "projector", "analytics"),
-        description="Listings and cancellations as sellers and staff make them. Source of truth for items.",
+        description=(
+            "Listings, cancellations and staff interventions (end now, extend, relist) as sellers and staff "
+            "make them. Source of truth for items."
+        ),
     ),
     Topic(
         name="auction.bids",
@@ -71,8 +75,11 @@ REGISTRY: tuple[Topic, ...] = (
         key=ITEM_KEY,
         events=(BidPlaced, BuyNowRequested),
         producers=("web",),
-        consumers=("bidding", "analytics"),
-        description="What bidders asked for, before any decision. Source of truth for bids.",
+        consumers=("bidding", "projector", "analytics"),
+        description=(
+            "What bidders asked for, before any decision. Source of truth for bids; the projector keeps "
+            "the private maximums for staff."
+        ),
     ),
     Topic(
         name="auction.bids.history",
@@ -83,7 +90,7 @@ REGISTRY: tuple[Topic, ...] = (
         events=(BidAccepted, BidRejected, AuctionExtended),
         producers=("bidding",),
         consumers=("projector", "live", "notifications", "analytics"),
-        description="The bidding processor's decisions on every bid, and soft-close extensions.",
+        description="The bidding processor's decisions on every bid, and extensions (soft close or by staff).",
     ),
     Topic(
         name="auction.items.complete",
@@ -104,7 +111,7 @@ REGISTRY: tuple[Topic, ...] = (
         key="the original record's key",
         events=(),
         producers=("bidding", "projector", "live", "notifications", "analytics"),
-        consumers=("ops",),
+        consumers=("dead-letters",),
         description=(
             "Records a processor could not handle after bounded retries, unchanged, with the original "
             "topic, partition, offset and the error in headers. Operators inspect them and replay them "

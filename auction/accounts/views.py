@@ -3,6 +3,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from auction.accounts.forms import SignupForm
@@ -34,4 +35,5 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/overview.html", {"overview": account_overview(user_id=request.user.pk)})
+    context = {"overview": account_overview(user_id=request.user.pk), "now": timezone.now()}
+    return render(request, "accounts/overview.html", context)

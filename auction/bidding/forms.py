@@ -2,17 +2,20 @@
 from django import forms
 
 from auction.catalog.fields import MoneyField
+from auction.catalog.models import Item
+from auction.catalog.presentation import minimum_bid
 
 
 class BidForm(forms.Form):
     amount = MoneyField(label="Your bid")
     max_amount = MoneyField(
         required=False,
-        label="Maximum (optional)",
+        label="Maximum",
         help_text="Proxy bidding: we raise your bid for you, one increment at a time, up to this amount.",
     )
 
-    def __init__(self, *args, currency: str, **kwargs) -> None:
+    def __init__(self, *args, item: Item, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            field.currency = currency
+            field.currency = item.currency
+        self.fields["amount"].widget.attrs["placeholder"] = minimum_bid(item).format()

@@ -42,7 +42,7 @@ def bid_create(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
     item = _item_or_404(item_id)
     if not request.user.is_authenticated:
         return redirect_to_login(_item_url(item))
-    form = BidForm(request.POST, currency=item.currency)
+    form = BidForm(request.POST, item=item)
     if form.is_valid():
         try:
             placed = bid_place(

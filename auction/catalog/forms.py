@@ -24,10 +24,10 @@ class SellForm(forms.Form):
     images = ImagesField(label="Photos", help_text="Up to 8 JPEG, PNG, WebP or GIF images, 5 MB each.")
     starting_price = MoneyField(help_text="The first bid must be at least this.")
     reserve_price = MoneyField(
-        required=False, help_text="Optional. Hidden minimum below which the item does not sell."
+        required=False, help_text="Hidden; the item does not sell below it."
     )
     buy_now_price = MoneyField(
-        required=False, label="Buy It Now price", help_text="Optional. Ends the auction at once."
+        required=False, label="Buy It Now price", help_text="A buyer can end the auction at once for this."
     )
     duration_seconds = forms.TypedChoiceField(coerce=int, label="Duration", initial=DEFAULT_DURATION_SECONDS)
     location = forms.CharField(max_length=LOCATION_MAX, help_text="City and country, e.g. Lyon, France.")

@@ -77,7 +77,7 @@ def item_page(
         "item": item,
         "now": now,
         "history": bid_history(item_id=item.pk)[:HISTORY_SHOWN],
-        "bid_form": bid_form or BidForm(currency=item.currency),
+        "bid_form": bid_form or BidForm(item=item),
         "errors": errors or [],
         "is_seller": user.is_authenticated and item.seller_id == user.pk,
         "is_leader": user.is_authenticated and item.leader_id == user.pk,
@@ -90,7 +90,8 @@ def item_page(
 def sell(request: HttpRequest) -> HttpResponse:
     form = SellForm(request.POST, request.FILES) if request.method == "POST" else SellForm()
     if not form.is_valid():
-        return render(request, "catalog/sell.html", {"form": form}, status=400 if form.is_bound else 200)
+        context = {"form": form, "currency": settings.AUCTION_CURRENCY}
+        return render(request, "catalog/sell.html", context, status=400 if form.is_bound else 200)
     with stored_images(form.cleaned_data["images"]) as image_urls:
         listed = item_list(seller=request.user, image_urls=image_urls, **form.listing())
     item_id = listed.event.item_id

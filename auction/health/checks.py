@@ -14,7 +14,7 @@ def kafka_status() -> str:
         admin = KafkaAdminClient(
             bootstrap_servers=settings.KAFKA_BOOTSTRAP_SERVERS,
             request_timeout_ms=TIMEOUT_S * 1000,
-            api_version_auto_timeout_ms=TIMEOUT_S * 1000,
+            bootstrap_timeout_ms=TIMEOUT_S * 1000,
             client_id="healthz",
         )
         try:

@@ -6,13 +6,16 @@ from streams.events.envelope import EncodedRecord, Envelope, InvalidEvent, decod
 from streams.events.items import AuctionCancelled, ItemListed
 from streams.events.outcomes import AuctionClosed, Outcome
 from streams.events.registry import ALL_EVENTS, EVENT_TYPES
+from streams.events.staff import AuctionEndRequested, AuctionExtensionRequested
 
 __all__ = [
     "ALL_EVENTS",
     "EVENT_TYPES",
     "AuctionCancelled",
     "AuctionClosed",
+    "AuctionEndRequested",
     "AuctionExtended",
+    "AuctionExtensionRequested",
     "AuctionState",
     "BidAccepted",
     "BidPlaced",

@@ -12,6 +12,7 @@ from streams.events.bids import BidPlaced, BuyNowRequested
 from streams.events.decisions import AuctionExtended, AuctionState, BidAccepted, BidRejected, RejectReason
 from streams.events.items import AuctionCancelled, ItemListed
 from streams.events.outcomes import AuctionClosed, Outcome
+from streams.events.staff import AuctionEndRequested, AuctionExtensionRequested
 from streams.money import Money
 
 _ITEM = "5f0c6a52-3b1e-4c1a-9d55-0a8e2f6b7c01"
@@ -49,6 +50,10 @@ EXAMPLES: dict[type[Event], Event] = {
             ends_at=_ENDS,
         ),
         AuctionCancelled(item_id=_ITEM, reason="Item was damaged in storage", cancelled_by=None),
+        AuctionEndRequested(item_id=_ITEM, reason="Seller sold the lamp elsewhere; bids stand", acted_by=2),
+        AuctionExtensionRequested(
+            item_id=_ITEM, ends_at=datetime(2025, 3, 9, 19, 0, tzinfo=timezone.utc), reason="Site outage on Saturday", acted_by=2
+        ),
         BidPlaced(
             bid_id=_BID,
             item_id=_ITEM,

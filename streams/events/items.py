@@ -33,6 +33,10 @@ class ItemListed(Event):
     extension_cap_seconds: int = Field(
         default=1800, ge=0, description="The end never moves more than this past the original end"
     )
+    relisted_from: Uuid | None = Field(default=None, description="The unsold item this listing repeats; null = new")
+    acted_by: PersonId | None = Field(
+        default=None, description="Staff member who listed it on the seller's behalf (a relist); null = the seller"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:

@@ -6,10 +6,13 @@ from streams.events.bids import BidPlaced, BuyNowRequested
 from streams.events.decisions import AuctionExtended, BidAccepted, BidRejected
 from streams.events.items import AuctionCancelled, ItemListed
 from streams.events.outcomes import AuctionClosed
+from streams.events.staff import AuctionEndRequested, AuctionExtensionRequested
 
 ALL_EVENTS: tuple[type[Event], ...] = (
     ItemListed,
     AuctionCancelled,
+    AuctionEndRequested,
+    AuctionExtensionRequested,
     BidPlaced,
     BuyNowRequested,
     BidAccepted,

@@ -86,6 +86,7 @@ def processor_env(django_db_setup, kafka_bootstrap, tmp_path_factory) -> dict[st
         "STREAMS_NAME_SUFFIX": f"t{uuid.uuid4().hex[:8]}",
         "STREAMS_SESSION_TIMEOUT_MS": "6000",
         "PYTHONUNBUFFERED": "1",
+        "AUCTION_MIN_DURATION_SECONDS": "5",
     }
 
 
