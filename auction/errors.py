@@ -2,7 +2,7 @@
 
 Services raise `PublishUnavailable` (Kafka down: nothing was written), `RateLimited` (bid flood)
 or `ValidationError` (bad input); views let them through and `ServiceErrorMiddleware` answers
-503, 429 or 400. Django calls `not_found` and `server_error` for 404s and crashes.
+503, 429 or 400. Django's own 400, 403, 404 and 500 come through the handlers below.
 """
 from collections.abc import Callable
 
@@ -19,6 +19,7 @@ UNAVAILABLE = "The auction service is temporarily unavailable; nothing was saved
 UNAVAILABLE_RETRY_AFTER_S = 5
 TITLES = {
     400: "That did not work",
+    403: "Not allowed",
     404: "Page not found",
     429: "Slow down",
     500: "Something went wrong",
@@ -26,10 +27,14 @@ TITLES = {
 }
 
 
+def _wants_json(request: HttpRequest) -> bool:
+    return request.path_info.startswith(f"/{API_PREFIX}")
+
+
 def error_response(
     request: HttpRequest, status: int, message: str, *, fields: dict[str, str] | None = None, headers: dict | None = None
 ) -> HttpResponse:
-    if request.path_info.startswith(f"/{API_PREFIX}"):
+    if _wants_json(request):
         return error_json(status, message, fields=fields, headers=headers)
     context = {"status": status, "title": TITLES.get(status, "Error"), "message": message, "fields": fields or {}}
     response = render(request, "error.html", context, status=status)
@@ -56,6 +61,14 @@ class ServiceErrorMiddleware:
         return None
 
 
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return error_response(request, 400, "The request could not be understood; nothing was saved.")
+
+
+def forbidden(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return error_response(request, 403, "You are not allowed to do that.")
+
+
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return error_response(request, 404, "There is nothing here. The item may have been removed, or the link is mistyped.")
 
@@ -63,6 +76,6 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     """Renders without the site's layout: that needs the session and the database, which may be what failed."""
     message = "Something went wrong on our side. Please try again."
-    if request.path_info.startswith(f"/{API_PREFIX}"):
+    if _wants_json(request):
         return error_json(500, message)
     return render(request, "500.html", {"message": message}, status=500)

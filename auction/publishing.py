@@ -54,11 +54,15 @@ def _shared_producer() -> KafkaProducer:
 def publish(event: Event) -> Published:
     """Produce `event` to the topic the registry names for it, keyed by its item."""
     record = encode(event, source=SOURCE)
-    topic = topic_for(type(event)).name
+    return publish_record(topic_for(type(event)).name, key=record.key, value=record.value, headers=record.headers)
+
+
+def publish_record(
+    topic: str, *, key: bytes | None, value: bytes | None, headers: list[tuple[str, bytes]]
+) -> Published:
+    """Produce a record as it is: how operators replay a dead letter to the topic it came from."""
     try:
-        metadata = _shared_producer().send(topic, key=record.key, value=record.value, headers=record.headers).get(
-            timeout=SEND_TIMEOUT_S
-        )
+        metadata = _shared_producer().send(topic, key=key, value=value, headers=headers).get(timeout=SEND_TIMEOUT_S)
     except KafkaError as exc:
         raise PublishUnavailable(f"the event log is unavailable ({type(exc).__name__})") from exc
     return Published(topic=metadata.topic, partition=metadata.partition, offset=metadata.offset)

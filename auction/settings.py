@@ -38,7 +38,7 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "auction.staff.site.StaffAdminConfig",  # django.contrib.admin on a staff-only site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -51,11 +51,14 @@ INSTALLED_APPS = [
     "auction.projector",
     "auction.health",
     "auction.ops",
+    "auction.staff",
     "auction.processors",
+    "auction.analytics",
     "auction.notifications",
 ]
 
 MIDDLEWARE = [
+    "auction.ops.web_metrics.RequestMetricsMiddleware",  # first, so it times everything below
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -177,3 +180,28 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"queue": NOTIFY_QUEUE},
     },
 }
+
+
+def _pairs(name: str, default: str) -> dict[str, str]:
+    """`NAME=a=1,b=2` from the environment as {"a": "1", "b": "2"}."""
+    return dict(pair.split("=", 1) for pair in os.environ.get(name, default).split(",") if "=" in pair)
+
+
+# Operations (auction.ops): when a consumer's lag turns red, and where each processor serves its metrics.
+OPS_REFRESH_SECONDS = int(os.environ.get("OPS_REFRESH_SECONDS", "5"))
+OPS_LAG_THRESHOLD_DEFAULT = int(os.environ.get("OPS_LAG_THRESHOLD_DEFAULT", "1000"))
+OPS_LAG_THRESHOLDS = {
+    name: int(limit) for name, limit in _pairs("OPS_LAG_THRESHOLDS", "bidding=100,projector=500").items()
+}
+OPS_METRICS_TARGETS = _pairs(
+    "OPS_METRICS_TARGETS",
+    "bidding=http://127.0.0.1:9401/metrics,projector=http://127.0.0.1:9402/metrics,"
+    "notifications=http://127.0.0.1:9403/metrics,dead-letters=http://127.0.0.1:9407/metrics",
+)
+
+# Analytics (auction.analytics): event-time windows and lateness; see docs/analytics.md.
+# Changing a window size needs a rebuild: `manage.py reset_analytics`, then the processor replays.
+ANALYTICS_WINDOW_SECONDS = int(os.environ.get("ANALYTICS_WINDOW_SECONDS", "60"))
+ANALYTICS_ALLOWED_LATENESS_SECONDS = int(os.environ.get("ANALYTICS_ALLOWED_LATENESS_SECONDS", "30"))
+ANALYTICS_HOT_WINDOW_SECONDS = int(os.environ.get("ANALYTICS_HOT_WINDOW_SECONDS", "600"))
+ANALYTICS_REFRESH_SECONDS = float(os.environ.get("ANALYTICS_REFRESH_SECONDS", "5"))

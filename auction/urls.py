@@ -6,6 +6,8 @@ from django.urls import include, path
 from auction.api import PREFIX as API_PREFIX
 from auction.catalog.views import media_file
 
+handler400 = "auction.errors.bad_request"
+handler403 = "auction.errors.forbidden"
 handler404 = "auction.errors.not_found"
 handler500 = "auction.errors.server_error"
 
@@ -15,6 +17,9 @@ urlpatterns = [
     path("", include("auction.catalog.urls")),
     path("", include("auction.bidding.urls")),
     path("", include("auction.accounts.urls")),
+    path("", include("auction.notifications.urls")),
+    path("", include("auction.ops.urls")),
+    path("", include("auction.analytics.urls")),
     path(API_PREFIX, include("auction.api.urls")),
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media_file, name="media"),
 ]

@@ -61,7 +61,7 @@ REGISTRY: tuple[Topic, ...] = (
         key=ITEM_KEY,
         events=(ItemListed, AuctionCancelled, AuctionEndRequested, AuctionExtensionRequested),
         producers=("web",),
-        consumers=("bidding", "projector", "analytics"),
+        consumers=("bidding", "projector", "notifications", "analytics"),
         description=(
             "Listings, cancellations and staff interventions (end now, extend, relist) as sellers and staff "
             "make them. Source of truth for items."

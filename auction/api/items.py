@@ -12,7 +12,7 @@ from auction.accounts.masking import public_name
 from auction.api.auth import api_user, require_user
 from auction.api.errors import ApiError
 from auction.api.http import body, query, respond
-from auction.api.shapes import Amount, Query, Reply, RequestBody, Text, decimal_text
+from auction.api.shapes import Amount, Query, Reply, RequestBody, SearchText, Text, decimal_text
 from auction.catalog.categories import CATEGORY_LABELS
 from auction.catalog.forms import DEFAULT_DURATION_SECONDS
 from auction.catalog.models import Item
@@ -25,6 +25,7 @@ from auction.projector.wait import projected
 from streams.money import Money
 
 PAGE_SIZE = 24
+MAX_PAGE = 10_000
 Category = Literal[tuple(CATEGORY_LABELS)]
 Sort = Literal[tuple(SORTS)]
 
@@ -32,9 +33,9 @@ Sort = Literal[tuple(SORTS)]
 class ItemQuery(Query):
     status: Literal["open", "closed", "all"] = "open"
     category: Category | None = None
-    q: str = Field("", max_length=100, description="Words to find in the title or description")
+    q: SearchText = Field("", max_length=100, description="Words to find in the title or description")
     sort: Sort = DEFAULT_SORT
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
 
 
 class NewItem(RequestBody):

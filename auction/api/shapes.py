@@ -15,14 +15,25 @@ class RequestBody(BaseModel):
 
 
 class Query(BaseModel):
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    """Unknown parameters are ignored: links and caches add their own."""
+
+    model_config = ConfigDict(extra="ignore")
 
 
 class Reply(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+def _printable(text: str) -> str:
+    if "\x00" in text:
+        raise ValueError("Null characters are not allowed.")
+    return text
+
+
+SearchText = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_printable)]
+"""Free text without NUL, which PostgreSQL cannot store: refused here, it never reaches an event."""
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_printable)]
 """Trimmed, non-empty text: "   " is as missing as "". Passwords are not trimmed, so they do not use it."""
 
 

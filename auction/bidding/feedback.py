@@ -11,7 +11,7 @@ from auction.catalog.presentation import money_display
 from streams.events import Outcome, RejectReason
 from streams.money import Money
 
-PENDING = "Pending — your bid is being processed. It will show on this page in a moment."
+PENDING = "Pending — your bid is being processed; its result will show in a moment."
 PURCHASE_PENDING = "Pending — your Buy It Now request is being processed. Refresh in a moment to see the result."
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from auction.bidding.rate_limit import RateLimited, bid_rate_check
 from auction.catalog.models import Item
 from auction.publishing import Published, publish
+from auction.staff.moderation import refuse_if_suspended
 from streams.events import BidPlaced, BuyNowRequested
 from streams.money import Money
 
@@ -23,6 +24,7 @@ class Placed:
 
 
 def _require_open(item: Item, user: AbstractBaseUser) -> None:
+    refuse_if_suspended(user=user)
     if item.status != Item.Status.OPEN:
         raise ValidationError("This auction has ended.")
     if item.seller_id == user.pk:

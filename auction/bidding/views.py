@@ -55,8 +55,9 @@ def bid_create(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
             form.add_error(None, error)
         else:
             feedback = bid_feedback(projected(lambda: bid_get(bid_id=placed.bid_id)), bidder_id=request.user.pk)
-            messages.add_message(request, LEVELS[feedback.status], feedback.message)
-            return redirect(f"{_item_url(item)}#bid")
+            level = messages.WARNING if feedback.leading is False else LEVELS[feedback.status]
+            messages.add_message(request, level, feedback.message)
+            return redirect(_item_url(item))
     return item_page(request, item, bid_form=form, status=400)
 
 
@@ -71,4 +72,4 @@ def buy_now(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
         return item_page(request, item, errors=error.messages, status=400)
     feedback = purchase_feedback(projected(lambda: item_closed(item_id=item.pk)), buyer_id=request.user.pk)
     messages.add_message(request, LEVELS[feedback.status], feedback.message)
-    return redirect(f"{_item_url(item)}#bid")
+    return redirect(_item_url(item))

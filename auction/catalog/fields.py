@@ -17,19 +17,23 @@ class MoneyField(forms.CharField):
     """
 
     def __init__(self, *, currency: str | None = None, **kwargs) -> None:
-        kwargs.setdefault("max_length", AMOUNT_MAX_LENGTH)
         super().__init__(**kwargs)
         self.currency = currency
-        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off", "placeholder": "0.00"})
+        self.widget.attrs.update(
+            {"inputmode": "decimal", "autocomplete": "off", "placeholder": "0.00", "maxlength": AMOUNT_MAX_LENGTH}
+        )
 
     def to_python(self, value: str | None) -> Money | None:
         text = (super().to_python(value) or "").replace(",", "")
         if not text:
             return None
+        invalid = forms.ValidationError("Enter an amount such as 12 or 12.50.", code="invalid")
+        if len(text) > AMOUNT_MAX_LENGTH:
+            raise invalid
         try:
             return Money.parse(text, self.currency or settings.AUCTION_CURRENCY)
         except (ValueError, PydanticError):
-            raise forms.ValidationError("Enter an amount such as 12 or 12.50.", code="invalid") from None
+            raise invalid from None
 
 
 class MultipleImageInput(forms.ClearableFileInput):

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from auction.catalog.rules import listing_problems, normalize_location
 from auction.publishing import Published, publish
+from auction.staff.moderation import refuse_if_suspended
 from streams.events import AuctionCancelled, ItemListed
 from streams.money import Money
 
@@ -34,6 +35,7 @@ def item_list(
     now: datetime | None = None,
 ) -> Listed:
     """List an item for auction: the server decides the id, the seller and the start and end times."""
+    refuse_if_suspended(user=seller)
     problems = listing_problems(
         starting_price=starting_price,
         reserve_price=reserve_price,

@@ -36,7 +36,7 @@ PUBLISHING_KEY = "publishing_item"
 
 def browse(request: HttpRequest) -> HttpResponse:
     """Lenient on purpose: an unknown category or sort in a shared link falls back to the defaults."""
-    q = request.GET.get("q", "").strip()[:QUERY_MAX]
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:QUERY_MAX]
     category = request.GET.get("category", "")
     category = category if category in CATEGORY_LABELS else ""
     sort = request.GET.get("sort", DEFAULT_SORT)

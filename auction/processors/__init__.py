@@ -10,6 +10,9 @@ from streams.runtime.run import load
 PROCESSORS: dict[str, str] = {
     "bidding": "streams.processors.bidding:processor",
     "projector": "auction.processors.projector:processor",
+    "analytics": "auction.processors.analytics:processor",
+    "dead-letters": "auction.processors.dead_letters:processor",
+    "notifications": "auction.processors.notifications:processor",
 }
 
 

@@ -7,14 +7,14 @@ from streams.runtime.processor import Processor
 NAME = "projector"
 
 
-def _event(record, ctx):
-    return (record.value.event,)
+def _envelope(record, ctx):
+    return (record.value,)
 
 
 processor = Processor(
     name=NAME,
     inputs=TOPICS,
-    handle=_event,
+    handle=_envelope,
     decode=decode,
     sink=PostgresSink(NAME, project),
 )

@@ -1,17 +1,18 @@
 """Exactly-once into PostgreSQL: the projected rows and the consumed offsets commit together."""
 from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import Any
 
 from django.db import transaction
 from kafka.structs import TopicPartition
 
+from auction.projector.locks import consumer_lock
 from auction.projector.models import ConsumedOffset
-from streams.events import Event
 
 
 class PostgresSink:
-    """A `streams.runtime.sink.TransactionalSink` that applies events with `apply(event)`."""
+    """A `streams.runtime.sink.TransactionalSink` that applies each handler result with `apply(result)`."""
 
-    def __init__(self, consumer: str, apply: Callable[[Event], None]) -> None:
+    def __init__(self, consumer: str, apply: Callable[[Any], None]) -> None:
         self.consumer = consumer
         self.apply = apply
 
@@ -24,8 +25,9 @@ class PostgresSink:
             if (row.topic, row.partition) in wanted
         }
 
-    def commit(self, results: Sequence[Event], offsets: Mapping[TopicPartition, int]) -> None:
+    def commit(self, results: Sequence[Any], offsets: Mapping[TopicPartition, int]) -> None:
         with transaction.atomic():
+            consumer_lock(self.consumer, exclusive=False)  # waits while a rebuild replaces the read models
             for event in results:
                 self.apply(event)
             for tp, next_offset in offsets.items():

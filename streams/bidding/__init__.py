@@ -4,7 +4,7 @@ The bidding processor keeps an `AuctionState` per item and calls these functions
 input; see `engine` for the transitions, `pricing` for the proxy rule, `view` for what is public.
 """
 from streams.bidding.decisions import Accepted, Closed, Extended, ReasonCode, Rejected
-from streams.bidding.engine import buy_now, cancel, close, open_auction, place_bid
+from streams.bidding.engine import buy_now, cancel, close, end_now, extend, open_auction, place_bid
 from streams.bidding.increments import increment, minimum_next_bid
 from streams.bidding.inputs import Bid, BuyNowRequest
 from streams.bidding.rejections import MAX_BID_AMOUNT, reject_unknown
@@ -29,6 +29,8 @@ __all__ = [
     "buy_now",
     "cancel",
     "close",
+    "end_now",
+    "extend",
     "increment",
     "minimum_next_bid",
     "open_auction",

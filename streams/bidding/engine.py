@@ -13,6 +13,10 @@ change with its own seq), a close. Rejections and no-op closes change nothing.
 
 `close` returns None before the (possibly extended) end: a timer set for the original end
 finds the auction still running and should be set again for `state.ends_at`.
+
+Staff may end an auction early (`end_now`: the outcome is what bidding reached, as if the end
+had come) or move its end later (`extend`: the new end replaces the terms' end, so soft close
+counts its cap from it). Both do nothing to a closed auction.
 """
 from __future__ import annotations
 
@@ -89,6 +93,20 @@ def close(state: AuctionState, now: datetime) -> tuple[AuctionState, Closed | No
     else:
         outcome = Outcome.SOLD
     return _close(state, outcome, now)
+
+
+def end_now(state: AuctionState, now: datetime) -> tuple[AuctionState, Closed | None]:
+    if state.status is Status.CLOSED:
+        return state, None
+    return close(replace(state, ends_at=min(state.ends_at, now)), now)
+
+
+def extend(state: AuctionState, ends_at: datetime, now: datetime) -> tuple[AuctionState, Extended | None]:
+    """None unless the auction is open and `ends_at` is later than both its end and `now`."""
+    if state.status is Status.CLOSED or ends_at <= max(state.ends_at, now):
+        return state, None
+    moved = replace(state, terms=replace(state.terms, ends_at=ends_at), ends_at=ends_at, seq=state.seq + 1)
+    return moved, Extended(state.terms.item_id, state.ends_at, ends_at, moved.seq)
 
 
 def _raise_own_maximum(state: AuctionState, leader: LeadingBid, ceiling: int) -> AuctionState:

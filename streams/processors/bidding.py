@@ -11,7 +11,18 @@ import uuid
 from collections.abc import Iterator
 
 from streams import bidding
-from streams.events import AuctionCancelled, BidPlaced, BuyNowRequested, Envelope, Event, ItemListed, decode, encode
+from streams.events import (
+    AuctionCancelled,
+    AuctionEndRequested,
+    AuctionExtensionRequested,
+    BidPlaced,
+    BuyNowRequested,
+    Envelope,
+    Event,
+    ItemListed,
+    decode,
+    encode,
+)
 from streams.processors import bidding_translate as tr
 from streams.runtime.processor import Emit, Processor, Record
 from streams.runtime.state import Serde, Store
@@ -50,11 +61,24 @@ def handle(record: Record, ctx) -> Iterator[Emit]:
     elif isinstance(event, BuyNowRequested):
         yield from _buy_now(event, envelope.id, state, items, ctx)
     elif isinstance(event, AuctionCancelled) and state is not None:
-        state, closed = bidding.cancel(state, ctx.now())
-        if closed is not None:
+        yield from _close_early(bidding.cancel(state, ctx.now()), envelope.id, items, ctx)
+    elif isinstance(event, AuctionEndRequested) and state is not None:
+        yield from _close_early(bidding.end_now(state, ctx.now()), envelope.id, items, ctx)
+    elif isinstance(event, AuctionExtensionRequested) and state is not None:
+        state, extended = bidding.extend(state, event.ends_at, ctx.now())
+        if extended is not None:
             items.set(event.item_id, state)
-            ctx.cancel(event.item_id)
-            yield _emit(tr.closed_event(closed, state.terms.currency), f"{envelope.id}/closed")
+            ctx.schedule(event.item_id, state.ends_at)
+            yield _emit(tr.extended_event(extended), f"{envelope.id}/extended")
+
+
+def _close_early(result, cause: str, items, ctx) -> Iterator[Emit]:
+    """A close the seller or staff asked for: it replaces the item's end-time timer."""
+    state, closed = result
+    if closed is not None:
+        items.set(closed.item_id, state)
+        ctx.cancel(closed.item_id)
+        yield _emit(tr.closed_event(closed, state.terms.currency), f"{cause}/closed")
 
 
 def _bid(event: BidPlaced, cause: str, state, items, ctx) -> Iterator[Emit]:

@@ -2,8 +2,9 @@
 
 Changelog partition p holds the state of input partition p. Writes go into the batch's
 transaction, so the changelog never runs ahead of or behind the committed input offsets;
-restoring reads committed records only, from the beginning to the end offset (which
-read_committed reports as the last stable offset).
+restoring reads committed records only, from the beginning up to the high watermark, and so
+waits out a transaction still pending on the changelog, just as the consumer's committed-offset
+fetch (read_committed: require_stable) waits out one pending on the input offsets.
 """
 from __future__ import annotations
 
@@ -58,8 +59,7 @@ def _replay(consumer: KafkaConsumer, targets: dict) -> int:
     partitions = list(targets)
     consumer.assign(partitions)
     consumer.seek_to_beginning(*partitions)
-    end = consumer.end_offsets(partitions)
-    remaining = {tp for tp in partitions if end[tp] > 0}
+    remaining = set(partitions)
     restored = 0
     while remaining:
         for tp, records in consumer.poll(timeout_ms=200).items():
@@ -67,6 +67,13 @@ def _replay(consumer: KafkaConsumer, targets: dict) -> int:
             for record in records:
                 store.restore(record.key.decode(), None if record.value is None else loads(record.value))
             restored += len(records)
-        remaining = {tp for tp in remaining if consumer.position(tp) < end[tp]}
+        remaining = {tp for tp in remaining if not _caught_up(consumer, tp)}
     consumer.unsubscribe()
     return restored
+
+
+def _caught_up(consumer: KafkaConsumer, tp: TopicPartition) -> bool:
+    """At the high watermark, which a read_committed reader only reaches once no transaction is
+    pending on the partition: a previous owner's last commit may still be writing its markers."""
+    highwater = consumer.highwater(tp)
+    return highwater is not None and consumer.position(tp) >= highwater

@@ -6,6 +6,7 @@ from typing import Any, Callable
 
 from streams.runtime.state import KeyValueStore
 from streams.runtime.tasks import TaskState
+from streams.runtime.timers import TimerQueue
 
 Clock = Callable[[], float]
 """Seconds since the epoch; injectable so tests can move time."""
@@ -35,7 +36,9 @@ class Context:
             raise KeyError(f"processor {self.processor} declares no store {store!r}") from None
 
     def schedule(self, key: str, at: datetime, payload: Any = None) -> None:
-        """Have `on_timer` called for `key` once the clock reaches `at`; replaces the key's timer."""
+        """Have `on_timer` called for `key` once the clock reaches `at`; replaces the key's timer.
+
+        The payload is stored in the timers' changelog, so it must be JSON-serializable."""
         self._timers().schedule(key, int(at.timestamp() * 1000), payload)
 
     def cancel(self, key: str) -> None:
@@ -44,7 +47,7 @@ class Context:
     def now(self) -> datetime:
         return datetime.fromtimestamp(self._clock(), tz=timezone.utc)
 
-    def _timers(self):
+    def _timers(self) -> TimerQueue:
         if self._task.timers is None:
             raise RuntimeError(f"processor {self.processor} has no on_timer, so it cannot schedule timers")
         return self._task.timers

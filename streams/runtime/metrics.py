@@ -35,10 +35,18 @@ class RuntimeMetrics:
         self.rebalances = Counter("rebalances", "Partitions assigned, revoked or lost", ["processor", "kind"], **labels)
         self.transaction_aborts = Counter("transaction_aborts", "Transactions aborted", ["processor", "reason"], **labels)
         self.processor = processor
+        self._server = None
 
     def serve(self, port: int, address: str) -> None:
+        """Serve the registry over HTTP until `close` (port 0: not at all)."""
         if port:
-            start_http_server(port, addr=address, registry=self.registry)
+            self._server, _ = start_http_server(port, addr=address, registry=self.registry)
+
+    def close(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
 
     def count_in(self, counts: dict[str, int]) -> None:
         for topic, count in counts.items():

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple, Sequence
 
 from streams.runtime.retry import RetryPolicy
 from streams.runtime.sink import TransactionalSink
@@ -22,9 +22,11 @@ DEAD_LETTER_TOPIC = "auction.dead-letter"
 Headers = Sequence[tuple[str, bytes]]
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
-    """An input record as a handler sees it: `value` is whatever the processor's decoder returned."""
+class Record(NamedTuple):
+    """An input record as a handler sees it: `value` is whatever the processor's decoder returned.
+
+    (Named tuples rather than frozen dataclasses: one is built per record and per output, and
+    tuples are several times cheaper to build.)"""
 
     topic: str
     partition: int
@@ -35,8 +37,7 @@ class Record:
     headers: Headers
 
 
-@dataclass(frozen=True, slots=True)
-class Emit:
+class Emit(NamedTuple):
     """A record a handler wants produced (in the same transaction as the input's offset)."""
 
     topic: str

@@ -46,14 +46,14 @@ def serve(processor: Processor, config: RuntimeConfig | None = None) -> None:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    runner = Runner(processor, config)
-    runner.metrics.serve(config.metrics_port, config.metrics_address)
-    runner.run(stop)
+    Runner(processor, config).run(stop)
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("processor", help="module:attribute of a streams.runtime.Processor")
+    parser = argparse.ArgumentParser(
+        prog="python -m streams.runtime.run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("processor", help="module:attribute of a streams.runtime.Processor (attribute defaults to processor)")
     parser.add_argument("--bootstrap-servers")
     parser.add_argument("--instance-id")
     parser.add_argument("--metrics-port", type=int)

@@ -39,6 +39,7 @@ from streams.runtime.changelog import changelog_emits, restore_tasks
 from streams.runtime.config import RuntimeConfig
 from streams.runtime.context import Clock, Context
 from streams.runtime.deadletter import record_dead_letter, timer_dead_letter
+from streams.runtime.jsonlog import current_event_id
 from streams.runtime.metrics import RuntimeMetrics
 from streams.runtime.preflight import check_topics
 from streams.runtime.processor import Processor, Record
@@ -50,7 +51,7 @@ from streams.runtime.transactions import CommitTimeout, KafkaTransactions, SinkC
 log = logging.getLogger(__name__)
 
 FATAL_ERRORS = (ProducerFencedError, InvalidProducerEpochError, FencedInstanceIdError, AuthorizationError)
-GAUGE_INTERVAL_S = 5.0
+GAUGE_INTERVAL_S = 1.0
 SINK_LABEL = "sink"
 
 
@@ -91,6 +92,7 @@ class Runner:
         self._paused: set[TopicPartition] = set()
         self._events = _RebalanceEvents()
         self._backlog = False
+        self._out_counts: Counter[str] = Counter()
         self._gauges_due = 0.0
         self._consumer = self._restorer = self._tx = None
 
@@ -133,10 +135,11 @@ class Runner:
         if self._stateful:
             self._restorer = clients.restore_consumer(config)
         self._consumer.subscribe(list(processor.inputs), listener=self._events)
+        self.metrics.serve(config.metrics_port, config.metrics_address)
         log.info("started as %s", transactional_id)
 
     def close(self) -> None:
-        for client in (self._tx, self._consumer, self._restorer):
+        for client in (self._tx, self._consumer, self._restorer, self.metrics):
             if client is not None:
                 try:
                     client.close()
@@ -175,12 +178,14 @@ class Runner:
 
     def _transact(self, batch: list, now_ms: int) -> int:
         last_by_partition: dict[tuple[str, int], Any] = {}
+        self._out_counts = Counter()
         try:
             handled = self._fire_timers(now_ms)
             tasks = self._tasks
             for raw in batch:
                 self._handle(raw, tasks[raw.partition])
                 last_by_partition[(raw.topic, raw.partition)] = raw
+            current_event_id.set(None)
             if self._stateful:
                 for task in tasks.values():
                     for emit, partition in changelog_emits(self.processor, task):
@@ -203,6 +208,7 @@ class Runner:
 
     def _handle(self, raw: Any, task: TaskState) -> None:
         processor = self.processor
+        current_event_id.set(_header(raw.headers, "ce_id"))
         try:
             value = processor.decode(raw.headers, raw.key, raw.value)
         except Exception as error:
@@ -221,6 +227,7 @@ class Runner:
         if on_timer is None:
             return 0
         fired = 0
+        current_event_id.set(None)
         for task in self._tasks.values():
             while (timer := task.timers.pop_due(now_ms)) is not None:
                 fired += 1
@@ -263,8 +270,12 @@ class Runner:
     def _deliver(self, outputs: list) -> None:
         if outputs:
             self._tx.deliver(outputs)
-            label = SINK_LABEL if self.processor.sink is not None else None
-            self.metrics.count_out(Counter(label or output.topic for output in outputs))
+            counts = self._out_counts
+            if self.processor.sink is None:
+                for output in outputs:
+                    counts[output.topic] += 1
+            else:
+                counts[SINK_LABEL] += len(outputs)
 
     def _dead_letter_record(self, raw: Any, error: Exception) -> None:
         emit = record_dead_letter(
@@ -278,11 +289,7 @@ class Runner:
             headers=raw.headers,
             error=error,
         )
-        event_id = _header(raw.headers, "ce_id")
-        context = {"topic": raw.topic, "partition": raw.partition, "offset": raw.offset}
-        if event_id is not None:
-            context["event_id"] = event_id.decode(errors="replace")
-        self._dead_letter(emit, error, context)
+        self._dead_letter(emit, error, {"topic": raw.topic, "partition": raw.partition, "offset": raw.offset})
 
     def _dead_letter(self, emit, error: Exception, context: dict) -> None:
         self._tx.send(emit)
@@ -326,6 +333,7 @@ class Runner:
         return {partition: TaskState(partition, ()) for partition in partitions}
 
     def _abort(self, error: Exception) -> None:
+        current_event_id.set(None)  # the failure is the batch's, not the last record's
         log.warning("aborting the transaction: %s: %s", type(error).__name__, error)
         self.metrics.transaction_aborts.labels(self.processor.name, type(error).__name__).inc()
         try:
@@ -340,6 +348,7 @@ class Runner:
         self._rewind()
 
     def _recover(self, error: Exception) -> None:
+        current_event_id.set(None)
         log.warning("re-creating the producer after an indefinite error: %s: %s", type(error).__name__, error)
         self.metrics.transaction_aborts.labels(self.processor.name, type(error).__name__).inc()
         self._tx.recover()
@@ -380,6 +389,7 @@ class Runner:
 
     def _count_committed(self, batch: list, last_records: Iterable[Any]) -> None:
         self.metrics.count_in(Counter(raw.topic for raw in batch))
+        self.metrics.count_out(self._out_counts)
         ce_times = [ce_time for raw in last_records if (ce_time := _header(raw.headers, "ce_time")) is not None]
         if ce_times:
             self.metrics.observe_end_to_end(ce_times, self._context.now())

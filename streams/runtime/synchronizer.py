@@ -53,6 +53,7 @@ class InputSynchronizer:
         partitions = list(self._tasks)
         if not partitions:
             return out
+        lagging = _memoized(lagging)  # nothing is fetched during this call, so ask once per partition
         self._rotation = (self._rotation + 1) % len(partitions)
         for partition in partitions[self._rotation:] + partitions[: self._rotation]:
             if len(out) >= limit:
@@ -85,6 +86,17 @@ class InputSynchronizer:
         if queues is None:
             queues = self._tasks[partition] = tuple(deque() for _ in self._topics)
         return queues
+
+
+def _memoized(lagging: Lagging) -> Lagging:
+    answers: dict[TopicPartition, bool] = {}
+
+    def ask(tp: TopicPartition) -> bool:
+        if tp not in answers:
+            answers[tp] = lagging(tp)
+        return answers[tp]
+
+    return ask
 
 
 def _take(queue: deque, out: list, limit: int) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import logging
+import threading
 from typing import Any, Callable, Collection, Iterable, Mapping, Sequence
 
 from kafka import KafkaConsumer, KafkaProducer
@@ -54,8 +55,20 @@ class _Deadline:
         self._executor.shutdown(wait=False, cancel_futures=True)
 
 
+def _close_quietly(producer: KafkaProducer, timeout_s: float) -> None:
+    try:
+        producer.close(timeout=timeout_s)
+    except Exception as error:
+        log.warning("closing an abandoned producer failed: %s: %s", type(error).__name__, error)
+
+
 def _kafka_key(key: bytes | str | None) -> bytes | None:
     return key.encode() if isinstance(key, str) else key
+
+
+MAX_EMIT_BYTES = 1_000_000
+"""Below the default broker and producer limits (1 MiB): a larger record would fail the whole
+transaction again on every retry, so it is refused as the handler's error instead."""
 
 
 def _check_emit(emit: Any, outputs: Collection[str]) -> Emit:
@@ -65,6 +78,8 @@ def _check_emit(emit: Any, outputs: Collection[str]) -> Emit:
         raise ValueError(f"emit to {emit.topic!r}, which is not among the processor's declared outputs")
     if not (emit.value is None or isinstance(emit.value, bytes)):
         raise TypeError(f"an emitted value must be bytes or None, not {type(emit.value).__name__}")
+    if emit.value is not None and len(emit.value) > MAX_EMIT_BYTES:
+        raise ValueError(f"an emitted value of {len(emit.value)} bytes is over the {MAX_EMIT_BYTES}-byte limit")
     return emit
 
 
@@ -107,6 +122,8 @@ class KafkaTransactions:
 
     def commit(self, offsets: Mapping[TopicPartition, int]) -> None:
         if not self._open:
+            if not offsets:
+                return  # nothing was sent and nothing consumed: there is no transaction to commit
             self._producer.begin_transaction()
             self._open = True
         if offsets:  # a transaction of fired timers alone consumed nothing
@@ -121,10 +138,15 @@ class KafkaTransactions:
             self._deadline.call(self._producer.abort_transaction)
 
     def recover(self) -> None:
-        """After an indefinite error: a new producer whose `init_transactions` settles the old transaction."""
+        """After an indefinite error: a new producer whose `init_transactions` settles the old transaction.
+
+        The old producer may still hold unsent records, and kafka-python cannot close it without
+        waiting for them, so it is closed in the background: once the new producer has fenced
+        it, its requests fail fast and the close completes.
+        """
         self._deadline.abandon()
-        self._producer.close(timeout=0)
         self._open = False
+        threading.Thread(target=_close_quietly, args=(self._producer, self._timeout_s), name="txn-close", daemon=True).start()
         self._producer, self._deadline = self._start_producer()
 
     def committed(self, partitions: Collection[TopicPartition]) -> dict[TopicPartition, int | None]:

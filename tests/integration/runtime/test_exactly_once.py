@@ -52,7 +52,7 @@ def test_output_equals_input_exactly_despite_repeated_sigkill(kafka_bootstrap, u
     process = spawn(spec, kafka_bootstrap, environment, "slot-0")
     try:
         for _ in range(KILLS):
-            time.sleep(rng.uniform(2.0, 4.0))
+            time.sleep(rng.uniform(1.5, 3.0))
             assert process.poll() is None, "the processor died on its own"
             process.send_signal(signal.SIGKILL)
             process.wait()

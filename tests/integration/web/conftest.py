@@ -3,15 +3,20 @@
 Nothing projects events in these tests (the pages and the API are tested on their own), so the
 read-your-writes wait is cut short and requests that publish answer "pending".
 """
+import functools
+import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from kafka import KafkaConsumer, TopicPartition
 
+from auction.bidding.models import Bid
 from auction.catalog.models import Item
 from streams.events import BidPlaced, Event, ItemListed, decode
 from streams.topics import topic_for
@@ -27,6 +32,7 @@ def web_settings(settings, tmp_path, kafka_bootstrap):
     settings.AUCTION_CURRENCY = "EUR"
     settings.AUCTION_MIN_DURATION_SECONDS = 60
     settings.AUCTION_READ_YOUR_WRITES_SECONDS = 0.1
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, and only tests use it
     return settings
 
 
@@ -47,11 +53,15 @@ def make_user(django_user_model, unique_name):
 
 @pytest.fixture
 def make_item(make_user) -> Callable[..., Item]:
-    """An open item of a fresh seller, ending in a day; any field can be overridden."""
+    """An open item ending in a day, by one seller per test unless `seller=` says otherwise; any field can be overridden."""
+
+    @functools.cache
+    def default_seller():
+        return make_user("seller")
 
     def make(**fields) -> Item:
         now = timezone.now()
-        seller = fields.pop("seller", None) or make_user("seller")
+        seller = fields.pop("seller", None) or default_seller()
         ends_at = fields.pop("ends_at", now + timedelta(days=1))
         values = dict(
             id=uuid.uuid4(),
@@ -131,3 +141,43 @@ def event_log(kafka_bootstrap, provisioned_topics):
     yield log
     log.close()
 
+
+
+@pytest.fixture
+def decide_bid(event_log, settings):
+    """Stands in for the bidding processor and the projector, which other tests cover.
+
+    `with decide_bid(bidder, leader_id=...):` — the bid `bidder` places inside the block is
+    written to the Bid read model as accepted, with `leader_id` leading afterwards. Needs
+    `django_db(transaction=True)`: the row is written from another thread, hence connection.
+    """
+    settings.AUCTION_READ_YOUR_WRITES_SECONDS = READ_TIMEOUT_S
+
+    @contextmanager
+    def deciding(bidder, *, leader_id: int) -> Iterator[None]:
+        def decide() -> None:
+            try:
+                placed = event_log.wait_for(BidPlaced, by=bidder.username)
+                Bid.objects.create(
+                    id=placed.bid_id,
+                    item_id=placed.item_id,
+                    bidder_id=placed.bidder_id,
+                    bidder_name=placed.bidder_name,
+                    amount=placed.amount.minor,
+                    currency=placed.amount.currency,
+                    status=Bid.Status.ACCEPTED,
+                    price_after=placed.amount.minor,
+                    leader_after_id=leader_id,
+                    decided_at=timezone.now(),
+                )
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=decide)
+        thread.start()
+        try:
+            yield
+        finally:
+            thread.join()
+
+    return deciding

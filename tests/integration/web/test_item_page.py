@@ -166,3 +166,14 @@ def test_an_unknown_item_is_a_404_page(client):
 
     assert response.status_code == 404
     assert "There is nothing here" in response.content.decode()
+
+
+def test_every_field_a_live_update_may_change_is_addressable(client, make_item, make_user):
+    client.force_login(make_user("bidder"))
+    item = make_item(reserve_price=50_00, reserve_met=False, buy_now_price=90_00, buy_now_available=True, seq=4)
+
+    html = _page(client, item)
+
+    assert f'data-item-id="{item.pk}" data-seq="4" data-status="open"' in html
+    for field in ("price", "minimum-bid", "bid-count", "reserve", "time-left", "leader", "buy-now", "outcome", "history"):
+        assert f'data-item-id="{item.pk}" data-field="{field}"' in html, field

@@ -30,7 +30,7 @@ def test_changelog_names_follow_the_processor_and_store():
 
 
 def test_names_are_unique_and_services_are_known():
-    services = {"web", "bidding", "projector", "live", "notifications", "analytics", "ops"}
+    services = {"web", "bidding", "projector", "live", "notifications", "analytics", "dead-letters"}
     assert len({topic.name for topic in REGISTRY}) == len(REGISTRY)
     for topic in REGISTRY:
         assert topic.producers and set(topic.producers) <= services

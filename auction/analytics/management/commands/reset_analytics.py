@@ -1,0 +1,12 @@
+from django.core.management.base import BaseCommand
+
+from auction.analytics.services import analytics_reset
+from auction.processors.analytics import NAME
+
+
+class Command(BaseCommand):
+    help = "Empty the analytics tables and offsets; the analytics processor then rebuilds them from the log. Stop it first."
+
+    def handle(self, **options):
+        analytics_reset(consumer=NAME)
+        self.stdout.write("analytics emptied: start the analytics processor to replay the log")

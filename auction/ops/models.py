@@ -1,0 +1,68 @@
+"""The operations plane's own records: dead letters and what operators did with them, and rebuilds."""
+from django.conf import settings
+from django.db import models
+
+
+class DeadLetter(models.Model):
+    """A record a processor gave up on, projected from `auction.dead-letter` by the dead-letters processor.
+
+    The original record is kept byte for byte (key, value, headers without the `dlq.*` ones), so a
+    replay produces exactly what the processor first received. Replaying or discarding one is
+    recorded on the row: who, when, why, and where the replay went.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        REPLAYED = "replayed"
+        DISCARDED = "discarded"
+
+    partition = models.IntegerField(help_text="of the dead-letter topic")
+    offset = models.BigIntegerField(help_text="of the dead-letter topic")
+    received_at = models.DateTimeField(help_text="when it was dead-lettered")
+    processor = models.CharField(max_length=120)
+    origin_topic = models.CharField(max_length=255, blank=True, help_text="empty for a failed timer")
+    origin_partition = models.IntegerField(null=True, blank=True)
+    origin_offset = models.BigIntegerField(null=True, blank=True)
+    error_type = models.CharField(max_length=120)
+    error = models.TextField()
+    event_type = models.CharField(max_length=255, blank=True, help_text="ce_type, when the record had one")
+    key = models.BinaryField(null=True)
+    value = models.BinaryField(null=True)
+    headers = models.JSONField(default=list, help_text="[[name, base64 value], …], without dlq.* headers")
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True, help_text="why it was discarded")
+    replayed_partition = models.IntegerField(null=True, blank=True)
+    replayed_offset = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["partition", "offset"], name="one_row_per_dead_letter")]
+
+    @property
+    def replayable(self) -> bool:
+        """A failed timer has no topic to go back to; it is only listed (and may be discarded)."""
+        return bool(self.origin_topic)
+
+
+class RebuildRun(models.Model):
+    """One rebuild of the read models from the log, from the ops page or the command line."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(auto_now_add=True)
+    heartbeat_at = models.DateTimeField(auto_now_add=True, help_text="last progress report; a stale one means the run died")
+    finished_at = models.DateTimeField(null=True, blank=True)
+    records_done = models.BigIntegerField(default=0)
+    records_total = models.BigIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]

@@ -1,0 +1,109 @@
+"""The ops page and the JSON endpoints it polls and posts to; /metrics for Prometheus."""
+import json
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from kafka.errors import KafkaError
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
+
+from auction.ops.access import staff_json, staff_or_local, staff_page
+from auction.ops.broker import shared_broker
+from auction.ops.models import DeadLetter
+from auction.ops.overview import ops_overview
+from auction.ops.presentation import dead_letter_json, rebuild_run_json
+from auction.ops.readings import LastReadings
+from auction.ops.rebuilds import rebuild_start
+from auction.ops.selectors import dead_letter_list, rebuild_runs
+from auction.ops.services import dead_letters_discard, dead_letters_replay
+from auction.publishing import PublishUnavailable
+
+READINGS = LastReadings()
+
+
+def _body(request: HttpRequest) -> dict:
+    try:
+        data = json.loads(request.body or b"{}")
+    except ValueError:
+        raise ValidationError("The request body is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise ValidationError("Send a JSON object.")
+    return data
+
+
+def _ids(data: dict) -> list[int]:
+    ids = data.get("ids")
+    if not isinstance(ids, list) or not ids or not all(isinstance(i, int) for i in ids):
+        raise ValidationError("Give the dead letters as a non-empty list of ids.")
+    return ids
+
+
+def _refused(error: ValidationError) -> JsonResponse:
+    return JsonResponse({"error": " ".join(error.messages)}, status=400)
+
+
+@staff_page
+@require_GET
+def ops_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "ops/index.html", {"refresh_seconds": settings.OPS_REFRESH_SECONDS})
+
+
+@staff_json
+@require_GET
+def overview(request: HttpRequest) -> JsonResponse:
+    try:
+        return JsonResponse(ops_overview(broker=shared_broker(), readings=READINGS))
+    except KafkaError as error:
+        return JsonResponse({"error": f"Kafka did not answer ({type(error).__name__})."}, status=503)
+
+
+@staff_json
+@require_GET
+def dead_letters(request: HttpRequest) -> JsonResponse:
+    status = request.GET.get("status", DeadLetter.Status.PENDING)
+    letters = dead_letter_list(status=None if status == "all" else status)
+    return JsonResponse({"dead_letters": [dead_letter_json(letter) for letter in letters]})
+
+
+@staff_json
+@require_POST
+def dead_letters_replay_view(request: HttpRequest) -> JsonResponse:
+    try:
+        replayed = dead_letters_replay(ids=_ids(_body(request)), staff=request.user)
+    except ValidationError as error:
+        return _refused(error)
+    except PublishUnavailable as error:
+        return JsonResponse({"error": str(error)}, status=503)
+    return JsonResponse({"replayed": [dead_letter_json(letter) for letter in replayed]})
+
+
+@staff_json
+@require_POST
+def dead_letters_discard_view(request: HttpRequest) -> JsonResponse:
+    try:
+        data = _body(request)
+        discarded = dead_letters_discard(ids=_ids(data), staff=request.user, reason=str(data.get("reason", "")))
+    except ValidationError as error:
+        return _refused(error)
+    return JsonResponse({"discarded": [dead_letter_json(letter) for letter in discarded]})
+
+
+@staff_json
+@require_http_methods(["GET", "POST"])
+def rebuild(request: HttpRequest) -> JsonResponse:
+    """GET: the latest runs, with progress; POST: start one (202)."""
+    if request.method == "POST":
+        try:
+            run = rebuild_start(requested_by=request.user)
+        except ValidationError as error:
+            return JsonResponse({"error": " ".join(error.messages)}, status=409)
+        return JsonResponse({"run": rebuild_run_json(run)}, status=202)
+    return JsonResponse({"runs": [rebuild_run_json(run) for run in rebuild_runs()]})
+
+
+@staff_or_local
+@require_GET
+def metrics(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)

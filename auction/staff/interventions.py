@@ -1,0 +1,103 @@
+"""Staff actions on auctions. Each publishes one event naming the staff member; none touches a read model.
+
+The bidding processor applies the event (it is the single writer of auction state) and the
+projector records it in the item's audit trail. `rules` refuses what cannot work, in the same
+words the admin shows.
+"""
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+
+from auction.catalog.models import Item
+from auction.catalog.rules import listing_problems
+from auction.catalog.services import item_cancel
+from auction.publishing import Published, publish
+from auction.staff import rules
+from auction.staff.selectors import active_suspension
+from streams.events import AuctionEndRequested, AuctionExtensionRequested, ItemListed
+from streams.money import Money
+
+
+@dataclass(frozen=True)
+class Relisted:
+    event: ItemListed
+    published: Published
+
+
+def _refuse(problem: str | None) -> None:
+    if problem:
+        raise ValidationError(problem)
+
+
+def _reason(reason: str) -> str:
+    """Every intervention says why: the audit trail and the bidders' email show it."""
+    text = reason.strip()
+    if not text:
+        raise ValidationError({"reason": "Say why, for the audit trail."})
+    return text
+
+
+def auction_cancel(*, item: Item, staff: AbstractBaseUser, reason: str) -> Published:
+    _refuse(rules.stop_problem(item))
+    return item_cancel(item_id=item.pk, reason=_reason(reason), staff=staff)
+
+
+def auction_end_now(*, item: Item, staff: AbstractBaseUser, reason: str) -> Published:
+    _refuse(rules.stop_problem(item))
+    return publish(AuctionEndRequested(item_id=str(item.pk), reason=_reason(reason), acted_by=staff.pk))
+
+
+def auction_extend(
+    *, item: Item, staff: AbstractBaseUser, ends_at: datetime, reason: str, now: datetime | None = None
+) -> Published:
+    _refuse(rules.extension_problem(item, ends_at, now or datetime.now(timezone.utc)))
+    event = AuctionExtensionRequested(item_id=str(item.pk), ends_at=ends_at, reason=_reason(reason), acted_by=staff.pk)
+    return publish(event)
+
+
+def auction_relist(
+    *, item: Item, staff: AbstractBaseUser, duration_seconds: int, now: datetime | None = None
+) -> Relisted:
+    """List an unsold item again, on the seller's terms, as a new auction that remembers the old one."""
+    _refuse(rules.relist_problem(item))
+    if active_suspension(user_id=item.seller_id) is not None:
+        raise ValidationError("The seller is suspended, so their item cannot be listed again.")
+
+    def money(minor: int | None) -> Money | None:
+        return None if minor is None else Money(minor=minor, currency=item.currency)
+
+    starting, reserve, buy_now = money(item.starting_price), money(item.reserve_price), money(item.buy_now_price)
+    problems = listing_problems(
+        starting_price=starting,
+        reserve_price=reserve,
+        buy_now_price=buy_now,
+        duration_seconds=duration_seconds,
+        min_duration_seconds=settings.AUCTION_MIN_DURATION_SECONDS,
+    )
+    if problems:
+        raise ValidationError(problems)
+    starts_at = (now or datetime.now(timezone.utc)).replace(microsecond=0)
+    event = ItemListed(
+        item_id=str(uuid.uuid4()),
+        seller_id=item.seller_id,
+        seller_name=item.seller_name,
+        title=item.title,
+        description=item.description,
+        category=item.category,
+        image_urls=tuple(item.image_urls),
+        location=item.location,
+        starting_price=starting,
+        reserve_price=reserve,
+        buy_now_price=buy_now,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(seconds=duration_seconds),
+        extension_window_seconds=settings.AUCTION_EXTENSION_WINDOW_SECONDS,
+        extension_cap_seconds=settings.AUCTION_EXTENSION_CAP_SECONDS,
+        relisted_from=str(item.pk),
+        acted_by=staff.pk,
+    )
+    return Relisted(event=event, published=publish(event))

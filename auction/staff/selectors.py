@@ -1,0 +1,41 @@
+"""Reads for staff: private bid details, audit trails, suspensions."""
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from auction.bidding.models import Bid
+from auction.staff.models import AuditEntry, PlacedBid, Suspension
+
+
+@dataclass(frozen=True)
+class StaffBidLine:
+    """One bid with everything staff may see: the private maximum and the processor's decision (None = pending)."""
+
+    placed: PlacedBid
+    decision: Bid | None
+
+
+def staff_bid_history(*, item_id: uuid.UUID) -> list[StaffBidLine]:
+    """Every bid on the item, oldest first, accepted, rejected or not decided yet."""
+    placed = list(PlacedBid.objects.filter(item_id=item_id).order_by("placed_at", "bid_id"))
+    decisions = Bid.objects.in_bulk([line.bid_id for line in placed])
+    return [StaffBidLine(placed=line, decision=decisions.get(line.bid_id)) for line in placed]
+
+
+def audit_trail(*, item_id: uuid.UUID) -> QuerySet[AuditEntry]:
+    """Interventions on the item, including a relist of it (recorded on the new item)."""
+    return AuditEntry.objects.filter(Q(item_id=item_id) | Q(related_item_id=item_id))
+
+
+def active_suspension(*, user_id: int) -> Suspension | None:
+    return Suspension.objects.filter(user_id=user_id, lifted_at__isnull=True).first()
+
+
+def suspensions_of(*, user_id: int) -> QuerySet[Suspension]:
+    return Suspension.objects.filter(user_id=user_id).select_related("suspended_by", "lifted_by")
+
+
+def suspended_user_ids() -> QuerySet:
+    """A subquery of the people suspended right now."""
+    return Suspension.objects.filter(lifted_at__isnull=True).values("user_id")

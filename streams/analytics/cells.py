@@ -1,0 +1,103 @@
+"""The windowed measures as commutative tallies, so the order facts arrive in cannot change a total.
+
+Every on-time fact adds to a few cells, each keyed by its tumbling window: counts and sums
+add, the highest bid is a maximum with a deterministic tie-break. Adding is associative and
+commutative, which is what lets the database apply each batch as `cell += delta` and still
+reach the same figures for any order of the facts within the allowed lateness.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from streams.analytics.facts import Bid, Close, Listing
+from streams.analytics.policy import Policy
+from streams.analytics.windows import window_start
+
+
+@dataclass(frozen=True, slots=True)
+class Top:
+    """The highest bid of a window; on equal amounts the smaller bid id wins, whatever came first."""
+
+    amount: int
+    bid_id: str
+    item_id: str
+
+    def beats(self, other: Top) -> bool:
+        return self.amount > other.amount or (self.amount == other.amount and self.bid_id < other.bid_id)
+
+
+@dataclass(frozen=True, slots=True)
+class BidTally:
+    bids: int
+    top: Top
+
+    def __add__(self, other: BidTally) -> BidTally:
+        return BidTally(self.bids + other.bids, other.top if other.top.beats(self.top) else self.top)
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeTally:
+    auctions: int
+    price_total: int
+    """Sum of final prices, for averages; 0 for outcomes without a sale."""
+
+    def __add__(self, other: OutcomeTally) -> OutcomeTally:
+        return OutcomeTally(self.auctions + other.auctions, self.price_total + other.price_total)
+
+
+@dataclass(frozen=True, slots=True)
+class BidWindowKey:
+    """Bids per window and category (Nexmark q7's highest bid rides along)."""
+
+    window_start: datetime
+    category: str
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class PaneKey:
+    """Bids on one item in one window: the panes the sliding hot-items window is summed from."""
+
+    window_start: datetime
+    item_id: str
+    category: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeKey:
+    """Closed auctions per window, category and outcome (sell-through, and Nexmark q4's average price)."""
+
+    window_start: datetime
+    category: str
+    outcome: str
+    currency: str
+
+
+def _add(cells: dict, key, tally) -> None:
+    current = cells.get(key)
+    cells[key] = tally if current is None else current + tally
+
+
+@dataclass
+class Cells:
+    bid_windows: dict[BidWindowKey, BidTally] = field(default_factory=dict)
+    panes: dict[PaneKey, int] = field(default_factory=dict)
+    outcomes: dict[OutcomeKey, OutcomeTally] = field(default_factory=dict)
+
+    def add_bid(self, listing: Listing, bid: Bid, policy: Policy) -> None:
+        start = window_start(bid.at, policy.window)
+        _add(self.bid_windows, BidWindowKey(start, listing.category, bid.currency), BidTally(1, Top(bid.amount, bid.bid_id, bid.item_id)))
+        pane = PaneKey(start, bid.item_id, listing.category)
+        self.panes[pane] = self.panes.get(pane, 0) + 1
+
+    def add_close(self, listing: Listing, close: Close, policy: Policy) -> None:
+        key = OutcomeKey(window_start(close.at, policy.window), listing.category, close.outcome, listing.currency)
+        _add(self.outcomes, key, OutcomeTally(1, close.final_price or 0))
+
+    def merge(self, other: Cells) -> None:
+        for mine, theirs in ((self.bid_windows, other.bid_windows), (self.outcomes, other.outcomes)):
+            for key, tally in theirs.items():
+                _add(mine, key, tally)
+        for key, count in other.panes.items():
+            self.panes[key] = self.panes.get(key, 0) + count

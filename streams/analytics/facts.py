@@ -1,0 +1,111 @@
+"""The facts analytics keeps from the auction events, each stamped with its event time (`at`).
+
+Event time is the time a fact happened, carried in the event itself, never the time it was
+read: a listing's start, a bid's decision, an auction's close. An extension carries no time
+of its own, so it takes its CloudEvents `time` (set once by the bidding processor and kept
+through replays). Amounts are integer minor units of `currency`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from streams.events import AuctionClosed, AuctionExtended, BidAccepted, Envelope, ItemListed
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    item_id: str
+    seller_id: int
+    seller_name: str
+    title: str
+    category: str
+    currency: str
+    starting_price: int
+    reserve_price: int | None
+    buy_now_price: int | None
+    at: datetime
+    ends_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Bid:
+    """An accepted bid: `amount` is what the bidder offered, `price` the item's price after it."""
+
+    bid_id: str
+    item_id: str
+    bidder_id: int
+    bidder_name: str
+    amount: int
+    price: int
+    currency: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Extension:
+    event_id: str
+    item_id: str
+    ends_at: datetime
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Close:
+    item_id: str
+    seller_id: int
+    outcome: str
+    winner_id: int | None
+    final_price: int | None
+    high_bid: int | None
+    bid_count: int
+    at: datetime
+
+
+Fact = Listing | Bid | Extension | Close
+Windowed = Bid | Close
+"""Facts that fall into time windows, so they are judged against the watermark."""
+
+
+def fact_of(envelope: Envelope) -> Fact | None:
+    """The fact an event contributes; None for events analytics does not measure (rejections, cancellations)."""
+    event = envelope.event
+    if isinstance(event, BidAccepted):
+        return Bid(
+            bid_id=event.bid_id,
+            item_id=event.item_id,
+            bidder_id=event.bidder_id,
+            bidder_name=event.bidder_name,
+            amount=event.amount.minor,
+            price=event.state.price.minor,  # an accepted bid always leaves a price
+            currency=event.amount.currency,
+            at=event.decided_at,
+        )
+    if isinstance(event, ItemListed):
+        return Listing(
+            item_id=event.item_id,
+            seller_id=event.seller_id,
+            seller_name=event.seller_name,
+            title=event.title,
+            category=event.category,
+            currency=event.starting_price.currency,
+            starting_price=event.starting_price.minor,
+            reserve_price=None if event.reserve_price is None else event.reserve_price.minor,
+            buy_now_price=None if event.buy_now_price is None else event.buy_now_price.minor,
+            at=event.starts_at,
+            ends_at=event.ends_at,
+        )
+    if isinstance(event, AuctionClosed):
+        return Close(
+            item_id=event.item_id,
+            seller_id=event.seller_id,
+            outcome=event.outcome.value,
+            winner_id=event.winner_id,
+            final_price=None if event.final_price is None else event.final_price.minor,
+            high_bid=None if event.high_bid is None else event.high_bid.minor,
+            bid_count=event.bid_count,
+            at=event.closed_at,
+        )
+    if isinstance(event, AuctionExtended):
+        return Extension(event_id=envelope.id, item_id=event.item_id, ends_at=event.ends_at, at=envelope.time)
+    return None

@@ -1,0 +1,163 @@
+"""Runtime throughput and restore time against a real broker; prints figures, asserts nothing.
+
+    KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:39092 .venv/bin/python tests/benchmarks/bench_runtime.py [--records 100000]
+
+In one run on the same broker and topic contents: a bare kafka-python consume→produce loop
+(at-least-once: no transactions), the runtime doing the same pass-through exactly-once, the
+ratio of the two (goal: at least 60 %), the runtime with a changelogged store on top, and the
+time to restore a store of 100,000 keys (goal: under 10 s on 2 cores).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Callable
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer  # noqa: E402
+
+from streams.runtime import Emit, Processor, Runner, RuntimeConfig, Store  # noqa: E402
+from streams.runtime.changelog import restore_tasks  # noqa: E402
+from streams.runtime.clients import CONSUMER_TUNING, PRODUCER_TUNING, restore_consumer  # noqa: E402
+from streams.topics import changelog_topic  # noqa: E402
+
+PARTITIONS = 6
+BATCH = 2_000
+
+
+def create_topics(bootstrap: str, names: list[str], configs: dict[str, str] | None = None) -> None:
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+    try:
+        admin.create_topics(
+            {name: {"num_partitions": PARTITIONS, "replication_factor": 1, "configs": configs or {}} for name in names},
+            wait_for_metadata=True,
+        )
+    finally:
+        admin.close()
+
+
+def fill(bootstrap: str, topic: str, count: int, make: Callable[[int], tuple[bytes, bytes]]) -> None:
+    producer = KafkaProducer(bootstrap_servers=bootstrap, **PRODUCER_TUNING)
+    for i in range(count):
+        key, value = make(i)
+        producer.send(topic, key=key, value=value)
+    producer.flush()
+    producer.close()
+
+
+def bare_loop(bootstrap: str, source: str, target: str, count: int) -> float:
+    """Records/s of the simplest consume→produce loop kafka-python allows."""
+    consumer = KafkaConsumer(
+        bootstrap_servers=bootstrap,
+        group_id=f"bare-{uuid.uuid4().hex[:8]}",
+        auto_offset_reset="earliest",
+        max_poll_records=BATCH,
+        **CONSUMER_TUNING,
+    )
+    producer = KafkaProducer(bootstrap_servers=bootstrap, **PRODUCER_TUNING)
+    consumer.subscribe([source])
+    done, started = 0, None
+    while done < count:
+        polled = consumer.poll(timeout_ms=100, max_records=BATCH)
+        if polled and started is None:
+            started = time.perf_counter()
+        for records in polled.values():
+            for record in records:
+                producer.send(target, key=record.key, value=record.value, headers=record.headers)
+            done += len(records)
+        if polled:
+            consumer.commit_async()
+    producer.flush()
+    elapsed = time.perf_counter() - started
+    consumer.close()
+    producer.close()
+    return count / elapsed
+
+
+def runtime_loop(bootstrap: str, processor: Processor, count: int) -> float:
+    """Records/s of the runtime's exactly-once loop, driven step by step in this thread."""
+    runner = Runner(processor, RuntimeConfig(bootstrap_servers=bootstrap, max_batch=BATCH))
+    runner.start()
+    try:
+        done, started = 0, None
+        while done < count:
+            handled = runner.step()
+            if handled and started is None:
+                started = time.perf_counter()
+            done += handled
+        return count / (time.perf_counter() - started)
+    finally:
+        runner.close()
+
+
+def pass_through(name: str, source: str, target: str, dead_letters: str) -> Processor:
+    def handle(record, context):
+        return [Emit(target, record.key, record.value, record.headers)]
+
+    return Processor(name=name, inputs=[source], outputs=[target], handle=handle, dead_letter_topic=dead_letters)
+
+
+def counting(name: str, source: str, target: str, dead_letters: str) -> Processor:
+    def handle(record, context):
+        counts = context.state("counts")
+        key = record.key.decode()
+        counts.set(key, counts.get(key, 0) + 1)
+        return [Emit(target, record.key, record.value, record.headers)]
+
+    return Processor(
+        name=name, inputs=[source], outputs=[target], stores=[Store("counts")], handle=handle, dead_letter_topic=dead_letters
+    )
+
+
+def restore_seconds(bootstrap: str, keys: int, run: str) -> float:
+    processor = Processor(name=f"bench-restore-{run}", inputs=["unused"], handle=lambda r, c: None, stores=[Store("items")])
+    topic = changelog_topic(processor.name, "items")
+    create_topics(bootstrap, [topic], {"cleanup.policy": "compact"})
+    fill(bootstrap, topic, keys, lambda i: (b"item-%d" % i, b'{"price":%d,"bids":%d,"open":true}' % (i, i % 17)))
+    consumer = restore_consumer(RuntimeConfig(bootstrap_servers=bootstrap))
+    try:
+        started = time.perf_counter()
+        tasks = restore_tasks(consumer, processor, range(PARTITIONS))
+        elapsed = time.perf_counter() - started
+    finally:
+        consumer.close()
+    restored = sum(len(task.stores["items"]) for task in tasks.values())
+    if restored != keys:
+        raise SystemExit(f"restored {restored} keys, expected {keys}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--restore-keys", type=int, default=100_000)
+    options = parser.parse_args()
+    bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:39092")
+    run = uuid.uuid4().hex[:8]
+    source, dead_letters = f"bench-in-{run}", f"bench-dlq-{run}"
+    targets = {kind: f"bench-out-{kind}-{run}" for kind in ("bare", "eos", "stateful")}
+    create_topics(bootstrap, [source, dead_letters, *targets.values()])
+    fill(bootstrap, source, options.records, lambda i: (b"item-%d" % (i % 5_000), b"x" * 100))
+
+    bare = bare_loop(bootstrap, source, targets["bare"], options.records)
+    eos = runtime_loop(bootstrap, pass_through(f"bench-eos-{run}", source, targets["eos"], dead_letters), options.records)
+    stateful = runtime_loop(
+        bootstrap, counting(f"bench-stateful-{run}", source, targets["stateful"], dead_letters), options.records
+    )
+    restore = restore_seconds(bootstrap, options.restore_keys, run)
+
+    print(f"records per run: {options.records:,} (100-byte values, 5,000 keys, {PARTITIONS} partitions)")
+    print(f"bare kafka-python consume→produce loop:    {bare:10,.0f} records/s")
+    print(f"runtime pass-through, exactly-once:        {eos:10,.0f} records/s")
+    print(f"ratio runtime / bare:                      {eos / bare:10.0%}   (goal ≥ 60%)")
+    print(f"runtime with a changelogged store:         {stateful:10,.0f} records/s")
+    print(f"restore {options.restore_keys:,} keys from a changelog:     {restore:10.2f} s   (goal < 10 s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,229 @@
+"""Real servers for the notification tests: an SMTP server that records what it receives, Celery
+worker and beat subprocesses, auction events published to the log, and waiting for things."""
+import asyncio
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+
+from auction.publishing import publish
+from streams.events import AuctionCancelled, BidPlaced, BuyNowRequested, ItemListed
+from streams.money import Money
+
+ROOT = Path(__file__).resolve().parents[3]
+START_TIMEOUT_S = 60
+
+
+def eventually(check: Callable[[], object], *, timeout_s: float, what: str, interval_s: float = 0.2):
+    """Poll until `check()` is truthy and return it; fail with `what` when it never is."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
+        time.sleep(interval_s)
+
+
+@dataclass(frozen=True)
+class Received:
+    recipients: tuple[str, ...]
+    message: EmailMessage
+    at: float
+    """When the server accepted it (seconds since the epoch)."""
+
+    @property
+    def kind(self) -> str:
+        return self.message["X-Auction-Notification"]
+
+    @property
+    def item_id(self) -> str:
+        return self.message["X-Auction-Item"]
+
+    @property
+    def text(self) -> str:
+        return self.message.get_body(preferencelist=("plain",)).get_content()
+
+    @property
+    def html(self) -> str:
+        return self.message.get_body(preferencelist=("html",)).get_content()
+
+
+class RecordingHandler:
+    """Keeps every message; `hold()` makes sessions wait after MAIL FROM, before any data is sent."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.received: list[Received] = []
+        self._open = threading.Event()
+        self._open.set()
+        self.held = threading.Event()
+        """Set once a session is waiting in a hold."""
+
+    def hold(self) -> None:
+        self.held.clear()
+        self._open.clear()
+
+    def release(self) -> None:
+        self._open.set()
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if not self._open.is_set():
+            self.held.set()
+            while not self._open.is_set():
+                await asyncio.sleep(0.05)
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.original_content, policy=policy.default)
+        with self._lock:
+            self.received.append(Received(tuple(envelope.rcpt_tos), message, time.time()))
+        return "250 Message accepted for delivery"
+
+
+class SmtpServer:
+    """aiosmtpd on a fixed port, which tests can stop (connections refused) and start again."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.handler = RecordingHandler()
+        self._controller: Controller | None = None
+
+    def start(self) -> "SmtpServer":
+        self._controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def to(self, addresses) -> list[Received]:
+        """Messages for any of `addresses` (tests only look at their own people)."""
+        wanted = set(addresses)
+        with self.handler._lock:
+            return [mail for mail in self.handler.received if wanted & set(mail.recipients)]
+
+
+class CeleryProcess:
+    """`celery -A auction worker|beat` as a subprocess; output goes to `log_path`."""
+
+    def __init__(self, args: list[str], env: dict[str, str], log_path: Path, ready_mark: str) -> None:
+        self.args, self.env, self.log_path, self.ready_mark = args, env, log_path, ready_mark
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> "CeleryProcess":
+        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        with self.log_path.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "auction", *self.args],
+                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            )
+        eventually(lambda: self._ready(offset), timeout_s=START_TIMEOUT_S, what=f"celery {self.args[0]}; see {self.log_path}")
+        return self
+
+    def _ready(self, offset: int) -> bool:
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"celery {self.args[0]} exited with {self.proc.returncode}; see {self.log_path}")
+        with self.log_path.open("rb") as log:
+            log.seek(offset)
+            return self.ready_mark.encode() in log.read()
+
+    def stop(self, timeout_s: float = 20) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout_s)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def kill(self) -> None:
+        """SIGKILL: the worker dies wherever it is, with its task unacknowledged."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def celery_worker(env: dict[str, str], log_path: Path, queue: str, *, concurrency: int = 0) -> CeleryProcess:
+    """One worker on `queue`: a single process (solo pool) unless `concurrency` asks for a prefork pool."""
+    pool = ["--pool", "prefork", "--concurrency", str(concurrency)] if concurrency else ["--pool", "solo"]
+    args = ["worker", *pool, "--loglevel", "INFO", "-Q", queue, "-n", f"{queue}@%h",
+            "--without-gossip", "--without-mingle", "--without-heartbeat"]
+    return CeleryProcess(args, env, log_path, ready_mark="ready.")
+
+
+def celery_beat(env: dict[str, str], folder: Path) -> CeleryProcess:
+    args = ["beat", "--loglevel", "INFO", "--schedule", str(folder / "beat-schedule"), "--pidfile", str(folder / "beat.pid")]
+    return CeleryProcess(args, env, folder / "beat.log", ready_mark="beat: Starting")
+
+
+# -- auctions, through the event log ------------------------------------------------------------
+
+
+def list_item(seller, *, ends_in_s: float, title: str, starting: int = 10_00, reserve: int | None = None,
+              buy_now: int | None = None, image_urls: tuple[str, ...] = ("/media/items/lamp.jpg",),
+              item_id: str | None = None) -> str:
+    now = datetime.now(timezone.utc)
+    item_id = item_id or str(uuid.uuid4())
+    publish(
+        ItemListed(
+            item_id=item_id,
+            seller_id=seller.pk,
+            seller_name=seller.username,
+            title=title,
+            description="A test listing.",
+            category="home",
+            image_urls=image_urls,
+            location="Lyon",
+            starting_price=Money(minor=starting),
+            reserve_price=None if reserve is None else Money(minor=reserve),
+            buy_now_price=None if buy_now is None else Money(minor=buy_now),
+            starts_at=now - timedelta(seconds=1),
+            ends_at=now + timedelta(seconds=ends_in_s),
+            extension_window_seconds=0,
+        )
+    )
+    return item_id
+
+
+def bid(item_id: str, bidder, amount: int) -> None:
+    publish(
+        BidPlaced(
+            bid_id=str(uuid.uuid4()),
+            item_id=item_id,
+            bidder_id=bidder.pk,
+            bidder_name=bidder.username,
+            amount=Money(minor=amount),
+            placed_at=datetime.now(timezone.utc),
+        )
+    )
+
+
+def buy_now(item_id: str, buyer) -> None:
+    publish(
+        BuyNowRequested(
+            request_id=str(uuid.uuid4()),
+            item_id=item_id,
+            buyer_id=buyer.pk,
+            buyer_name=buyer.username,
+            requested_at=datetime.now(timezone.utc),
+        )
+    )
+
+
+def cancel(item_id: str, reason: str) -> None:
+    publish(AuctionCancelled(item_id=item_id, reason=reason))

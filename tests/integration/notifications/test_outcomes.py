@@ -1,0 +1,122 @@
+"""Whole auctions, from listing to inbox: each outcome sends exactly the expected emails to exactly
+the expected people, with the right amounts; a replay of the topics sends nothing new."""
+import time
+import uuid
+from collections import Counter
+
+import pytest
+from kafka.partitioner.default import murmur2
+
+from auction.notifications.models import Notification, TrackedItem
+from auction.projector.models import ConsumedOffset
+from streams.topics import AUCTION_PARTITIONS
+from tests.integration.notifications.support import bid, buy_now, cancel, eventually, list_item
+
+ENDS_IN_S = 5
+DELIVERY_TIMEOUT_S = 60
+QUIET_S = 3
+"""How long nothing more may arrive after the expected emails, for "exactly"."""
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _received(smtp_server, people) -> Counter:
+    """(item, person, kind) of every email to these people, counted."""
+    names = {person.email: person.username for person in people}
+    return Counter(
+        (mail.item_id, names[address], mail.kind)
+        for mail in smtp_server.to(names)
+        for address in mail.recipients
+        if address in names
+    )
+
+
+def _exactly(smtp_server, people, expected: Counter) -> Counter:
+    """What these people received once every expected email arrived and nothing more came for a while."""
+    eventually(lambda: not expected - _received(smtp_server, people), timeout_s=DELIVERY_TIMEOUT_S,
+               what=f"{sum(expected.values())} emails")
+    time.sleep(QUIET_S)
+    return _received(smtp_server, people)
+
+
+def test_every_outcome_tells_exactly_the_right_people_with_the_right_amounts(mail_pipeline, smtp_server, person):
+    seller, ann, ben, cid, dee = (person(name) for name in ("seller", "ann", "ben", "cid", "dee"))
+    sold = list_item(seller, ends_in_s=ENDS_IN_S, title="Sold lamp")
+    reserve = list_item(seller, ends_in_s=ENDS_IN_S, title="Reserved clock", reserve=100_00)
+    unbid = list_item(seller, ends_in_s=ENDS_IN_S, title="Unloved vase")
+    bought = list_item(seller, ends_in_s=60, title="Bought chair", reserve=30_00, buy_now=50_00)
+    withdrawn = list_item(seller, ends_in_s=60, title="Withdrawn rug")
+    bid(sold, ann, 10_00)
+    bid(sold, ben, 12_00)  # ann outbid
+    bid(sold, cid, 15_00)  # ben outbid; a leader pays at least the amount they bid: 15.00
+    bid(reserve, ann, 10_00)
+    bid(reserve, ben, 20_00)  # ann outbid; the reserve (100.00) is not met
+    bid(bought, dee, 20_00)  # below the reserve, so Buy It Now stays available
+    buy_now(bought, cid)
+    bid(withdrawn, ann, 10_00)
+    cancel(withdrawn, "Damaged in storage")
+
+    received = _exactly(smtp_server, [seller, ann, ben, cid, dee], expected := Counter({
+        (sold, ann.username, "outbid"): 1,
+        (sold, ben.username, "outbid"): 1,
+        (sold, cid.username, "won"): 1,
+        (sold, seller.username, "sold"): 1,
+        (sold, ann.username, "lost"): 1,
+        (sold, ben.username, "lost"): 1,
+        (reserve, ann.username, "outbid"): 1,
+        (reserve, seller.username, "unsold"): 1,
+        (reserve, ann.username, "ended"): 1,
+        (reserve, ben.username, "ended"): 1,
+        (unbid, seller.username, "unsold"): 1,
+        (bought, cid.username, "won"): 1,
+        (bought, seller.username, "sold"): 1,
+        (withdrawn, seller.username, "cancelled"): 1,
+        (withdrawn, ann.username, "cancelled"): 1,
+    }))
+    assert received == expected
+
+    def text(item, who, kind):
+        [mail] = [m for m in smtp_server.to([who.email]) if (m.item_id, m.kind) == (item, kind)]
+        return mail.text
+
+    assert "€15.00" in text(sold, cid, "won") and seller.email in text(sold, cid, "won")
+    assert "€15.00" in text(sold, seller, "sold") and cid.email in text(sold, seller, "sold")
+    assert "outbid at €15.00" in text(sold, ann, "lost") and "Your highest bid was €10.00" in text(sold, ann, "lost")
+    assert "Your highest bid was €12.00" in text(sold, ben, "lost")
+    assert "the highest bid, €20.00, did not meet your reserve" in text(reserve, seller, "unsold")
+    assert "Your highest bid was €10.00" in text(reserve, ann, "ended")
+    assert "€50.00" in text(bought, cid, "won") and "Buy It Now" in text(bought, cid, "won")
+    assert "Damaged in storage" in text(withdrawn, ann, "cancelled")
+    won_html = [m for m in smtp_server.to([cid.email]) if (m.item_id, m.kind) == (sold, "won")][0].html
+    assert f"/items/{sold}/" in won_html and "/media/items/lamp.jpg" in won_html
+
+
+def _sentinels() -> list[str]:
+    """One new item id per partition: when all are tracked, every partition was read up to them."""
+    found: dict[int, str] = {}
+    while len(found) < AUCTION_PARTITIONS:
+        item_id = str(uuid.uuid4())
+        found.setdefault((murmur2(item_id.encode()) & 0x7FFFFFFF) % AUCTION_PARTITIONS, item_id)
+    return list(found.values())
+
+
+def test_replaying_the_topics_from_the_beginning_sends_nothing_new(mail_pipeline, smtp_server, person):
+    seller, ann, ben = person("seller"), person("ann"), person("ben")
+    item = list_item(seller, ends_in_s=ENDS_IN_S, title="Replayed lamp")
+    bid(item, ann, 10_00)
+    bid(item, ben, 12_00)
+    expected = Counter({(item, ann.username, "outbid"): 1, (item, ben.username, "won"): 1,
+                        (item, seller.username, "sold"): 1, (item, ann.username, "lost"): 1})
+    assert _exactly(smtp_server, [seller, ann, ben], expected) == expected
+    ledger = set(Notification.objects.values_list("pk", "status"))
+
+    mail_pipeline.stop()
+    ConsumedOffset.objects.filter(consumer="notifications").delete()  # forget everything it read
+    mail_pipeline.start()
+    sentinels = [list_item(seller, ends_in_s=600, title="Sentinel", item_id=item_id) for item_id in _sentinels()]
+    eventually(lambda: TrackedItem.objects.filter(item_id__in=sentinels).count() == len(sentinels),
+               timeout_s=DELIVERY_TIMEOUT_S, what="the replay to reach the end of every partition")
+    time.sleep(QUIET_S)
+
+    assert _received(smtp_server, [seller, ann, ben]) == expected
+    assert set(Notification.objects.values_list("pk", "status")) == ledger

@@ -1,0 +1,133 @@
+"""/api/items/{id}/bids and /buy-now: the public history, placing bids, buying now."""
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from auction.bidding.models import Bid
+from streams.events import BidPlaced, BuyNowRequested
+from streams.money import Money
+
+
+@pytest.fixture
+def bidder(make_user):
+    return make_user("bidder")
+
+
+@pytest.fixture
+def bidder_client(client, bidder):
+    client.force_login(bidder)
+    return client
+
+
+def _place(client, item, **data):
+    return client.post(f"/api/items/{item.pk}/bids", data, content_type="application/json")
+
+
+def _bid_row(item, user, amount: int, status=Bid.Status.ACCEPTED, minutes_ago: int = 1) -> Bid:
+    return Bid.objects.create(
+        id=uuid.uuid4(), item_id=item.pk, bidder_id=user.pk, bidder_name=user.username, amount=amount, currency="EUR",
+        status=status, leader_after_id=user.pk, decided_at=timezone.now() - timedelta(minutes=minutes_ago),
+    )
+
+
+@pytest.mark.django_db
+def test_the_history_is_accepted_bids_newest_first_with_masked_names(client, make_item, make_user):
+    item = make_item()
+    early, late, refused = make_user("jonathan"), make_user("maria"), make_user("zed")
+    _bid_row(item, early, 11_00, minutes_ago=5)
+    _bid_row(item, late, 12_50, minutes_ago=1)
+    _bid_row(item, refused, 5_00, status=Bid.Status.REJECTED)
+
+    body = client.get(f"/api/items/{item.pk}/bids").json()
+
+    assert body["item_id"] == str(item.pk)
+    assert [(bid["bidder"], bid["amount"], bid["currency"]) for bid in body["bids"]] == [
+        (f"m***{late.username[-1]}", "12.50", "EUR"),
+        (f"j***{early.username[-1]}", "11.00", "EUR"),
+    ]
+    assert set(body["bids"][0]) == {"bidder", "amount", "currency", "placed_at"}
+
+
+@pytest.mark.django_db
+def test_a_bid_is_published_and_pending_while_undecided(bidder_client, bidder, make_item, event_log):
+    item = make_item(current_price=20_00, bid_count=1)
+
+    response = _place(bidder_client, item, amount="22.50", max_amount="40")
+
+    [event] = event_log.events(by=bidder.username)
+    assert isinstance(event, BidPlaced)
+    assert (event.amount, event.max_amount) == (Money(minor=22_50), Money(minor=40_00))
+    assert response.status_code == 202
+    body = response.json()
+    assert (body["status"], body["bid_id"], body["leading"]) == ("pending", event.bid_id, None)
+    assert body["message"].startswith("Pending")
+    assert body["item"]["id"] == str(item.pk) and body["item"]["minimum_bid"] == "20.50"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_decided_bid_answers_with_the_decision(bidder_client, bidder, make_item, decide_bid):
+    item = make_item()
+
+    with decide_bid(bidder, leader_id=bidder.pk):
+        response = _place(bidder_client, item, amount="10")
+
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["leading"]) == ("accepted", True)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("data", "status", "error", "field"),
+    [
+        ({"amount": "ten"}, 400, "Some fields are missing or not valid.", "amount"),
+        ({"amount": "10", "max_amount": "5"}, 400, "Your maximum must be at least your bid.", None),
+        ({}, 400, "Some fields are missing or not valid.", "amount"),
+        ({"amount": "10", "bidder_id": 1}, 400, "Some fields are missing or not valid.", "bidder_id"),
+    ],
+)
+def test_bad_bids_are_a_400_and_publish_nothing(bidder_client, bidder, make_item, event_log, data, status, error, field):
+    response = _place(bidder_client, make_item(), **data)
+
+    assert response.status_code == status
+    assert response.json()["error"] == error
+    if field:
+        assert field in response.json()["fields"]
+    assert event_log.events(by=bidder.username) == []
+
+
+@pytest.mark.django_db
+def test_bids_on_an_unknown_closed_or_own_item_are_refused(client, make_user, make_item, event_log):
+    seller = make_user("seller")
+    client.force_login(seller)
+
+    own = _place(client, make_item(seller=seller), amount="50")
+    closed = _place(client, make_item(status="closed", outcome="no_bids"), amount="50")
+    unknown = client.post(f"/api/items/{uuid.uuid4()}/bids", {"amount": "50"}, content_type="application/json")
+
+    assert (own.status_code, own.json()["error"]) == (400, "You cannot bid on your own item.")
+    assert (closed.status_code, closed.json()["error"]) == (400, "This auction has ended.")
+    assert unknown.status_code == 404
+    assert event_log.events(by=seller.username) == []
+
+
+@pytest.mark.django_db
+def test_buy_it_now_is_published_and_pending_until_the_close_is_projected(bidder_client, bidder, make_item, event_log):
+    item = make_item(buy_now_price=60_00, buy_now_available=True)
+
+    response = bidder_client.post(f"/api/items/{item.pk}/buy-now")
+
+    [event] = event_log.events(by=bidder.username)
+    assert isinstance(event, BuyNowRequested) and event.buyer_id == bidder.pk
+    assert response.status_code == 202
+    assert response.json()["status"] == "pending" and response.json()["item"]["id"] == str(item.pk)
+
+
+@pytest.mark.django_db
+def test_buy_it_now_without_an_offer_is_a_400(bidder_client, bidder, make_item, event_log):
+    response = bidder_client.post(f"/api/items/{make_item().pk}/buy-now")
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "Buy It Now is no longer available for this item."
+    assert event_log.events(by=bidder.username) == []

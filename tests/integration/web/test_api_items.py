@@ -1,0 +1,201 @@
+"""/api/items: browsing as JSON, reading one, and listing one; bad input is a 4xx and publishes nothing."""
+import json
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from auction.api.items import PAGE_SIZE
+from streams.events import ItemListed
+from streams.money import Money
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seller(make_user):
+    return make_user("seller")
+
+
+@pytest.fixture
+def seller_client(client, seller):
+    client.force_login(seller)
+    return client
+
+
+def _new_item(**changes) -> dict:
+    item = {
+        "title": "Brass lamp",
+        "description": "Works, with a new cable.",
+        "category": "home",
+        "location": "lyon",
+        "starting_price": "20.00",
+    }
+    return {key: value for key, value in (item | changes).items() if value is not None}
+
+
+def _create(client, data):
+    body = data if isinstance(data, (str, bytes)) else json.dumps(data)
+    return client.post("/api/items", body, content_type="application/json")
+
+
+def test_an_item_reads_as_json_with_money_as_decimal_strings(client, make_item, make_user):
+    leader = make_user("jonathan")
+    item = make_item(
+        starting_price=10_00, current_price=12_50, bid_count=2, leader_id=leader.pk, leader_name=leader.username,
+        reserve_price=99_00, reserve_met=False, buy_now_price=150_00, buy_now_available=False, seq=3,
+    )
+
+    body = client.get(f"/api/items/{item.pk}").json()
+
+    assert body | {"ends_at": None, "starts_at": None} == {
+        "id": str(item.pk),
+        "title": item.title,
+        "description": item.description,
+        "category": "collectibles",
+        "location": "Lyon",
+        "image_urls": ["/media/items/telescope.jpg"],
+        "seller": item.seller_name,
+        "status": "open",
+        "currency": "EUR",
+        "starting_price": "10.00",
+        "current_price": "12.50",
+        "minimum_bid": "13.00",
+        "leader": f"{leader.username[0]}***{leader.username[-1]}",
+        "bid_count": 2,
+        "reserve_met": False,
+        "buy_now_price": "150.00",
+        "buy_now_available": False,
+        "starts_at": None,
+        "ends_at": None,
+        "seq": 3,
+        "outcome": None,
+        "winner": None,
+        "final_price": None,
+    }
+    assert "99.00" not in json.dumps(body)
+
+
+def test_the_leader_sees_their_own_name(client, make_item, make_user):
+    leader = make_user("jonathan")
+    item = make_item(current_price=12_50, bid_count=1, leader_id=leader.pk, leader_name=leader.username)
+    client.force_login(leader)
+
+    assert client.get(f"/api/items/{item.pk}").json()["leader"] == leader.username
+
+
+def test_a_closed_item_has_its_outcome(client, make_item):
+    item = make_item(status="closed", outcome="sold", winner_id=99, winner_name="maria", final_price=80_00, current_price=80_00, closed_at=timezone.now())
+
+    body = client.get(f"/api/items/{item.pk}").json()
+
+    assert (body["status"], body["outcome"], body["winner"], body["final_price"], body["minimum_bid"]) == ("closed", "sold", "m***a", "80.00", None)
+
+
+def test_an_unknown_item_is_a_json_404(client):
+    response = client.get(f"/api/items/{uuid.uuid4()}")
+
+    assert response.status_code == 404
+    assert response.json() == {"error": "There is no item with this id.", "fields": {}}
+    assert client.get("/api/no-such-thing").json()["error"]
+
+
+def test_browsing_filters_sorts_and_pages(client, make_item):
+    make_item(title="Old closed", status="closed", outcome="no_bids", category="books")
+    for number in range(PAGE_SIZE + 1):
+        make_item(title=f"Book {number:02d}", category="books", starting_price=(number + 1) * 100)
+    make_item(title="Drum", category="music")
+
+    first = client.get("/api/items", {"category": "books", "sort": "price_high"}).json()
+    second = client.get("/api/items", {"category": "books", "sort": "price_high", "page": 2}).json()
+    every_status = client.get("/api/items", {"status": "all", "q": "old"}).json()
+
+    assert (first["total"], first["pages"], first["page"]) == (PAGE_SIZE + 1, 2, 1)
+    assert first["items"][0]["title"] == f"Book {PAGE_SIZE:02d}"
+    assert [item["title"] for item in second["items"]] == ["Book 00"]
+    assert [item["title"] for item in every_status["items"]] == ["Old closed"]
+    assert client.get("/api/items", {"page": 9}).json()["items"] == []
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"sort": "random"}, "sort"),
+        ({"status": "sold"}, "status"),
+        ({"page": "0"}, "page"),
+        ({"page": str(10**30)}, "page"),
+        ({"category": "weapons"}, "category"),
+        ({"q": "lamp\x00"}, "q"),
+    ],
+)
+def test_bad_query_parameters_are_a_400(client, params, field):
+    response = client.get("/api/items", params)
+
+    assert response.status_code == 400
+    assert field in response.json()["fields"]
+
+
+def test_listing_an_item_publishes_it_and_answers_pending_until_projected(seller_client, seller, event_log):
+    data = _new_item(reserve_price="30", buy_now_price="80.50", duration_seconds=300, image_urls=["https://img.example.com/lamp.jpg"])
+
+    response = _create(seller_client, data)
+
+    [event] = event_log.events(by=seller.username)
+    assert isinstance(event, ItemListed)
+    assert response.status_code == 202
+    assert response.json() == {"status": "pending", "id": event.item_id}
+    assert (event.title, event.location, event.image_urls) == ("Brass lamp", "Lyon", ("https://img.example.com/lamp.jpg",))
+    assert (event.starting_price, event.reserve_price, event.buy_now_price) == (Money(minor=20_00), Money(minor=30_00), Money(minor=80_50))
+    assert (event.ends_at - event.starts_at).total_seconds() == 300
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        (_new_item(reserve_price="10"), "reserve_price", "The reserve price cannot be below the starting price."),
+        (_new_item(buy_now_price="20"), "buy_now_price", "The Buy It Now price must be above"),
+        (_new_item(duration_seconds=30), "duration_seconds", "The auction must last between 60 seconds"),
+        (_new_item(starting_price="12.345"), "starting_price", "has more than 2 decimal places"),
+        (_new_item(starting_price=12.5), "starting_price", "Input should be a valid string"),
+        (_new_item(starting_price="-3"), "starting_price", "is negative"),
+        (_new_item(title="   "), "title", "at least 1 character"),
+        (_new_item(title="x" * 121), "title", "at most 120 characters"),
+        (_new_item(title="lamp\x00"), "title", "Null characters are not allowed."),
+        (_new_item(category="weapons"), "category", "Input should be"),
+        (_new_item(location=None), "location", "Field required"),
+        (_new_item(image_urls=["ftp://x/y.png"]), "image_urls.0", "URL scheme should be"),
+        (_new_item(image_urls=[f"https://x/{n}.png" for n in range(9)]), "image_urls", "at most 8 items"),
+        (_new_item(colour="red"), "colour", "Extra inputs are not permitted"),
+    ],
+)
+def test_bad_listings_are_400_by_field_and_publish_nothing(seller_client, seller, event_log, data, field, message):
+    response = _create(seller_client, data)
+
+    assert response.status_code == 400
+    assert message in response.json()["fields"].get(field, "")
+    assert event_log.events(by=seller.username) == []
+
+
+@pytest.mark.parametrize(("body", "message"), [("{not json", "not valid JSON"), ("[1, 2]", "JSON object"), ("", "JSON object")])
+def test_a_body_that_is_not_a_json_object_is_a_400(seller_client, seller, event_log, body, message):
+    response = _create(seller_client, body)
+
+    assert response.status_code == 400
+    assert message in response.json()["error"]
+    assert event_log.events(by=seller.username) == []
+
+
+def test_an_unsupported_method_is_a_405_naming_the_allowed_ones(client):
+    response = client.put("/api/items", "{}", content_type="application/json")
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, POST"
+    assert response.json()["error"] == "Use GET, POST here."
+
+
+def test_an_oversized_body_is_a_json_400(seller_client, seller, event_log):
+    response = _create(seller_client, _new_item(description="x" * 3_000_000))
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "The request could not be understood; nothing was saved."
+    assert event_log.events(by=seller.username) == []

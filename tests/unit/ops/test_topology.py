@@ -1,0 +1,50 @@
+"""The topology comes from the registry and the processor declarations, and says where they disagree."""
+from auction.ops.topology import ProcessorInfo, deployed, drift, processor_info, topic_infos
+from auction.processors import PROCESSORS
+from streams.topics import REGISTRY, Topic
+
+
+def _info(name, inputs, outputs=(), sink=False):
+    return ProcessorInfo(name, name, tuple(inputs), tuple(outputs), (), "auction.dead-letter", sink)
+
+
+def _topic(name, producers, consumers):
+    return Topic(name, 6, None, "delete", "k", (), tuple(producers), tuple(consumers), "")
+
+
+def test_every_registered_processor_is_described_with_its_group_and_topics(monkeypatch):
+    monkeypatch.setenv("STREAMS_NAME_SUFFIX", "t1")
+    infos = {info.name: info for info in (processor_info(name, p) for name, p in deployed())}
+    assert set(infos) == set(PROCESSORS)
+    bidding = infos["bidding"]
+    assert bidding.group == "bidding-t1"
+    assert bidding.inputs == ("auction.items", "auction.bids") and not bidding.sink
+    assert "bidding-items-changelog" in bidding.changelogs
+    assert infos["projector"].sink and "auction.bids" in infos["projector"].inputs
+    assert infos["dead-letters"].inputs == ("auction.dead-letter",)
+
+
+def test_topics_list_who_reads_and_writes_them_as_deployed():
+    infos = [_info("bidding", ["auction.items", "auction.bids"], ["auction.bids.history"])]
+    by_name = {t.name: t for t in topic_infos(infos)}
+    assert [t.name for t in topic_infos(infos)] == [t.name for t in REGISTRY]
+    assert by_name["auction.items"].readers == ("bidding",)
+    assert by_name["auction.bids.history"].writers == ("bidding",)
+    assert by_name["auction.dead-letter"].writers == ("bidding",)
+
+
+def test_drift_names_each_disagreement_between_registry_and_processors():
+    registry = (_topic("in", ["web"], ["reader", "ghost"]), _topic("out", ["other"], []))
+    processors = [_info("reader", ["in", "unregistered"], ["out"]), _info("stray", ["in"])]
+    assert drift(processors, registry) == [
+        "reader reads unregistered, which is not in the topic registry",
+        "reader writes out, but the registry does not list it as a producer",
+        "stray reads in, but the registry does not list it as a consumer",
+        "the registry lists ghost as a consumer of in; no such processor is deployed",
+    ]
+
+
+def test_the_registry_agrees_with_the_processors_on_what_each_reads():
+    infos = [processor_info(name, p) for name, p in deployed()]
+    reads = [line for line in drift(infos) if "no such processor is deployed" not in line]
+    assert reads == []
