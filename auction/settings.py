@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "auction.processors",
     "auction.analytics",
     "auction.notifications",
+    "auction.live",
 ]
 
 MIDDLEWARE = [
@@ -90,11 +91,13 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:15432/auction"),
-        conn_max_age=60,
-        conn_health_checks=True,
-    )
+    "default": dj_database_url.parse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:15432/auction"))
+}
+# Under ASGI every request runs its synchronous part in a thread of its own, and each thread
+# would open its own connection: a pool bounds a process's connections however many requests
+# are waiting (for a bid's decision, say); the rest wait for a free one.
+DATABASES["default"]["OPTIONS"] = {
+    "pool": {"min_size": 1, "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "10")), "timeout": 30}
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -104,7 +107,9 @@ KAFKA_BOOTSTRAP_SERVERS = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL]},
+        # redis-py 8 times socket reads out after 5 s by default, exactly when channels_redis's 5-second
+        # BZPOPMIN returns empty: the consumers' receive loop would die on the first idle moment.
+        "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
     }
 }
 
@@ -196,7 +201,8 @@ OPS_LAG_THRESHOLDS = {
 OPS_METRICS_TARGETS = _pairs(
     "OPS_METRICS_TARGETS",
     "bidding=http://127.0.0.1:9401/metrics,projector=http://127.0.0.1:9402/metrics,"
-    "notifications=http://127.0.0.1:9403/metrics,dead-letters=http://127.0.0.1:9407/metrics",
+    "notifications=http://127.0.0.1:9403/metrics,analytics=http://127.0.0.1:9404/metrics,"
+    "live=http://127.0.0.1:9405/metrics,dead-letters=http://127.0.0.1:9407/metrics",
 )
 
 # Analytics (auction.analytics): event-time windows and lateness; see docs/analytics.md.
@@ -205,3 +211,7 @@ ANALYTICS_WINDOW_SECONDS = int(os.environ.get("ANALYTICS_WINDOW_SECONDS", "60"))
 ANALYTICS_ALLOWED_LATENESS_SECONDS = int(os.environ.get("ANALYTICS_ALLOWED_LATENESS_SECONDS", "30"))
 ANALYTICS_HOT_WINDOW_SECONDS = int(os.environ.get("ANALYTICS_HOT_WINDOW_SECONDS", "600"))
 ANALYTICS_REFRESH_SECONDS = float(os.environ.get("ANALYTICS_REFRESH_SECONDS", "5"))
+
+# Live updates (auction.live): decisions older than this are not pushed (the live processor fell
+# behind); pages resync from snapshots when they notice the gap.
+LIVE_STALE_SECONDS = float(os.environ.get("LIVE_STALE_SECONDS", "30"))

@@ -19,6 +19,7 @@ AUCTION_PARTITIONS = 6
 """Every item-keyed topic has this many partitions, so an item lands on the same partition
 number everywhere (co-partitioning) and one processor instance owns all of its records."""
 
+DEAD_LETTER_TOPIC = "auction.dead-letter"
 DEAD_LETTER_RETENTION_MS = 30 * 24 * 60 * 60 * 1000
 
 CleanupPolicy = Literal["delete", "compact"]
@@ -75,7 +76,7 @@ REGISTRY: tuple[Topic, ...] = (
         key=ITEM_KEY,
         events=(BidPlaced, BuyNowRequested),
         producers=("web",),
-        consumers=("bidding", "projector", "analytics"),
+        consumers=("bidding", "projector"),
         description=(
             "What bidders asked for, before any decision. Source of truth for bids; the projector keeps "
             "the private maximums for staff."
@@ -104,7 +105,7 @@ REGISTRY: tuple[Topic, ...] = (
         description="One record per auction when it ends, with its outcome.",
     ),
     Topic(
-        name="auction.dead-letter",
+        name=DEAD_LETTER_TOPIC,
         partitions=AUCTION_PARTITIONS,
         retention_ms=DEAD_LETTER_RETENTION_MS,
         cleanup_policy="delete",

@@ -1,99 +1,75 @@
-"""Rows of the fact tables to and from the pure core's facts (ids are strings there, UUIDs here)."""
+"""The fact tables as seen from the pure core: which column holds which field of which fact.
+
+A fact's fields and its table's columns come in the same order, so a fact is written as a
+plain tuple (by COPY) and read back from `values_list` without building model instances:
+the processor writes every bid it sees, so this is its hot path. Ids are strings in the
+core and UUIDs in PostgreSQL.
+"""
+import dataclasses
+from dataclasses import dataclass
+
 from auction.analytics.models import BidFact, CloseFact, ExtensionFact, ListingFact
-from streams.analytics.facts import Bid, Close, Extension, Listing
+from streams.analytics.facts import Bid, Close, Extension, Fact, Listing
+
+BIGINT_MAX = 2**63 - 1
 
 
-def listing_row(listing: Listing) -> ListingFact:
-    return ListingFact(
-        item_id=listing.item_id,
-        seller_id=listing.seller_id,
-        seller_name=listing.seller_name,
-        title=listing.title,
-        category=listing.category,
-        currency=listing.currency,
-        starting_price=listing.starting_price,
-        reserve_price=listing.reserve_price,
-        buy_now_price=listing.buy_now_price,
-        starts_at=listing.at,
-        ends_at=listing.ends_at,
-    )
+@dataclass(frozen=True)
+class FactTable:
+    model: type
+    fact_type: type
+    columns: tuple[str, ...]
+    """Model field names, in the order of the fact's fields."""
+    ids: tuple[int, ...]
+    """Positions of UUID columns."""
+    judged: bool = False
+    """Whether an `on_time` column follows the fact's fields."""
+
+    def values(self, fact: Fact, on_time: bool | None = None) -> tuple:
+        values = tuple(getattr(fact, name) for name in fact.__slots__)
+        return values + (on_time,) if self.judged else values
+
+    def fact(self, values: tuple) -> Fact:
+        fields = [str(value) if position in self.ids else value for position, value in enumerate(values[: len(self.columns)])]
+        return self.fact_type(*fields)
+
+    def rows(self, **lookup) -> list[tuple]:
+        """Stored rows matching the lookup, with the on-time verdict last when there is one."""
+        return list(self.model.objects.filter(**lookup).values_list(*self.all_columns))
+
+    @property
+    def all_columns(self) -> tuple[str, ...]:
+        return self.columns + ("on_time",) if self.judged else self.columns
 
 
-def listing_of(row: ListingFact) -> Listing:
-    return Listing(
-        item_id=str(row.item_id),
-        seller_id=row.seller_id,
-        seller_name=row.seller_name,
-        title=row.title,
-        category=row.category,
-        currency=row.currency,
-        starting_price=row.starting_price,
-        reserve_price=row.reserve_price,
-        buy_now_price=row.buy_now_price,
-        at=row.starts_at,
-        ends_at=row.ends_at,
-    )
+LISTINGS = FactTable(
+    ListingFact,
+    Listing,
+    ("item_id", "seller_id", "seller_name", "title", "category", "currency", "starting_price", "reserve_price",
+     "buy_now_price", "starts_at", "ends_at"),
+    ids=(0,),
+)
+BIDS = FactTable(
+    BidFact, Bid, ("bid_id", "item_id", "bidder_id", "bidder_name", "amount", "price", "currency", "decided_at"), ids=(0, 1), judged=True
+)
+EXTENSIONS = FactTable(ExtensionFact, Extension, ("event_id", "item_id", "ends_at", "extended_at"), ids=(1,))
+CLOSES = FactTable(
+    CloseFact,
+    Close,
+    ("item_id", "seller_id", "outcome", "winner_id", "final_price", "high_bid", "bid_count", "closed_at"),
+    ids=(0,),
+    judged=True,
+)
 
 
-def bid_row(bid: Bid, on_time: bool) -> BidFact:
-    return BidFact(
-        bid_id=bid.bid_id,
-        item_id=bid.item_id,
-        bidder_id=bid.bidder_id,
-        bidder_name=bid.bidder_name,
-        amount=bid.amount,
-        price=bid.price,
-        currency=bid.currency,
-        decided_at=bid.at,
-        on_time=on_time,
-    )
+def storable(fact: Fact) -> Fact:
+    """The fact, if its numbers fit PostgreSQL's bigint (the schemas set no upper bound).
 
-
-def bid_of(row: BidFact) -> Bid:
-    return Bid(
-        bid_id=str(row.bid_id),
-        item_id=str(row.item_id),
-        bidder_id=row.bidder_id,
-        bidder_name=row.bidder_name,
-        amount=row.amount,
-        price=row.price,
-        currency=row.currency,
-        at=row.decided_at,
-    )
-
-
-def extension_row(extension: Extension) -> ExtensionFact:
-    return ExtensionFact(
-        event_id=extension.event_id, item_id=extension.item_id, ends_at=extension.ends_at, extended_at=extension.at
-    )
-
-
-def extension_of(row: ExtensionFact) -> Extension:
-    return Extension(event_id=row.event_id, item_id=str(row.item_id), ends_at=row.ends_at, at=row.extended_at)
-
-
-def close_row(close: Close, on_time: bool) -> CloseFact:
-    return CloseFact(
-        item_id=close.item_id,
-        seller_id=close.seller_id,
-        outcome=close.outcome,
-        winner_id=close.winner_id,
-        final_price=close.final_price,
-        high_bid=close.high_bid,
-        bid_count=close.bid_count,
-        closed_at=close.at,
-        on_time=on_time,
-    )
-
-
-def close_of(row: CloseFact) -> Close:
-    return Close(
-        item_id=str(row.item_id),
-        seller_id=row.seller_id,
-        outcome=row.outcome,
-        winner_id=row.winner_id,
-        final_price=row.final_price,
-        high_bid=row.high_bid,
-        bid_count=row.bid_count,
-        at=row.closed_at,
-    )
+    A fact the database would refuse must fail in the handler, where the runtime dead-letters
+    its record, and not in the sink, where it would fail its whole batch again on every retry.
+    """
+    for field in dataclasses.fields(fact):
+        value = getattr(fact, field.name)
+        if isinstance(value, int) and value > BIGINT_MAX:
+            raise ValueError(f"{field.name}={value} does not fit a bigint")
+    return fact

@@ -7,6 +7,7 @@ so a range has a readable number of points.
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from streams.analytics.windows import window_start
 
@@ -38,7 +39,7 @@ class Filters:
     bucket: timedelta
 
     def query_string(self) -> str:
-        return f"category={self.category}&range={self.range}"
+        return urlencode({"category": self.category, "range": self.range})
 
 
 def bucket_for(span: timedelta, window: timedelta) -> timedelta:

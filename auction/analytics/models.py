@@ -1,6 +1,7 @@
 """The analytics processor's tables: the facts it joins and summarises, and the windowed results.
 
 Only the analytics processor writes them, in the same transaction as its consumed offsets.
+Free text is `TextField`, so no event the schemas accept can fail a batch by its length.
 Amounts are integer minor units of `currency`; windows are [window_start, window_start + the
 window size) in event time (settings.ANALYTICS_WINDOW_SECONDS).
 """
@@ -10,9 +11,9 @@ from django.db import models
 class ListingFact(models.Model):
     item_id = models.UUIDField(primary_key=True)
     seller_id = models.BigIntegerField()
-    seller_name = models.CharField(max_length=150)
-    title = models.CharField(max_length=200)
-    category = models.CharField(max_length=64)
+    seller_name = models.TextField()
+    title = models.TextField()
+    category = models.TextField()
     currency = models.CharField(max_length=3)
     starting_price = models.BigIntegerField()
     reserve_price = models.BigIntegerField(null=True)
@@ -25,7 +26,7 @@ class BidFact(models.Model):
     bid_id = models.UUIDField(primary_key=True)
     item_id = models.UUIDField()
     bidder_id = models.BigIntegerField()
-    bidder_name = models.CharField(max_length=150)
+    bidder_name = models.TextField()
     amount = models.BigIntegerField(help_text="what the bidder offered")
     price = models.BigIntegerField(help_text="the item's price after the bid")
     currency = models.CharField(max_length=3)
@@ -37,7 +38,7 @@ class BidFact(models.Model):
 
 
 class ExtensionFact(models.Model):
-    event_id = models.CharField(primary_key=True, max_length=100)
+    event_id = models.TextField(primary_key=True, help_text="the CloudEvents id")
     item_id = models.UUIDField(db_index=True)
     ends_at = models.DateTimeField()
     extended_at = models.DateTimeField()
@@ -50,7 +51,7 @@ class CloseFact(models.Model):
     winner_id = models.BigIntegerField(null=True)
     final_price = models.BigIntegerField(null=True)
     high_bid = models.BigIntegerField(null=True)
-    bid_count = models.IntegerField()
+    bid_count = models.BigIntegerField()
     closed_at = models.DateTimeField()
     on_time = models.BooleanField()
 
@@ -59,7 +60,7 @@ class BidWindow(models.Model):
     """Bids per window and category (bids per minute), with the window's highest bid (Nexmark q7)."""
 
     window_start = models.DateTimeField()
-    category = models.CharField(max_length=64)
+    category = models.TextField()
     currency = models.CharField(max_length=3)
     bids = models.IntegerField()
     top_amount = models.BigIntegerField()
@@ -75,7 +76,7 @@ class ItemPane(models.Model):
 
     window_start = models.DateTimeField(db_index=True)
     item_id = models.UUIDField()
-    category = models.CharField(max_length=64)
+    category = models.TextField()
     bids = models.IntegerField()
 
     class Meta:
@@ -86,7 +87,7 @@ class OutcomeWindow(models.Model):
     """Closed auctions per window, category and outcome: sell-through, and closing prices (Nexmark q4)."""
 
     window_start = models.DateTimeField()
-    category = models.CharField(max_length=64)
+    category = models.TextField()
     outcome = models.CharField(max_length=16)
     currency = models.CharField(max_length=3)
     auctions = models.IntegerField()
@@ -102,8 +103,8 @@ class AuctionSummary(models.Model):
     """One closed auction, from all of its facts (`streams.analytics.auctions.Summary`)."""
 
     item_id = models.UUIDField(primary_key=True)
-    title = models.CharField(max_length=200)
-    category = models.CharField(max_length=64)
+    title = models.TextField()
+    category = models.TextField()
     seller_id = models.BigIntegerField()
     currency = models.CharField(max_length=3)
     outcome = models.CharField(max_length=16)
@@ -131,7 +132,7 @@ class Participation(models.Model):
 
     item_id = models.UUIDField()
     bidder_id = models.BigIntegerField(db_index=True)
-    bidder_name = models.CharField(max_length=150)
+    bidder_name = models.TextField()
     seller_id = models.BigIntegerField()
     bids = models.IntegerField()
     highest = models.BigIntegerField()

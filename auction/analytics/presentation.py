@@ -26,6 +26,8 @@ OUTCOME_LABELS = {
     "cancelled": "Cancelled",
 }
 TRAJECTORIES_SHOWN = 5
+POINTS_ON_PAGE = 300
+"""Latest price changes per trajectory on the page; a CSV export has them all."""
 AUCTIONS_ON_PAGE = 50
 
 
@@ -193,7 +195,9 @@ def _hot_chart(rows, ctx: Context) -> dict:
 
 def _trajectories_read(ctx: Context) -> list[tuple[dict, list[dict]]]:
     hot = _hot_read(ctx)[:TRAJECTORIES_SHOWN]
-    paths = selectors.price_trajectories(item_ids=[row["item_id"] for row in hot])
+    paths = selectors.price_trajectories(
+        item_ids=[row["item_id"] for row in hot], since=ctx.filters.since, latest=POINTS_ON_PAGE if ctx.on_page else None
+    )
     return [(row, paths[row["item_id"]]) for row in hot]
 
 

@@ -48,7 +48,7 @@ class Clock:
 
 
 def analytics_clock(*, policy: Policy) -> Clock:
-    marks = SourceWatermark.objects.aggregate(latest=Max("latest"), slowest=Min("latest"))
+    marks = SourceWatermark.objects.aggregate(newest=Max("latest"), slowest=Min("latest"))
     earliest = min(
         (start for start in (
             BidWindow.objects.aggregate(first=Min("window_start"))["first"],
@@ -57,7 +57,7 @@ def analytics_clock(*, policy: Policy) -> Clock:
         default=None,
     )
     slowest = marks["slowest"]
-    return Clock(earliest, marks["latest"], None if slowest is None else slowest - policy.allowed_lateness)
+    return Clock(earliest, marks["newest"], None if slowest is None else slowest - policy.allowed_lateness)
 
 
 def analytics_categories() -> list[str]:
@@ -169,14 +169,15 @@ def auction_summaries(*, filters: Filters, limit: int | None = None) -> list[Auc
     return list(summaries if limit is None else summaries[:limit])
 
 
-def price_trajectories(*, item_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[dict]]:
-    """Each item's price after every accepted bid, in decision order."""
+def price_trajectories(*, item_ids: list[uuid.UUID], since: datetime | None = None, latest: int | None = None) -> dict[uuid.UUID, list[dict]]:
+    """Each item's price after every accepted bid in decision order, from `since`, keeping the `latest` points."""
     out: dict[uuid.UUID, list[dict]] = {item_id: [] for item_id in item_ids}
-    for row in BidFact.objects.filter(item_id__in=item_ids).order_by("decided_at", "price", "bid_id").values(
-        "item_id", "decided_at", "price"
-    ):
+    bids = BidFact.objects.filter(item_id__in=item_ids)
+    if since is not None:
+        bids = bids.filter(decided_at__gte=since)
+    for row in bids.order_by("decided_at", "price", "bid_id").values("item_id", "decided_at", "price"):
         out[row["item_id"]].append(row)
-    return out
+    return out if latest is None else {item_id: path[-latest:] for item_id, path in out.items()}
 
 
 def late_events(*, filters: Filters) -> list[dict]:

@@ -13,7 +13,17 @@ from django.views.decorators.http import require_GET
 from auction.analytics import selectors
 from auction.analytics.filters import RANGES, filters_from
 from auction.analytics.policy import analytics_policy
-from auction.analytics.presentation import MEASURES, MEASURES_BY_NAME, Context, category_label, dashboard, measure_table, price_points, visible
+from auction.analytics.presentation import (
+    MEASURES,
+    MEASURES_BY_NAME,
+    POINTS_ON_PAGE,
+    Context,
+    category_label,
+    dashboard,
+    measure_table,
+    price_points,
+    visible,
+)
 from auction.staff.access import is_staff
 
 
@@ -37,7 +47,9 @@ def analytics_page(request: HttpRequest) -> HttpResponse:
             "filters": ctx.filters,
             "categories": [(code, category_label(code)) for code in selectors.analytics_categories()],
             "ranges": [(key, label) for key, (label, _) in RANGES.items()],
-            "measures": [measure for measure in MEASURES if visible(measure, ctx)],
+            "measures": [
+                {"name": m.name, "title": m.title, "has_chart": m.chart is not None} for m in MEASURES if visible(m, ctx)
+            ],
             "refresh_seconds": settings.ANALYTICS_REFRESH_SECONDS,
         },
     )
@@ -59,12 +71,18 @@ def analytics_csv(request: HttpRequest, name: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{table.name}.csv"'
     writer = csv.writer(response)
     writer.writerow([column.key for column in table.columns])
-    writer.writerows(table.rows)
+    text = [column.kind == "text" for column in table.columns]
+    writer.writerows([[_inert(value) if is_text else value for value, is_text in zip(row, text)] for row in table.rows])
     return response
+
+
+def _inert(value):
+    """Text a spreadsheet would run as a formula (a title like "=HYPERLINK(…)") gets a leading quote."""
+    return f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @require_GET
 def item_prices(request: HttpRequest, item_id: uuid.UUID) -> JsonResponse:
-    """The item's price after each accepted bid, for the chart on its page."""
-    path = selectors.price_trajectories(item_ids=[item_id])[item_id]
+    """The item's price after each accepted bid (the latest ones, for a busy item), for the chart on its page."""
+    path = selectors.price_trajectories(item_ids=[item_id], latest=POINTS_ON_PAGE)[item_id]
     return JsonResponse({"item_id": str(item_id), "points": price_points(path)})

@@ -9,20 +9,8 @@ from collections.abc import Iterable
 
 from django.db import connection
 
-from auction.analytics.facts import bid_row, close_row, extension_row, listing_row
-from auction.analytics.models import (
-    AuctionSummary,
-    BidFact,
-    BidWindow,
-    CloseFact,
-    ExtensionFact,
-    ItemPane,
-    LateEvent,
-    ListingFact,
-    OutcomeWindow,
-    Participation,
-    SourceWatermark,
-)
+from auction.analytics.facts import BIDS, CLOSES, EXTENSIONS, LISTINGS
+from auction.analytics.models import AuctionSummary, BidWindow, ItemPane, LateEvent, OutcomeWindow, Participation, SourceWatermark
 from streams.analytics.auctions import Participation as Part
 from streams.analytics.auctions import Summary
 from streams.analytics.cells import Cells
@@ -58,13 +46,24 @@ _WATERMARKS = f"""
 
 
 def changes_write(changes: Changes, *, consumer: str) -> None:
-    ListingFact.objects.bulk_create([listing_row(listing) for listing in changes.listings])
-    BidFact.objects.bulk_create([bid_row(bid, on_time) for bid, on_time in changes.bids])
-    ExtensionFact.objects.bulk_create([extension_row(extension) for extension in changes.extensions])
-    CloseFact.objects.bulk_create([close_row(close, on_time) for close, on_time in changes.closes])
-    LateEvent.objects.bulk_create([_late_row(late) for late in changes.late])
+    _copy(LISTINGS.model, LISTINGS.all_columns, [LISTINGS.values(listing) for listing in changes.listings])
+    _copy(BIDS.model, BIDS.all_columns, [BIDS.values(bid, on_time) for bid, on_time in changes.bids])
+    _copy(EXTENSIONS.model, EXTENSIONS.all_columns, [EXTENSIONS.values(extension) for extension in changes.extensions])
+    _copy(CLOSES.model, CLOSES.all_columns, [CLOSES.values(close, on_time) for close, on_time in changes.closes])
+    _copy(LateEvent, _LATE_COLUMNS, [_late_values(late) for late in changes.late])
     _cells_add(changes.cells)
     _many(_WATERMARKS, [(consumer, topic, partition, mark.latest) for (topic, partition), mark in changes.watermarks.items()])
+
+
+def _copy(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert rows with COPY: the processor inserts every fact it sees, and COPY is PostgreSQL's fast path."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def _many(sql: str, rows: list[tuple]) -> None:
@@ -91,24 +90,19 @@ def _cells_add(cells: Cells) -> None:
     )
 
 
-def _late_row(late: Late) -> LateEvent:
+_LATE_COLUMNS = ("kind", "fact_id", "item_id", "event_time", "window_start", "watermark", "topic", "partition", "offset")
+
+
+def _late_values(late: Late) -> tuple:
     fact = late.fact
     is_bid = isinstance(fact, Bid)
     topic, partition = late.source
-    return LateEvent(
-        kind=LateEvent.Kind.BID if is_bid else LateEvent.Kind.CLOSE,
-        fact_id=fact.bid_id if is_bid else fact.item_id,
-        item_id=fact.item_id,
-        event_time=fact.at,
-        window_start=late.window_start,
-        watermark=late.watermark,
-        topic=topic,
-        partition=partition,
-        offset=late.offset,
-    )
+    kind, fact_id = (LateEvent.Kind.BID, fact.bid_id) if is_bid else (LateEvent.Kind.CLOSE, fact.item_id)
+    return (kind.value, fact_id, fact.item_id, fact.at, late.window_start, late.watermark, topic, partition, late.offset)
 
 
 _SUMMARY_FIELDS = [field.name for field in AuctionSummary._meta.concrete_fields if field.name != "item_id"]
+_PARTICIPATION_COLUMNS = tuple(field.name for field in dataclasses.fields(Part))
 
 
 def summaries_write(summaries: Iterable[tuple[Summary, list[Part]]]) -> None:
@@ -117,9 +111,7 @@ def summaries_write(summaries: Iterable[tuple[Summary, list[Part]]]) -> None:
     rows = [AuctionSummary(**_fields(summary)) for summary, _ in summaries]
     AuctionSummary.objects.bulk_create(rows, update_conflicts=True, unique_fields=["item_id"], update_fields=_SUMMARY_FIELDS)
     Participation.objects.filter(item_id__in=[summary.item_id for summary, _ in summaries]).delete()
-    Participation.objects.bulk_create(
-        [Participation(**_fields(part)) for _, parts in summaries for part in parts]
-    )
+    _copy(Participation, _PARTICIPATION_COLUMNS, [tuple(_fields(part).values()) for _, parts in summaries for part in parts])
 
 
 def _fields(value) -> dict:

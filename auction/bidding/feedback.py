@@ -8,7 +8,7 @@ from typing import Literal
 from auction.bidding.models import Bid
 from auction.catalog.models import Item
 from auction.catalog.presentation import money_display
-from streams.events import Outcome, RejectReason
+from streams.events import RejectReason
 from streams.money import Money
 
 PENDING = "Pending — your bid is being processed; its result will show in a moment."
@@ -49,11 +49,11 @@ class PurchaseFeedback:
     message: str
 
 
-def purchase_feedback(item: Item | None, *, buyer_id: int) -> PurchaseFeedback:
-    """`item` is the item once closed, or None if the close was not projected in time."""
-    if item is None:
+def purchase_feedback(decision: Bid | Item | None) -> PurchaseFeedback:
+    """`decision` is the request's refusal, the item it bought, or None if neither was projected in time."""
+    if decision is None:
         return PurchaseFeedback(status="pending", message=PURCHASE_PENDING)
-    if item.outcome == Outcome.BOUGHT_NOW and item.winner_id == buyer_id and item.final_price is not None:
-        price = money_display(Money(minor=item.final_price, currency=item.currency))
-        return PurchaseFeedback(status="bought", message=f"You bought this item for {price}.")
-    return PurchaseFeedback(status="rejected", message="Your Buy It Now request was not accepted: this auction has ended.")
+    if isinstance(decision, Bid):
+        return PurchaseFeedback(status="rejected", message=f"Your Buy It Now request was not accepted: {decision.reason}")
+    price = money_display(Money(minor=decision.final_price, currency=decision.currency))
+    return PurchaseFeedback(status="bought", message=f"You bought this item for {price}.")

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 
 from auction.bidding.models import Bid
 from auction.catalog.models import Item
+from streams.events import Outcome
 
 
 def bid_get(*, bid_id: uuid.UUID) -> Bid | None:
@@ -16,6 +17,13 @@ def bid_history(*, item_id: uuid.UUID) -> QuerySet[Bid]:
     return Bid.objects.filter(item_id=item_id, status=Bid.Status.ACCEPTED).order_by("-decided_at", "-seq")
 
 
-def item_closed(*, item_id: uuid.UUID) -> Item | None:
-    """The item once its close is projected, else None: what a buyer waits for after Buy It Now."""
-    return Item.objects.filter(pk=item_id, status=Item.Status.CLOSED).first()
+def purchase_decision(*, item_id: uuid.UUID, request_id: uuid.UUID, buyer_id: int) -> Bid | Item | None:
+    """The bidding processor's answer to a Buy It Now request, once projected, else None.
+
+    It answers every request: a refusal is a rejected Bid row keyed by the request id; an
+    acceptance closes the item as bought now by the buyer. An item closed any other way is
+    not the answer yet: the refusal that explains it follows.
+    """
+    refusal = Bid.objects.filter(pk=request_id, status=Bid.Status.REJECTED).first()
+    bought = Item.objects.filter(pk=item_id, status=Item.Status.CLOSED, outcome=Outcome.BOUGHT_NOW, winner_id=buyer_id)
+    return refusal or bought.first()

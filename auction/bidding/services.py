@@ -14,12 +14,19 @@ from auction.staff.moderation import refuse_if_suspended
 from streams.events import BidPlaced, BuyNowRequested
 from streams.money import Money
 
-__all__ = ["RateLimited", "Placed", "bid_place", "buy_now_request"]
+__all__ = ["RateLimited", "Placed", "PurchaseRequested", "bid_place", "buy_now_request"]
 
 
 @dataclass(frozen=True)
 class Placed:
     bid_id: uuid.UUID
+    published: Published
+
+
+@dataclass(frozen=True)
+class PurchaseRequested:
+    request_id: uuid.UUID
+    """A refusal comes back as a BidRejected with this id as its bid id (an acceptance closes the item)."""
     published: Published
 
 
@@ -59,7 +66,8 @@ def bid_place(
     return Placed(bid_id=uuid.UUID(event.bid_id), published=publish(event))
 
 
-def buy_now_request(*, buyer: AbstractBaseUser, item: Item) -> Published:
+def buy_now_request(*, buyer: AbstractBaseUser, item: Item) -> PurchaseRequested:
+    """Publish a Buy It Now request; `auction.bidding.selectors.purchase_decision` awaits the answer."""
     _require_open(item, buyer)
     if not item.buy_now_available or item.buy_now_price is None:
         raise ValidationError("Buy It Now is no longer available for this item.")
@@ -71,4 +79,4 @@ def buy_now_request(*, buyer: AbstractBaseUser, item: Item) -> Published:
         buyer_name=buyer.get_username(),
         requested_at=datetime.now(timezone.utc),
     )
-    return publish(event)
+    return PurchaseRequested(request_id=uuid.UUID(event.request_id), published=publish(event))

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from auction.bidding.feedback import bid_feedback, purchase_feedback
 from auction.bidding.forms import BidForm
-from auction.bidding.selectors import bid_get, item_closed
+from auction.bidding.selectors import bid_get, purchase_decision
 from auction.bidding.services import bid_place, buy_now_request
 from auction.catalog.models import Item
 from auction.catalog.selectors import item_get
@@ -67,9 +67,11 @@ def buy_now(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(_item_url(item))
     try:
-        buy_now_request(buyer=request.user, item=item)
+        requested = buy_now_request(buyer=request.user, item=item)
     except ValidationError as error:
         return item_page(request, item, errors=error.messages, status=400)
-    feedback = purchase_feedback(projected(lambda: item_closed(item_id=item.pk)), buyer_id=request.user.pk)
+    buyer_id = request.user.pk
+    decision = projected(lambda: purchase_decision(item_id=item.pk, request_id=requested.request_id, buyer_id=buyer_id))
+    feedback = purchase_feedback(decision)
     messages.add_message(request, LEVELS[feedback.status], feedback.message)
     return redirect(_item_url(item))

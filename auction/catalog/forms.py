@@ -13,8 +13,11 @@ PRICE_FIELDS = ("starting_price", "reserve_price", "buy_now_price")
 
 
 def duration_choices(min_duration_seconds: int) -> list[tuple[int, str]]:
-    """The standard durations, plus the short ones this deployment allows (demos, tests)."""
-    return [(seconds, label) for seconds, label in SHORT_DURATIONS + DAY_DURATIONS if seconds >= min_duration_seconds]
+    """The standard durations, plus the short ones this deployment allows (demos, tests): the
+    minimum itself too, when it is under a minute, so a demo auction can end while you watch."""
+    shortest = ((min_duration_seconds, f"{min_duration_seconds} seconds"),) if min_duration_seconds < 60 else ()
+    durations = shortest + SHORT_DURATIONS + DAY_DURATIONS
+    return [(seconds, label) for seconds, label in durations if seconds >= min_duration_seconds]
 
 
 class SellForm(forms.Form):

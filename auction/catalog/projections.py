@@ -3,6 +3,8 @@
 Updates after the listing are guarded by the per-item sequence number, so an old or repeated
 decision never overwrites a newer state.
 """
+from collections.abc import Iterable
+
 from streams.events import AuctionClosed, AuctionExtended, AuctionState, BidAccepted, ItemListed
 from streams.money import Money
 
@@ -54,8 +56,14 @@ def _state_fields(state: AuctionState) -> dict:
     )
 
 
-def bid_accepted(event: BidAccepted) -> None:
-    Item.objects.filter(pk=event.item_id, seq__lt=event.state.seq).update(**_state_fields(event.state))
+def bids_accepted(events: Iterable[BidAccepted]) -> None:
+    """Each item's public state once, from its latest accepted bid: that state includes every earlier change."""
+    latest: dict[str, BidAccepted] = {}
+    for event in events:
+        if event.item_id not in latest or event.state.seq > latest[event.item_id].state.seq:
+            latest[event.item_id] = event
+    for event in latest.values():
+        Item.objects.filter(pk=event.item_id, seq__lt=event.state.seq).update(**_state_fields(event.state))
 
 
 def auction_extended(event: AuctionExtended) -> None:

@@ -40,11 +40,12 @@ def reminders_create(*, now: datetime, window: timedelta) -> list[int]:
     for watch_id, item_id, user_id in watches.values_list("pk", "item_id", "user_id"):
         by_item.setdefault(item_id, []).append(user_id)
         seen.append(watch_id)
-    created: list[int] = []
+    decided = []
     for item in ending.filter(pk__in=by_item):
         facts = _facts(item)
         price = item.starting_price if item.current_price is None else item.current_price
-        notices = [n for user_id in by_item[item.pk] if (n := ending_soon_notice(user_id, facts, price, item.ends_at))]
-        created += notifications_create(event_id=reminder_event_id(item.pk), notices=notices)
+        for user_id in by_item[item.pk]:
+            if notice := ending_soon_notice(user_id, facts, price, item.ends_at):
+                decided.append((reminder_event_id(item.pk), notice))
     Watch.objects.filter(pk__in=seen).update(reminded_at=timezone.now())
-    return created
+    return notifications_create(decided)

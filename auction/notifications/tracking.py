@@ -1,104 +1,65 @@
-"""What the notifications processor remembers of each open auction, and the emails each event decides.
+"""The notifications processor's sink side: a whole batch of events, in the sink's transaction.
 
-It applies one event at a time inside the sink's transaction, so its state (items, bidders,
-outbid throttles), the ledger rows it adds and the consumed offsets commit together: a crash or
-a replay re-applies events to the state they were first applied to, or to later state, which can
-only decide the same notices or fewer, and the ledger refuses the ones it has.
+It loads what it remembers of the batch's items, folds the events through that memory (pure, see
+`memory`), writes back what changed, and adds the decided emails to the ledger; the offsets commit
+in the same transaction (`BatchPostgresSink`). A batch costs a handful of queries however many events
+it holds, so the processor keeps up with the bid history and replays it quickly.
 """
-from collections.abc import Callable
+from collections.abc import Collection, Sequence
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import F, Value
-from django.db.models.functions import Greatest
 
-from auction.notifications.audience import ItemFacts, closing_notices, lost_lead, outbid_notice, throttle_allows
+from auction.notifications.audience import ItemFacts
 from auction.notifications.ledger import notifications_create
+from auction.notifications.memory import TRACKED, Bidder, Memory
 from auction.notifications.models import TrackedBidder, TrackedItem
 from auction.notifications.tasks import enqueue_on_commit
-from streams.events import AuctionCancelled, AuctionClosed, BidAccepted, Envelope, ItemListed
+from streams.events import Envelope
 
 TOPICS = ("auction.items", "auction.bids.history", "auction.items.complete")
+ITEM_FIELDS = ("seller_id", "seller_name", "title", "image_url", "currency", "cancel_reason")
 
 
-def _facts(item: TrackedItem) -> ItemFacts:
-    return ItemFacts(
-        item_id=str(item.item_id),
-        seller_id=item.seller_id,
-        seller_name=item.seller_name,
-        title=item.title,
-        image_url=item.image_url,
-        currency=item.currency,
-        cancel_reason=item.cancel_reason,
-    )
-
-
-def _notify(event_id: str, notices) -> None:
-    enqueue_on_commit(notifications_create(event_id=event_id, notices=notices))
-
-
-def item_listed(envelope: Envelope) -> None:
-    event: ItemListed = envelope.event
-    TrackedItem.objects.update_or_create(
-        item_id=event.item_id,
-        defaults=dict(
-            seller_id=event.seller_id,
-            seller_name=event.seller_name,
-            title=event.title,
-            image_url=event.image_urls[0] if event.image_urls else "",
-            currency=event.starting_price.currency,
-        ),
-    )
-
-
-def auction_cancelled(envelope: Envelope) -> None:
-    event: AuctionCancelled = envelope.event
-    TrackedItem.objects.filter(item_id=event.item_id).update(cancel_reason=event.reason)
-
-
-def bid_accepted(envelope: Envelope) -> None:
-    event: BidAccepted = envelope.event
-    item = TrackedItem.objects.filter(item_id=event.item_id).first()
-    if item is None:  # its listing never reached this processor: it was dead-lettered, or older than the log
+def track(envelopes: Sequence[Envelope]) -> None:
+    """The sink's `apply_batch`: the whole batch, inside the transaction that stores its offsets."""
+    tracked = [envelope for envelope in envelopes if isinstance(envelope.event, TRACKED)]
+    if not tracked:
         return
-    bidder, created = TrackedBidder.objects.get_or_create(
-        item_id=event.item_id, bidder_id=event.bidder_id, defaults={"highest": event.amount.minor}
-    )
-    if not created:
-        TrackedBidder.objects.filter(pk=bidder.pk).update(highest=Greatest(F("highest"), Value(event.amount.minor)))
-    loser_id = lost_lead(event)
-    loser = TrackedBidder.objects.filter(item_id=event.item_id, bidder_id=loser_id).first() if loser_id else None
+    memory = _recall({envelope.event.item_id for envelope in tracked})
     throttle = timedelta(seconds=settings.NOTIFY_OUTBID_THROTTLE_SECONDS)
-    if loser is None or not throttle_allows(loser.outbid_told_at, event.decided_at, throttle):
-        return
-    notice = outbid_notice(event, _facts(item), loser.highest)
-    loser.outbid_told_at = event.decided_at
-    loser.save(update_fields=["outbid_told_at"])
-    _notify(envelope.id, [notice])
+    decided = [(envelope.id, notice) for envelope in tracked for notice in memory.remember(envelope, throttle)]
+    _keep(memory)
+    enqueue_on_commit(notifications_create(decided))
 
 
-def auction_closed(envelope: Envelope) -> None:
-    """The item's last event: everyone hears the outcome, and the item leaves the processor's state."""
-    event: AuctionClosed = envelope.event
-    item = TrackedItem.objects.filter(item_id=event.item_id).first()
-    if item is None:  # its listing never reached this processor (see `bid_accepted`)
-        return
-    bidders = TrackedBidder.objects.filter(item_id=event.item_id)
-    _notify(envelope.id, closing_notices(event, _facts(item), dict(bidders.values_list("bidder_id", "highest"))))
-    bidders.delete()
-    TrackedItem.objects.filter(item_id=event.item_id).delete()
+def _recall(item_ids: Collection[str]) -> Memory:
+    memory = Memory()
+    for row in TrackedItem.objects.filter(item_id__in=item_ids):
+        memory.items[str(row.item_id)] = ItemFacts(item_id=str(row.item_id), **{name: getattr(row, name) for name in ITEM_FIELDS})
+    for row in TrackedBidder.objects.filter(item_id__in=item_ids):
+        memory.bidders.setdefault(str(row.item_id), {})[row.bidder_id] = Bidder(row.highest, row.outbid_told_at)
+    return memory
 
 
-APPLY: dict[type, Callable[[Envelope], None]] = {
-    ItemListed: item_listed,
-    AuctionCancelled: auction_cancelled,
-    BidAccepted: bid_accepted,
-    AuctionClosed: auction_closed,
-}
-
-
-def track(envelope: Envelope) -> None:
-    """The sink's apply: the event's state change and notices, in the sink's transaction."""
-    apply = APPLY.get(type(envelope.event))
-    if apply is not None:
-        apply(envelope)
+def _keep(memory: Memory) -> None:
+    """Write back what the batch changed: one statement per table and kind of change."""
+    if memory.forgotten:
+        TrackedBidder.objects.filter(item_id__in=memory.forgotten).delete()
+        TrackedItem.objects.filter(item_id__in=memory.forgotten).delete()
+    TrackedItem.objects.bulk_create(
+        [
+            TrackedItem(item_id=item_id, **{name: getattr(memory.items[item_id], name) for name in ITEM_FIELDS})
+            for item_id in memory.changed_items
+        ],
+        update_conflicts=True,
+        unique_fields=["item_id"],
+        update_fields=list(ITEM_FIELDS),
+    )
+    bidders = []
+    for item_id, bidder_id in memory.changed_bidders:
+        known = memory.bidders[item_id][bidder_id]
+        bidders.append(TrackedBidder(item_id=item_id, bidder_id=bidder_id, highest=known.highest, outbid_told_at=known.told_at))
+    TrackedBidder.objects.bulk_create(
+        bidders, update_conflicts=True, unique_fields=["item_id", "bidder_id"], update_fields=["highest", "outbid_told_at"]
+    )

@@ -96,4 +96,9 @@ def _latency(info, readings: LastReadings) -> dict | None:
     if buckets is None:
         return None
     recent = latency.since(readings.swap(f"latency:{info.group}", buckets), buckets)
-    return {**asdict(latency.latency(recent)), "flow": f"{', '.join(info.inputs)} → {', '.join(info.outputs) or 'PostgreSQL'}"}
+    return {**asdict(latency.latency(recent)), "flow": f"{', '.join(info.inputs)} → {_effects(info)}"}
+
+
+def _effects(info) -> str:
+    """Where a processor's work lands: its topics, its database, or side effects (pushes, say)."""
+    return ", ".join(info.outputs) or ("PostgreSQL" if info.sink else "side effects")

@@ -43,8 +43,10 @@ class RequestMetricsMiddleware:
 class DeadLetterCollector:
     """Dead letters waiting for an operator, counted when scraped (alert on this)."""
 
+    NAME = "auction_dead_letters_pending"
+
     def collect(self):
-        gauge = GaugeMetricFamily("auction_dead_letters_pending", "Dead letters neither replayed nor discarded")
+        gauge = GaugeMetricFamily(self.NAME, "Dead letters neither replayed nor discarded")
         gauge.add_metric([], DeadLetter.objects.filter(status=DeadLetter.Status.PENDING).count())
         yield gauge
 

@@ -13,6 +13,7 @@ PROCESSORS: dict[str, str] = {
     "analytics": "auction.processors.analytics:processor",
     "dead-letters": "auction.processors.dead_letters:processor",
     "notifications": "auction.processors.notifications:processor",
+    "live": "auction.processors.live:processor",
 }
 
 

@@ -4,6 +4,7 @@ Each record becomes a fact stamped with its own event time; the sink folds a bat
 `streams.analytics` and commits the results with the consumed offsets, exactly once.
 Listings come first in the inputs: on equal timestamps the runtime hands them over first.
 """
+from auction.analytics.facts import storable
 from auction.analytics.policy import analytics_policy
 from auction.analytics.sink import AnalyticsSink
 from streams.analytics.facts import fact_of
@@ -17,7 +18,7 @@ TOPICS = ("auction.items", "auction.bids.history", "auction.items.complete")
 
 def _arrival(record, ctx) -> tuple[Arrival, ...]:
     fact = fact_of(record.value)
-    return () if fact is None else (Arrival((record.topic, record.partition), record.offset, fact),)
+    return () if fact is None else (Arrival((record.topic, record.partition), record.offset, storable(fact)),)
 
 
 processor = Processor(

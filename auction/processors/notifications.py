@@ -5,7 +5,7 @@ timestamp order), keeps what it must remember in PostgreSQL next to its offsets,
 sending to Celery, which is queued after the ledger rows commit.
 """
 from auction.notifications.tracking import TOPICS, track
-from auction.projector.sink import PostgresSink
+from auction.projector.sink import BatchPostgresSink
 from streams.events import decode
 from streams.runtime.processor import Processor
 
@@ -22,5 +22,5 @@ processor = Processor(
     inputs=TOPICS,
     handle=_envelope,
     decode=decode,
-    sink=PostgresSink(NAME, track),
+    sink=BatchPostgresSink(NAME, track),
 )

@@ -1,6 +1,6 @@
 """The projector: auction facts → PostgreSQL read models, exactly once (offsets in the same transaction)."""
 from auction.projector.projections import TOPICS, project
-from auction.projector.sink import PostgresSink
+from auction.projector.sink import BatchPostgresSink
 from streams.events import decode
 from streams.runtime.processor import Processor
 
@@ -16,5 +16,5 @@ processor = Processor(
     inputs=TOPICS,
     handle=_envelope,
     decode=decode,
-    sink=PostgresSink(NAME, project),
+    sink=BatchPostgresSink(NAME, project),
 )

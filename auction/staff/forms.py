@@ -5,7 +5,7 @@ from auction.catalog.forms import DAY_DURATIONS, duration_choices
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(max_length=500, widget=forms.TextInput(attrs={"size": 60}))
+    reason = forms.CharField(max_length=500)
 
 
 class ExtendForm(ReasonForm):

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from auction.bidding.models import Bid
+from auction.catalog.models import Item
 from auction.staff.models import AuditEntry, PlacedBid, Suspension
 
 
@@ -21,6 +22,17 @@ def staff_bid_history(*, item_id: uuid.UUID) -> list[StaffBidLine]:
     placed = list(PlacedBid.objects.filter(item_id=item_id).order_by("placed_at", "bid_id"))
     decisions = Bid.objects.in_bulk([line.bid_id for line in placed])
     return [StaffBidLine(placed=line, decision=decisions.get(line.bid_id)) for line in placed]
+
+
+def leader_maximum(*, item: Item, bids: list[StaffBidLine]) -> int | None:
+    """The leader's private maximum: the highest ceiling among their accepted bids."""
+    ceilings = [
+        line.placed.max_amount or line.placed.amount
+        for line in bids
+        if line.placed.bidder_id == item.leader_id and line.decision is not None
+        and line.decision.status == Bid.Status.ACCEPTED
+    ]
+    return max(ceilings, default=None)
 
 
 def audit_trail(*, item_id: uuid.UUID) -> QuerySet[AuditEntry]:

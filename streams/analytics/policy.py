@@ -24,7 +24,3 @@ class Policy:
             raise ValueError("allowed_lateness cannot be negative")
         if self.hot_window % self.window:
             raise ValueError("hot_window must be a whole number of windows: it is summed from them")
-
-    @property
-    def hot_panes(self) -> int:
-        return self.hot_window // self.window

@@ -37,7 +37,10 @@ def restore_tasks(consumer: KafkaConsumer, processor: Processor, partitions: Ite
     stores = processor.state_stores
     tasks = {partition: TaskState(partition, [store.name for store in stores]) for partition in partitions}
     targets = {
-        TopicPartition(changelog_topic(processor.name, store.name), partition): (tasks[partition].stores[store.name], store.serde.loads)
+        TopicPartition(changelog_topic(processor.name, store.name), partition): (
+            tasks[partition].stores[store.name],
+            store.serde.loads,
+        )
         for store in stores
         for partition in tasks
     }

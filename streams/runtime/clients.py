@@ -28,12 +28,19 @@ def group_consumer(config: RuntimeConfig, group_id: str) -> KafkaConsumer:
 
 
 def restore_consumer(config: RuntimeConfig) -> KafkaConsumer:
-    """Reads changelogs with manual assignment: committed records only, in big fetches."""
+    """Reads changelogs with manual assignment: committed records only, in big fetches.
+
+    Restoring stops at each partition's high watermark, which only fetch responses carry.
+    An incremental fetch session leaves unchanged partitions out of its responses, so a
+    partition restored a second time (by the same reused consumer) might never report one:
+    full fetches always do.
+    """
     return KafkaConsumer(
         bootstrap_servers=config.bootstrap_servers,
         client_id=f"restore-{config.instance_id}",
         isolation_level="read_committed",
         auto_offset_reset="earliest",
+        enable_incremental_fetch_sessions=False,
         max_poll_records=50_000,
         max_partition_fetch_bytes=16 * 1024 * 1024,
         fetch_max_bytes=64 * 1024 * 1024,

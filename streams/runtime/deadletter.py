@@ -34,7 +34,11 @@ def record_dead_letter(
     headers: Headers,
     error: BaseException,
 ) -> Emit:
-    origin = [("dlq.topic", topic.encode()), ("dlq.partition", str(partition).encode()), ("dlq.offset", str(offset).encode())]
+    origin = [
+        ("dlq.topic", topic.encode()),
+        ("dlq.partition", str(partition).encode()),
+        ("dlq.offset", str(offset).encode()),
+    ]
     return Emit(dead_letter_topic, key, value, [*headers, *origin, *_error_headers(processor, error)])
 
 

@@ -2,7 +2,7 @@
 
 Hot-path updates are made per batch, not per record, wherever the figure allows it: counts
 are summed per topic before `inc`, end-to-end latency is sampled from the last record of each
-partition in a batch, and lag and state size are refreshed every few seconds.
+partition in a batch, and lag and state size are refreshed once a second.
 """
 from __future__ import annotations
 
@@ -31,7 +31,9 @@ class RuntimeMetrics:
         ).labels(processor)
         self.consumer_lag = Gauge("consumer_lag", "Records not yet consumed", ["processor", "topic", "partition"], **labels)
         self.state_keys = Gauge("state_keys", "Keys held in a state store", ["processor", "store", "partition"], **labels)
-        self.dead_letters = Counter("dead_letters", "Records sent to the dead-letter topic", ["processor", "error_type"], **labels)
+        self.dead_letters = Counter(
+            "dead_letters", "Records sent to the dead-letter topic", ["processor", "error_type"], **labels
+        )
         self.rebalances = Counter("rebalances", "Partitions assigned, revoked or lost", ["processor", "kind"], **labels)
         self.transaction_aborts = Counter("transaction_aborts", "Transactions aborted", ["processor", "reason"], **labels)
         self.processor = processor
@@ -60,5 +62,5 @@ class RuntimeMetrics:
         for ce_time in ce_times:
             try:
                 self.end_to_end_seconds.observe((now - datetime.fromisoformat(ce_time.decode())).total_seconds())
-            except ValueError:
-                continue  # a malformed ce_time is the decoder's business, not a metrics failure
+            except (ValueError, TypeError):
+                continue  # a malformed or zone-less ce_time is the decoder's business, not a metrics failure

@@ -13,11 +13,11 @@ from streams.runtime.retry import RetryPolicy
 from streams.runtime.sink import TransactionalSink
 from streams.runtime.state import Store
 from streams.runtime.timers import TIMERS_STORE, Timer
+from streams.topics import DEAD_LETTER_TOPIC
 
 if TYPE_CHECKING:
     from streams.runtime.context import Context
 
-DEAD_LETTER_TOPIC = "auction.dead-letter"
 
 Headers = Sequence[tuple[str, bytes]]
 

@@ -39,9 +39,12 @@ class RetryPolicy:
 
 def call_with_retries(attempt: Callable[[], T], policy: RetryPolicy, sleep: Callable[[float], None] = time.sleep) -> T:
     """Call `attempt` until it returns, retrying `TransientError`s; the last error propagates."""
-    for delay in policy.backoffs():
+    delays = policy.backoffs()
+    while True:
         try:
             return attempt()
         except TransientError:
+            delay = next(delays, None)
+            if delay is None:
+                raise
             sleep(delay)
-    return attempt()

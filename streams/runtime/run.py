@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m streams.runtime.run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("processor", help="module:attribute of a streams.runtime.Processor (attribute defaults to processor)")
+    parser.add_argument("processor", help="module:attribute of a Processor (the attribute defaults to `processor`)")
     parser.add_argument("--bootstrap-servers")
     parser.add_argument("--instance-id")
     parser.add_argument("--metrics-port", type=int)

@@ -234,11 +234,9 @@ class Runner:
                 try:
                     outputs = self._call_handler(task, lambda context: on_timer(timer, context))
                 except Exception as error:
-                    self._dead_letter(
-                        timer_dead_letter(self.processor.dead_letter_topic, self.processor.name, task.partition, timer, error),
-                        error,
-                        {"timer_key": timer.key, "partition": task.partition},
-                    )
+                    processor = self.processor
+                    emit = timer_dead_letter(processor.dead_letter_topic, processor.name, task.partition, timer, error)
+                    self._dead_letter(emit, error, {"timer_key": timer.key, "partition": task.partition})
                     continue
                 self._deliver(outputs)
         return fired
@@ -371,7 +369,8 @@ class Runner:
     def _lagging(self, tp: TopicPartition) -> bool:
         highwater = self._consumer.highwater(tp)
         if highwater is None:
-            return True
+            # Not fetched yet, or left out of incremental fetch responses since it was re-assigned.
+            highwater = self._consumer.end_offsets([tp])[tp]
         position = self._consumer.position(tp)
         return position is None or position < highwater
 

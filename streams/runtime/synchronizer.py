@@ -65,7 +65,9 @@ class InputSynchronizer:
                 self._merge(partition, queues, now_ms, lagging, out, limit)
         return out
 
-    def _merge(self, partition: int, queues: tuple[deque, ...], now_ms: int, lagging: Lagging, out: list, limit: int) -> None:
+    def _merge(
+        self, partition: int, queues: tuple[deque, ...], now_ms: int, lagging: Lagging, out: list, limit: int
+    ) -> None:
         while len(out) < limit:
             heads = [(queue[0].timestamp, index) for index, queue in enumerate(queues) if queue]
             if not heads:

@@ -146,7 +146,8 @@ class KafkaTransactions:
         """
         self._deadline.abandon()
         self._open = False
-        threading.Thread(target=_close_quietly, args=(self._producer, self._timeout_s), name="txn-close", daemon=True).start()
+        closing = threading.Thread(target=_close_quietly, args=(self._producer, self._timeout_s), daemon=True)
+        closing.start()
         self._producer, self._deadline = self._start_producer()
 
     def committed(self, partitions: Collection[TopicPartition]) -> dict[TopicPartition, int | None]:

@@ -11,6 +11,8 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -113,11 +115,45 @@ def start_processor(processor_env, provisioned_topics, tmp_path):
         process.stop()
 
 
+def start_at_log_end(name: str, env: dict[str, str]) -> None:
+    """Position a processor that has not run yet at the end of its inputs, as if it had read them.
+
+    A processor under a fresh name would otherwise replay the whole log first; on a broker that
+    other runs share that log is long, and grows with every run: each run's bidding processor
+    would decide every bid of the log again, onto the shared bid history."""
+    from kafka import KafkaConsumer
+    from kafka.structs import OffsetAndMetadata, TopicPartition
+
+    from auction.processors import processor_named
+    from streams.runtime.run import isolated
+
+    processor = isolated(processor_named(name), env.get("STREAMS_NAME_SUFFIX"))
+    consumer = KafkaConsumer(
+        bootstrap_servers=env["KAFKA_BOOTSTRAP_SERVERS"], group_id=processor.name, enable_auto_commit=False,
+        isolation_level="read_committed",
+    )
+    try:
+        ends = consumer.end_offsets(
+            [TopicPartition(topic, n) for topic in processor.inputs for n in consumer.partitions_for_topic(topic)]
+        )
+        if processor.sink is None:
+            consumer.commit({tp: OffsetAndMetadata(offset, "", -1) for tp, offset in ends.items()})
+        else:
+            processor.sink.commit([], ends)
+    finally:
+        consumer.close()
+
+
 @pytest.fixture(scope="session")
-def auction_pipeline(processor_env, provisioned_topics, tmp_path_factory):
-    """The bidding processor and the projector, running for the whole session."""
+def auction_pipeline(processor_env, provisioned_topics, tmp_path_factory, django_db_blocker):
+    """The bidding processor and the projector, running for the whole session from where the log ends
+    when it starts (tests use it for what they publish themselves)."""
     logs = tmp_path_factory.mktemp("pipeline")
-    processes = [ProcessorProcess(name, processor_env, logs / f"{name}.log").start() for name in ("bidding", "projector")]
+    names = ("bidding", "projector")
+    with django_db_blocker.unblock():  # the projector keeps its position in the test database
+        for name in names:
+            start_at_log_end(name, processor_env)
+    processes = [ProcessorProcess(name, processor_env, logs / f"{name}.log").start() for name in names]
     yield {p.name: p for p in processes}
     for process in processes:
         process.stop()
@@ -131,17 +167,16 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def web_server(processor_env, provisioned_topics, tmp_path_factory) -> str:
-    """The ASGI site (HTTP + websockets) on a free port, on the test database; yields its base URL."""
+@contextmanager
+def serving_web(env: dict[str, str], log_path: Path) -> Iterator[str]:
+    """The ASGI site (HTTP + websockets) on a free port with this environment; yields its base URL."""
     import urllib.request
 
     port = _free_port()
-    log_path = tmp_path_factory.mktemp("web") / "web.log"
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "auction.asgi:application", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT, env=processor_env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + START_TIMEOUT_S
@@ -154,6 +189,15 @@ def web_server(processor_env, provisioned_topics, tmp_path_factory) -> str:
                 proc.kill()
                 raise RuntimeError(f"web server did not start; see {log_path}")
             time.sleep(0.2)
-    yield url
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(15)
+    try:
+        yield url
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(15)
+
+
+@pytest.fixture(scope="session")
+def web_server(processor_env, provisioned_topics, tmp_path_factory) -> Iterator[str]:
+    """The site on the test database, for the whole session; yields its base URL."""
+    with serving_web(processor_env, tmp_path_factory.mktemp("web") / "web.log") as url:
+        yield url

@@ -12,14 +12,14 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 
-from auction.bidding.models import Bid
 from auction.catalog.models import Item
 from auction.catalog.presentation import money_display, shown_price
 from auction.staff import interventions, rules
 from auction.staff.admin.access import ReadModelAdmin
+from auction.staff.admin.display import amount
 from auction.staff.admin.filters import EndingFilter, SellerFilter
 from auction.staff.forms import ExtendForm, ReasonForm, RelistForm
-from auction.staff.selectors import audit_trail, staff_bid_history
+from auction.staff.selectors import audit_trail, leader_maximum, staff_bid_history
 
 
 @dataclass(frozen=True)
@@ -82,10 +82,46 @@ class ItemAdmin(ReadModelAdmin):
     date_hierarchy = "ends_at"
     ordering = ("ends_at",)
     change_form_template = "admin/staff/item/change_form.html"
+    fieldsets = (
+        ("Listing", {"fields": ("title", "seller", "category", "location", "description", "image_urls")}),
+        ("Time", {"fields": ("starts_at", "original_ends_at", "ends_at", "closed_at")}),
+        ("Prices", {"fields": ("starting", "buy_now", "price", "high")}),
+        ("Bidding", {"fields": ("status", "bid_count", "leader", "reserve_met", "buy_now_available", "seq")}),
+        ("Outcome", {"fields": ("outcome", "winner", "final")}),
+    )
+    readonly_fields = ("seller", "starting", "buy_now", "price", "high", "leader", "winner", "final")
 
     @admin.display(description="price")
     def price(self, item: Item) -> str:
         return money_display(shown_price(item))
+
+    @admin.display(description="starting price")
+    def starting(self, item: Item) -> str:
+        return amount(item.starting_price, item.currency)
+
+    @admin.display(description="Buy It Now price")
+    def buy_now(self, item: Item) -> str:
+        return amount(item.buy_now_price, item.currency)
+
+    @admin.display(description="high bid")
+    def high(self, item: Item) -> str:
+        return amount(item.high_bid, item.currency)
+
+    @admin.display(description="final price")
+    def final(self, item: Item) -> str:
+        return amount(item.final_price, item.currency)
+
+    @admin.display(description="seller")
+    def seller(self, item: Item) -> str:
+        return f"{item.seller_name} (#{item.seller_id})"
+
+    @admin.display(description="leader")
+    def leader(self, item: Item) -> str:
+        return f"{item.leader_name} (#{item.leader_id})" if item.leader_id else "—"
+
+    @admin.display(description="winner")
+    def winner(self, item: Item) -> str:
+        return f"{item.winner_name} (#{item.winner_id})" if item.winner_id else "—"
 
     def get_urls(self):
         act = self.admin_site.admin_view(self.act)
@@ -103,7 +139,7 @@ class ItemAdmin(ReadModelAdmin):
         forms = {name: (action.label, action.form(item)) for name, action in ACTIONS.items() if action.problem(item) is None}
         return {
             "staff_bids": bids,
-            "leader_maximum": _leader_maximum(item, bids),
+            "leader_maximum": leader_maximum(item=item, bids=bids),
             "audit_trail": [(entry, staff_names.get(entry.acted_by)) for entry in trail],
             "action_forms": forms,
         }
@@ -128,12 +164,3 @@ class ItemAdmin(ReadModelAdmin):
             self.message_user(request, f"{chosen.label} failed: {errors}", messages.ERROR)
         return redirect(reverse("admin:catalog_item_change", args=[item.pk]))
 
-
-def _leader_maximum(item: Item, bids) -> int | None:
-    """The leader's private maximum: the highest ceiling among their accepted bids."""
-    ceilings = [
-        line.placed.max_amount or line.placed.amount
-        for line in bids
-        if line.placed.bidder_id == item.leader_id and line.decision is not None and line.decision.status == Bid.Status.ACCEPTED
-    ]
-    return max(ceilings, default=None)

@@ -8,7 +8,7 @@ import pytest
 
 from auction.notifications.models import Preference
 from tests.integration.conftest import ProcessorProcess
-from tests.integration.notifications.support import SmtpServer, celery_beat, celery_worker
+from tests.integration.notifications.support import SmtpServer, celery_beat, celery_worker, wait_until_read
 
 FAST_DELIVERY = {
     "EMAIL_HOST": "127.0.0.1",
@@ -21,6 +21,8 @@ FAST_DELIVERY = {
     "NOTIFY_ENDING_SOON_SECONDS": "3600",
 }
 """Retries every few seconds, so a 30-second outage costs 30 seconds, not hours."""
+CATCH_UP_TIMEOUT_S = 300
+"""A processor new to the broker reads all of its history first (on a shared dev broker, everyone's)."""
 
 
 def free_port() -> int:
@@ -74,10 +76,16 @@ def beat(notify_env, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def notifications_processor(notify_env, provisioned_topics, tmp_path_factory):
+def notifications_processor(notify_env, provisioned_topics, tmp_path_factory, django_db_blocker):
+    """Started once, and only handed out when it has read everything already on the broker."""
     process = ProcessorProcess("notifications", notify_env, tmp_path_factory.mktemp("notifications") / "processor.log")
-    yield process.start()
-    process.stop()
+    try:
+        process.start()
+        with django_db_blocker.unblock():
+            wait_until_read(timeout_s=CATCH_UP_TIMEOUT_S)
+        yield process
+    finally:  # also when it never got ready
+        process.stop()
 
 
 @pytest.fixture

@@ -7,18 +7,23 @@ import sys
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
+from types import SimpleNamespace
 
 from aiosmtpd.controller import Controller
+from kafka.partitioner.default import murmur2
 
+from auction.notifications.models import TrackedItem
 from auction.publishing import publish
 from streams.events import AuctionCancelled, BidPlaced, BuyNowRequested, ItemListed
 from streams.money import Money
+from streams.topics import AUCTION_PARTITIONS
 
 ROOT = Path(__file__).resolve().parents[3]
 START_TIMEOUT_S = 60
@@ -119,6 +124,24 @@ class SmtpServer:
             return [mail for mail in self.handler.received if wanted & set(mail.recipients)]
 
 
+def tally(smtp_server: SmtpServer, people) -> Counter:
+    """(item, username, kind) of every email the server received for these people, counted."""
+    names = {person.email: person.username for person in people}
+    return Counter(
+        (mail.item_id, names[address], mail.kind)
+        for mail in smtp_server.to(names)
+        for address in mail.recipients
+        if address in names
+    )
+
+
+def settled_tally(smtp_server: SmtpServer, people, expected: Counter, *, timeout_s: float = 60, quiet_s: float = 3) -> Counter:
+    """The tally once every expected email arrived and nothing more came for `quiet_s`, for "exactly"."""
+    eventually(lambda: not expected - tally(smtp_server, people), timeout_s=timeout_s, what=f"{sum(expected.values())} emails")
+    time.sleep(quiet_s)
+    return tally(smtp_server, people)
+
+
 class CeleryProcess:
     """`celery -A auction worker|beat` as a subprocess; output goes to `log_path`."""
 
@@ -133,7 +156,11 @@ class CeleryProcess:
                 [sys.executable, "-m", "celery", "-A", "auction", *self.args],
                 cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
             )
-        eventually(lambda: self._ready(offset), timeout_s=START_TIMEOUT_S, what=f"celery {self.args[0]}; see {self.log_path}")
+        try:
+            eventually(lambda: self._ready(offset), timeout_s=START_TIMEOUT_S, what=f"celery {self.args[0]}; see {self.log_path}")
+        except BaseException:
+            self.kill()  # never leave a half-started process behind
+            raise
         return self
 
     def _ready(self, offset: int) -> bool:
@@ -227,3 +254,24 @@ def buy_now(item_id: str, buyer) -> None:
 
 def cancel(item_id: str, reason: str) -> None:
     publish(AuctionCancelled(item_id=item_id, reason=reason))
+
+
+def _one_item_id_per_partition() -> list[str]:
+    found: dict[int, str] = {}
+    while len(found) < AUCTION_PARTITIONS:
+        item_id = str(uuid.uuid4())
+        found.setdefault((murmur2(item_id.encode()) & 0x7FFFFFFF) % AUCTION_PARTITIONS, item_id)
+    return list(found.values())
+
+
+SENTINEL_SELLER = SimpleNamespace(pk=1, username="sentinel")
+
+
+def wait_until_read(*, timeout_s: float) -> None:
+    """Publish a listing to every partition and wait until the notifications processor tracks them all:
+    it has then read everything published before. On a shared broker, a processor that starts from the
+    beginning first reads everyone's history."""
+    sentinels = [list_item(SENTINEL_SELLER, ends_in_s=600, title="Sentinel", item_id=item_id)
+                 for item_id in _one_item_id_per_partition()]
+    eventually(lambda: TrackedItem.objects.filter(item_id__in=sentinels).count() == len(sentinels),
+               timeout_s=timeout_s, what="the notifications processor to read every partition up to now")

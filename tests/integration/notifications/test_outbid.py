@@ -7,8 +7,7 @@ import pytest
 from django.core import signing
 
 from auction.notifications.models import Preference
-from tests.integration.notifications.support import bid, eventually, list_item
-from tests.integration.notifications.test_outcomes import DELIVERY_TIMEOUT_S, QUIET_S, _exactly
+from tests.integration.notifications.support import bid, list_item, settled_tally
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,7 +38,7 @@ def test_outbid_emails_are_throttled_and_honour_preferences(mail_pipeline, smtp_
         (item, ben.username, "lost"): 1,
         (item, cid.username, "lost"): 1,
     })
-    assert _exactly(smtp_server, [seller, ann, ben, cid], expected) == expected
+    assert settled_tally(smtp_server, [seller, ann, ben, cid], expected) == expected
     [outbid] = [m for m in smtp_server.to([ann.email]) if m.kind == "outbid"]
     assert "The current bid is €11.00; your highest bid was €10.00." in outbid.text
 

@@ -73,7 +73,8 @@ def test_anonymous_visitors_are_sent_to_log_in_and_scripts_get_403(item, person)
 
 def test_staff_get_in(item, person, staff_client):
     someone = person("someone")
-    for method, url in _admin_urls(item, someone)[:8]:
+    pages = [url for method, url in _admin_urls(item, someone) if method == "get" and url != reverse("admin:login")]
+    for url in pages:
         assert staff_client.get(url).status_code == 200, url
     assert staff_client.get(reverse("ops:page")).status_code == 200
     assert staff_client.get(reverse("ops:dead_letters")).status_code == 200

@@ -3,7 +3,6 @@
 The real bidding processor and projector run (`auction_pipeline`); the admin is driven through
 Django's test client as a staff member.
 """
-import uuid
 from datetime import timedelta
 
 import pytest

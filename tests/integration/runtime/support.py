@@ -97,19 +97,19 @@ def running(processor: Processor, bootstrap: str, **settings) -> Iterator[Runner
         raise failure[0]
 
 
-def spawn(spec: str, bootstrap: str, environment: dict[str, str], instance_id: str, *extra: str) -> subprocess.Popen:
+def spawn(spec: str, bootstrap: str, environment: dict[str, str], instance_id: str) -> subprocess.Popen:
     """`python -m streams.runtime.run spec` as a child process, logging to a file per instance."""
     env = {**os.environ, **environment, "KAFKA_BOOTSTRAP_SERVERS": bootstrap, "STREAMS_INSTANCE_ID": instance_id}
     log_dir = Path(os.environ.get("RUNTIME_TEST_LOGS", "/tmp/runtime-test-logs"))
     log_dir.mkdir(parents=True, exist_ok=True)
-    log_file = open(log_dir / f"{environment.get('RUNTIME_TEST_PROCESSOR', 'processor')}-{instance_id}.log", "ab")
-    return subprocess.Popen(
-        [sys.executable, "-m", "streams.runtime.run", spec, *extra],
-        cwd=REPO,
-        env=env,
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-    )
+    with open(log_dir / f"{environment.get('RUNTIME_TEST_PROCESSOR', 'processor')}-{instance_id}.log", "ab") as log_file:
+        return subprocess.Popen(
+            [sys.executable, "-m", "streams.runtime.run", spec],
+            cwd=REPO,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
 
 
 class PacedProducer(threading.Thread):

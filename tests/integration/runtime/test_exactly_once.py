@@ -31,6 +31,13 @@ def outputs_per_key(records) -> dict[bytes, list[bytes]]:
     return per_key
 
 
+def wait_for_progress(kafka_bootstrap: str, topic: str, beyond: int, timeout_s: float = 30) -> None:
+    deadline = time.monotonic() + timeout_s
+    while committed_count(kafka_bootstrap, topic) <= beyond:
+        assert time.monotonic() < deadline, "the processor made no progress"
+        time.sleep(0.1)
+
+
 def test_output_equals_input_exactly_despite_repeated_sigkill(kafka_bootstrap, unique_name):
     name = unique_name("eos-copy")
     source, target, dead_letters = f"{name}-in", f"{name}-out", f"{name}-dlq"
@@ -44,15 +51,17 @@ def test_output_equals_input_exactly_despite_repeated_sigkill(kafka_bootstrap, u
     }
     spec = "tests.integration.runtime.processors:spawned_counting_copy"
     producer = PacedProducer(
-        kafka_bootstrap, source, [(b"key-%d" % (i % KEYS), b"%d" % i) for i in range(RECORDS)], seconds=20
+        kafka_bootstrap, source, [(b"key-%d" % (i % KEYS), b"%d" % i) for i in range(RECORDS)], seconds=25
     )
     producer.start()
     rng = random.Random()
-    progress_at_kills = []
+    progress_at_kills = [0]
     process = spawn(spec, kafka_bootstrap, environment, "slot-0")
     try:
         for _ in range(KILLS):
-            time.sleep(rng.uniform(1.5, 3.0))
+            # Once this instance has committed something, kill it at a random moment of its work.
+            wait_for_progress(kafka_bootstrap, target, beyond=progress_at_kills[-1])
+            time.sleep(rng.uniform(0, 1.5))
             assert process.poll() is None, "the processor died on its own"
             process.send_signal(signal.SIGKILL)
             process.wait()
@@ -66,6 +75,7 @@ def test_output_equals_input_exactly_despite_repeated_sigkill(kafka_bootstrap, u
         exit_code = process.wait(timeout=60)
 
     assert exit_code == 0, "a graceful stop should finish the transaction and exit cleanly"
+    assert progress_at_kills == sorted(set(progress_at_kills)), f"every instance made progress: {progress_at_kills}"
     assert progress_at_kills[-1] < RECORDS, f"every kill must land mid-stream: {progress_at_kills}"
     assert len(outputs) == RECORDS
     assert outputs_per_key(outputs) == expected_per_key()

@@ -2,6 +2,8 @@
 even when the consumer gets the bid first."""
 import time
 
+from kafka import KafkaProducer
+
 from tests.integration.runtime.processors import listing_bid_join
 from tests.integration.runtime.support import create_topics, produce, read_committed, running
 
@@ -39,14 +41,17 @@ def test_a_bid_waits_briefly_for_a_listing_produced_just_after_it(kafka_bootstra
     name = unique_name("join-idle")
     listings, bids, target, dead_letters = topics(kafka_bootstrap, name)
     now = int(time.time() * 1000)
+    producer = KafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
 
-    with running(listing_bid_join(name, listings, bids, target, dead_letters, max_idle_ms=2_000), kafka_bootstrap) as runner:
+    processor = listing_bid_join(name, listings, bids, target, dead_letters, max_idle_ms=2_000)
+    with running(processor, kafka_bootstrap) as runner:
         while not runner.assignment:
             time.sleep(0.05)
         # The listing happened first (its timestamp) but reaches Kafka 300 ms after the bid.
-        produce(kafka_bootstrap, bids, [(ITEM, b"bid-1", None, now + 1)], partition=1)
+        producer.send(bids, key=ITEM, value=b"bid-1", partition=1, timestamp_ms=now + 1).get(timeout=10)
         time.sleep(0.3)
-        produce(kafka_bootstrap, listings, [(ITEM, b"lamp", None, now)], partition=1)
+        producer.send(listings, key=ITEM, value=b"lamp", partition=1, timestamp_ms=now).get(timeout=10)
+        producer.close()
         outputs = read_committed(kafka_bootstrap, target, expected=2)
 
     assert item_outputs(outputs) == [b"listing:lamp", b"bid:bid-1:listing=lamp"]

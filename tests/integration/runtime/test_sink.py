@@ -22,7 +22,9 @@ class SqliteSink:
         self.commits = 0
         with self._connect() as db:
             db.execute("CREATE TABLE IF NOT EXISTS rows (key TEXT, value TEXT)")
-            db.execute("CREATE TABLE IF NOT EXISTS offsets (topic TEXT, partition INT, next INT, PRIMARY KEY (topic, partition))")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS offsets (topic TEXT, partition INT, next INT, PRIMARY KEY (topic, partition))"
+            )
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self._path, check_same_thread=False)

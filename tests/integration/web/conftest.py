@@ -1,24 +1,24 @@
-"""Fixtures for the web tier: people, read-model rows as the projector would write them, and the event log.
+"""Fixtures for the web tier: people, read-model rows as the projector would write them, the event log,
+and items listed for real.
 
-Nothing projects events in these tests (the pages and the API are tested on their own), so the
-read-your-writes wait is cut short and requests that publish answer "pending".
+Most tests use rows written here and nothing decides their bids (the processor does not know
+those items), so the read-your-writes wait is cut short and requests that publish answer
+"pending"; `list_item` lists through the real pipeline for the tests of decided bids.
 """
 import functools
-import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from kafka import KafkaConsumer, TopicPartition
 
-from auction.bidding.models import Bid
 from auction.catalog.models import Item
+from auction.catalog.services import item_list
 from streams.events import BidPlaced, Event, ItemListed, decode
+from streams.money import Money
 from streams.topics import topic_for
 
 PASSWORD = "a long enough passphrase 42"
@@ -142,42 +142,22 @@ def event_log(kafka_bootstrap, provisioned_topics):
     log.close()
 
 
-
 @pytest.fixture
-def decide_bid(event_log, settings):
-    """Stands in for the bidding processor and the projector, which other tests cover.
-
-    `with decide_bid(bidder, leader_id=...):` — the bid `bidder` places inside the block is
-    written to the Bid read model as accepted, with `leader_id` leading afterwards. Needs
-    `django_db(transaction=True)`: the row is written from another thread, hence connection.
-    """
+def list_item(make_user, auction_pipeline, settings) -> Callable[..., Item]:
+    """Factory: an item listed through the real service and projected by the real pipeline, so that
+    the bidding processor decides the bids on it. Needs `django_db(transaction=True)`."""
     settings.AUCTION_READ_YOUR_WRITES_SECONDS = READ_TIMEOUT_S
 
-    @contextmanager
-    def deciding(bidder, *, leader_id: int) -> Iterator[None]:
-        def decide() -> None:
-            try:
-                placed = event_log.wait_for(BidPlaced, by=bidder.username)
-                Bid.objects.create(
-                    id=placed.bid_id,
-                    item_id=placed.item_id,
-                    bidder_id=placed.bidder_id,
-                    bidder_name=placed.bidder_name,
-                    amount=placed.amount.minor,
-                    currency=placed.amount.currency,
-                    status=Bid.Status.ACCEPTED,
-                    price_after=placed.amount.minor,
-                    leader_after_id=leader_id,
-                    decided_at=timezone.now(),
-                )
-            finally:
-                connection.close()
+    def make(seller=None) -> Item:
+        listed = item_list(
+            seller=seller or make_user("seller"), title="Brass telescope", description="Victorian, working optics.",
+            category="collectibles", image_urls=[], location="Lyon", starting_price=Money.parse("10", "EUR"),
+            reserve_price=None, buy_now_price=None, duration_seconds=86400,
+        )
+        deadline = time.monotonic() + READ_TIMEOUT_S
+        while (item := Item.objects.filter(pk=listed.event.item_id).first()) is None:
+            assert time.monotonic() < deadline, f"the listing was not projected within {READ_TIMEOUT_S} s"
+            time.sleep(0.05)
+        return item
 
-        thread = threading.Thread(target=decide)
-        thread.start()
-        try:
-            yield
-        finally:
-            thread.join()
-
-    return deciding
+    return make

@@ -67,14 +67,16 @@ def test_a_bid_is_published_and_pending_while_undecided(bidder_client, bidder, m
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_decided_bid_answers_with_the_decision(bidder_client, bidder, make_item, decide_bid):
-    item = make_item()
+def test_a_decided_bid_answers_with_the_decision(bidder_client, list_item):
+    item = list_item()
 
-    with decide_bid(bidder, leader_id=bidder.pk):
-        response = _place(bidder_client, item, amount="10")
+    accepted = _place(bidder_client, item, amount="10")
+    rejected = _place(bidder_client, item, amount="10")
 
-    assert response.status_code == 200
-    assert (response.json()["status"], response.json()["leading"]) == ("accepted", True)
+    assert accepted.status_code == 200
+    assert (accepted.json()["status"], accepted.json()["leading"]) == ("accepted", True)
+    assert accepted.json()["item"]["current_price"] == "10.00"
+    assert (rejected.status_code, rejected.json()["status"], rejected.json()["minimum"]) == (200, "rejected", "10.50")
 
 
 @pytest.mark.django_db

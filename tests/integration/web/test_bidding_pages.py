@@ -1,11 +1,24 @@
 """Bidding from the item page: publish BidPlaced, wait for the decision, redirect with what happened."""
+import time
 import uuid
 
 import pytest
 from django.utils import timezone
 
+from auction.bidding.models import Bid
+from auction.bidding.services import bid_place
+from auction.catalog.models import Item
 from streams.events import BidPlaced, BuyNowRequested
 from streams.money import Money
+
+
+def _decided(item: Item, bid_id) -> Item:
+    """The item once the bid's decision is projected."""
+    deadline = time.monotonic() + 10
+    while not Bid.objects.filter(pk=bid_id).exists():
+        assert time.monotonic() < deadline, "the bid was not decided in time"
+        time.sleep(0.05)
+    return Item.objects.get(pk=item.pk)
 
 
 def _messages(response) -> list[str]:
@@ -35,14 +48,16 @@ def test_a_bid_is_published_and_the_bidder_told_it_is_pending_when_no_decision_c
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
-    ("bidder_leads", "message"),
-    [(True, "You're the highest bidder."), (False, "You've been outbid by an automatic bid.")],
+    ("rival_maximum", "message"),
+    [(None, "You're the highest bidder."), ("50", "You've been outbid by an automatic bid.")],
 )
-def test_once_decided_the_bidder_learns_whether_they_lead(client, make_item, bidder, decide_bid, bidder_leads, message):
-    item = make_item()
+def test_once_decided_the_bidder_learns_whether_they_lead(client, list_item, make_user, bidder, rival_maximum, message):
+    item = list_item()
+    if rival_maximum:
+        rival = bid_place(bidder=make_user("rival"), item=item, amount=Money.parse("10", "EUR"), max_amount=Money.parse(rival_maximum, "EUR"))
+        item = _decided(item, rival.bid_id)
 
-    with decide_bid(bidder, leader_id=bidder.pk if bidder_leads else item.seller_id + 1000):
-        response = client.post(f"/items/{item.pk}/bid/", {"amount": "10"}, follow=True)
+    response = client.post(f"/items/{item.pk}/bid/", {"amount": "20"}, follow=True)
 
     assert any(text.startswith(message) for text in _messages(response))
 

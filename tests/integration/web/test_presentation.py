@@ -88,6 +88,7 @@ def test_photos_are_recognised_by_their_bytes(head, extension):
 def test_short_durations_are_offered_only_down_to_the_minimum():
     assert [seconds for seconds, _ in duration_choices(60)][:2] == [60, 300]
     assert [label for _, label in duration_choices(3600)] == ["1 day", "3 days", "5 days", "7 days", "10 days"]
+    assert duration_choices(20)[:2] == [(20, "20 seconds"), (60, "1 minute")]
 
 
 def _decision(**fields) -> Bid:

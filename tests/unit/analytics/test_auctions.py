@@ -2,13 +2,12 @@ from datetime import timedelta
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
 from streams.analytics.auctions import History, Participation, summarize
 from streams.analytics.facts import Bid, Close, Extension, Listing
 from streams.analytics.policy import Policy
 from tests.unit.analytics.memory import arrivals_of, run
-from tests.unit.analytics.test_fold import workload
+from tests.unit.analytics.test_fold import seeds, workload
 from tests.workloads.nexmark import START
 
 POLICY = Policy()
@@ -54,7 +53,7 @@ def test_an_auction_without_bids_has_no_prices_and_no_shares():
     assert participations == []
 
 
-@given(st.integers(min_value=0, max_value=10_000))
+@given(seeds)
 def test_summaries_agree_with_what_the_bidding_engine_reported_at_the_close(seed):
     store = run(arrivals_of(workload(seed)), POLICY)
     assert store.summaries, "the workload closes auctions"

@@ -101,8 +101,14 @@ def test_a_failed_timer_is_dead_lettered_with_what_is_needed_to_reschedule_it():
 
 
 def test_config_reads_the_environment_and_options_win():
-    env = {"KAFKA_BOOTSTRAP_SERVERS": "k:1", "STREAMS_INSTANCE_ID": "bidding-0", "STREAMS_MAX_BATCH": "10",
-           "STREAMS_STATIC_MEMBERSHIP": "true"}
-    config = RuntimeConfig.from_env(env, metrics_port=9400, instance_id=None)
-    assert (config.bootstrap_servers, config.instance_id, config.max_batch, config.metrics_port) == ("k:1", "bidding-0", 10, 9400)
+    env = {
+        "KAFKA_BOOTSTRAP_SERVERS": "k:1",
+        "STREAMS_INSTANCE_ID": "bidding-0",
+        "STREAMS_MAX_BATCH": "10",
+        "STREAMS_METRICS_PORT": "9000",
+        "STREAMS_STATIC_MEMBERSHIP": "true",
+    }
+    config = RuntimeConfig.from_env(env, metrics_port=9400, instance_id=None)  # None: not given on the command line
+    assert (config.bootstrap_servers, config.instance_id) == ("k:1", "bidding-0")
+    assert (config.max_batch, config.metrics_port) == (10, 9400)
     assert config.static_membership is True

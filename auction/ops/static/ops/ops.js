@@ -72,7 +72,7 @@
       const row = el("tr", { className: p.over_threshold ? "over-threshold" : null, "data-processor": p.name, "data-lag": p.lag },
         el("td", {}, el("strong", {}, p.name), el("br"), el("span", { className: "muted" }, p.sink ? "PostgreSQL sink" : "Kafka transactions")),
         el("td", {}, p.group),
-        el("td", {}, tags(p.inputs), " → ", p.outputs.length ? tags(p.outputs) : el("span", { className: "ops-tag" }, "PostgreSQL")),
+        el("td", {}, tags(p.inputs), " → ", p.outputs.length ? tags(p.outputs) : el("span", { className: "ops-tag" }, p.sink ? "PostgreSQL" : "side effects")),
         el("td", { className: "num" }, number(p.lag)),
         el("td", { className: "num" }, number(p.threshold)),
         el("td", { className: "num" }, perSecond(p.consumed_per_second)),

@@ -1,0 +1,1 @@
+"""Live updates: what the stream decides reaches open pages over websockets (Channels, Redis layer)."""

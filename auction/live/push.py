@@ -1,0 +1,91 @@
+"""The push path: live messages into channel-layer groups, in order, at most once.
+
+This is the only code outside the Channels consumers that talks to the channel layer. The
+live processor's handler is synchronous and must never wait on Redis, so `Pusher.push` only
+queues; one coroutine on a private event loop sends the queue in order (so a person's "you lead"
+reaches their socket before the item message of the same seq). Nothing here raises for the
+transport: when the queue is full or Redis is away messages are dropped and logged, because
+browsers recover from the item's sequence numbers and snapshots (architecture decision 10).
+Each message is serialized once, whatever the number of sockets it reaches.
+"""
+import asyncio
+import json
+import logging
+import threading
+from collections.abc import Iterable
+
+from channels.layers import get_channel_layer
+
+from auction.live.messages import Push
+
+log = logging.getLogger(__name__)
+
+MESSAGE_TYPE = "live.push"
+"""The channel-layer message type; `LiveConsumer.live_push` handles it."""
+QUEUE_SIZE = 10_000
+SEND_TIMEOUT_S = 2.0
+
+
+def layer_message(push: Push) -> dict:
+    return {"type": MESSAGE_TYPE, "text": json.dumps(push.message, separators=(",", ":"), ensure_ascii=False)}
+
+
+class Pusher:
+    def __init__(self, layer=None, *, queue_size: int = QUEUE_SIZE) -> None:
+        self._layer = layer
+        self._queue_size = queue_size
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._queue: asyncio.Queue | None = None
+        self._failing = False
+
+    def push(self, pushes: Iterable[Push]) -> None:
+        """Queue messages for sending; returns at once."""
+        messages = [(push.group, layer_message(push)) for push in pushes]
+        if messages:
+            self._started().call_soon_threadsafe(self._enqueue, messages)
+
+    def _started(self) -> asyncio.AbstractEventLoop:
+        """The sending loop, started on first use so that importing the processor starts no thread."""
+        with self._lock:
+            if self._loop is None:
+                self._layer = self._layer or get_channel_layer()
+                self._queue = asyncio.Queue(self._queue_size)
+                self._loop = asyncio.new_event_loop()
+                threading.Thread(target=self._run, name="live-push", daemon=True).start()
+            return self._loop
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._loop.run_until_complete(self._send_forever())
+
+    def _enqueue(self, messages: list[tuple[str, dict]]) -> None:
+        try:
+            self._queue.put_nowait(messages)
+        except asyncio.QueueFull:
+            self._trouble(f"the push queue is full; dropped {len(messages)} messages")
+
+    async def _send_forever(self) -> None:
+        while True:
+            for group, message in await self._queue.get():
+                try:
+                    await asyncio.wait_for(self._layer.group_send(group, message), SEND_TIMEOUT_S)
+                except Exception as error:  # Redis away or slow: the message is lost, browsers resync
+                    self._trouble(f"pushing to {group} failed: {type(error).__name__}: {error}")
+                else:
+                    self._recovered()
+
+    def _trouble(self, what: str) -> None:
+        """Logged once per outage rather than per message, which could be thousands a second."""
+        if not self._failing:
+            self._failing = True
+            log.warning("live pushes are being dropped: %s", what)
+
+    def _recovered(self) -> None:
+        if self._failing:
+            self._failing = False
+            log.info("live pushes are going out again")
+
+
+pusher = Pusher()
+"""The process's pusher (one sending loop per process)."""

@@ -1,0 +1,11 @@
+"""Websocket routes of live updates (mounted in `auction.asgi`)."""
+from django.urls import path
+
+from auction.live.consumers import LiveConsumer
+from auction.live.groups import BROWSE
+
+websocket_urlpatterns = [
+    path("ws/live/", LiveConsumer.as_asgi()),
+    path("ws/live/browse/", LiveConsumer.as_asgi(), {"feed": BROWSE}),
+    path("ws/live/items/<uuid:item_id>/", LiveConsumer.as_asgi()),
+]

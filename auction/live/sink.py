@@ -1,0 +1,34 @@
+"""Where the live processor's batches go, and where it starts reading.
+
+A `streams.runtime.sink.TransactionalSink`: the runtime hands each batch's messages to `commit`,
+which queues them on the push path, and asks `load_offsets` where to begin a partition. The answer
+is always the end of the log. A live view is about now: a new or restarted instance has no use
+for the past (which the read models already show), and replaying a long log before the first
+push would keep every open page waiting. Nothing is stored, so nothing needs restoring; pages
+notice what a restart skipped from the next sequence number and resync (at most once, by design).
+"""
+from collections.abc import Collection, Mapping, Sequence
+
+from django.conf import settings
+from kafka import KafkaConsumer
+from kafka.structs import TopicPartition
+
+from auction.live.messages import Push
+from auction.live.push import Pusher
+
+
+class PushSink:
+    def __init__(self, pusher: Pusher) -> None:
+        self.pusher = pusher
+
+    def load_offsets(self, partitions: Collection[TopicPartition]) -> Mapping[TopicPartition, int]:
+        consumer = KafkaConsumer(
+            bootstrap_servers=settings.KAFKA_BOOTSTRAP_SERVERS, isolation_level="read_committed", enable_auto_commit=False
+        )
+        try:
+            return consumer.end_offsets(list(partitions))
+        finally:
+            consumer.close()
+
+    def commit(self, results: Sequence[Push], offsets: Mapping[TopicPartition, int]) -> None:
+        self.pusher.push(results)

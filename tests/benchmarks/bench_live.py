@@ -1,0 +1,336 @@
+"""Live updates end to end: how soon do open pages hear what the stream decided?
+
+    eval "$(.venv/bin/python -m deploy.stack env --profile dev)"
+    DATABASE_URL=postgres://postgres@127.0.0.1:35432/auction_live_bench \\
+        .venv/bin/python tests/benchmarks/bench_live.py [--clients 100 1000] [--rate 200] [--seconds 20]
+
+Runs the real pieces against the servers in the environment: the bidding, projector and live
+processors (subprocesses, positioned at the end of the log) and the site under uvicorn; the
+websocket clients (the `websockets` package) and the HTTP bidders (httpx) run in this process.
+Prints figures, asserts nothing:
+- fan-out: N clients on one item's page; bids are published one at a time; latency from each
+  BidAccepted record's timestamp (broker time) to its receipt at every client;
+- steady load: bids POSTed to the JSON API at a steady rate over several items, with observers on
+  each item's page; latency from the start of each POST to its receipt at an observer, for every
+  bid the bidding processor accepted (others are refused as below the minimum and push nothing);
+- completeness: every client's sequence numbers are checked for gaps (a gap is what a browser
+  recovers from with a snapshot).
+The database is created and migrated when missing; every run uses fresh people and items.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "auction.settings")
+
+import django  # noqa: E402
+import psycopg  # noqa: E402
+
+from streams.money import Money  # noqa: E402
+
+FANOUT_BIDS = 20
+FANOUT_PAUSE_S = 0.5
+STEADY_ITEMS = 10
+OBSERVERS_PER_ITEM = 10
+BIDDERS = 50
+SETTLE_S = 3.0
+
+
+def _create_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def percentiles(samples_ms: list[float]) -> str:
+    if not samples_ms:
+        return "no samples"
+    ordered = sorted(samples_ms)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return f"p50 {statistics.median(ordered):.0f} ms · p99 {p99:.0f} ms · max {ordered[-1]:.0f} ms (n={len(ordered)})"
+
+
+# -- the pieces under test ----------------------------------------------------------------------
+
+
+class Stack:
+    """Bidding, projector and live processors and one web server, with this run's names and database."""
+
+    def __init__(self, workdir: Path) -> None:
+        from tests.integration.conftest import ProcessorProcess, start_at_log_end
+        from tests.integration.live.support import WebServer
+
+        self.env = {
+            **os.environ,
+            "STREAMS_NAME_SUFFIX": f"bench{uuid.uuid4().hex[:6]}",
+            "AUCTION_READ_YOUR_WRITES_SECONDS": "0",  # answer POSTs at once; the socket tells the rest
+            "AUCTION_BIDS_PER_SECOND": "1000",
+            "PYTHONUNBUFFERED": "1",
+        }
+        for name in ("bidding", "projector"):
+            start_at_log_end(name, self.env)
+        self.processors = [
+            ProcessorProcess(name, self.env, workdir / f"{name}.log").start() for name in ("bidding", "projector", "live")
+        ]
+        self.web = WebServer(self.env, workdir / "web.log").start()
+
+    def stop(self) -> None:
+        self.web.kill()
+        for process in self.processors:
+            process.stop()
+
+
+def _people(count: int):
+    from django.contrib.auth import get_user_model
+
+    from auction.accounts.services import token_issue
+
+    user_model = get_user_model()
+    run = uuid.uuid4().hex[:6]
+    people = user_model.objects.bulk_create(
+        [user_model(id=random.randrange(10**8, 2**31 - 1), username=f"live-{run}-{n}", email=f"live-{run}-{n}@example.test") for n in range(count)]
+    )
+    return people, [token_issue(user=person) for person in people]
+
+
+def _list(seller, title: str) -> str:
+    from auction.catalog.models import Item
+    from auction.publishing import publish
+    from streams.events import ItemListed
+    from streams.money import Money
+
+    now = datetime.now(timezone.utc)
+    item_id = str(uuid.uuid4())
+    publish(ItemListed(
+        item_id=item_id, seller_id=seller.pk, seller_name=seller.username, title=title, description="Benchmark.",
+        category="home", location="Lyon", starting_price=Money(minor=1_00), starts_at=now - timedelta(seconds=1),
+        ends_at=now + timedelta(hours=1), extension_window_seconds=0,
+    ))
+    deadline = time.monotonic() + 60
+    while not Item.objects.filter(pk=item_id).exists():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{title} was not projected within 60 s")
+        time.sleep(0.05)
+    return item_id
+
+
+def _publish_bid(item_id: str, bidder, minor: int) -> None:
+    from auction.publishing import publish
+    from streams.events import BidPlaced
+    from streams.money import Money
+
+    publish(BidPlaced(
+        bid_id=str(uuid.uuid4()), item_id=item_id, bidder_id=bidder.pk, bidder_name=bidder.username,
+        amount=Money(minor=minor), placed_at=datetime.now(timezone.utc),
+    ))
+
+
+def _accepted_timestamps(item_ids: set[str], since: dict) -> dict[tuple[str, int], float]:
+    """(item, seq) → the earliest BidAccepted record's broker timestamp, in seconds."""
+    from kafka import KafkaConsumer
+
+    from streams.events import BidAccepted, decode
+
+    consumer = KafkaConsumer(bootstrap_servers=os.environ["KAFKA_BOOTSTRAP_SERVERS"], isolation_level="read_committed", enable_auto_commit=False)
+    consumer.assign(list(since))
+    for tp, offset in since.items():
+        consumer.seek(tp, offset)
+    end = consumer.end_offsets(list(since))
+    found: dict[tuple[str, int], float] = {}
+    while any(consumer.position(tp) < end[tp] for tp in since):
+        for records in consumer.poll(timeout_ms=500).values():
+            for record in records:
+                if record.key and record.key.decode() in item_ids:
+                    event = decode(record.headers, record.key, record.value).event
+                    if isinstance(event, BidAccepted):
+                        key = (event.item_id, event.state.seq)
+                        found[key] = min(found.get(key, float("inf")), record.timestamp / 1000)
+    consumer.close()
+    return found
+
+
+def _history_offsets() -> dict:
+    from kafka import KafkaConsumer, TopicPartition
+
+    consumer = KafkaConsumer(bootstrap_servers=os.environ["KAFKA_BOOTSTRAP_SERVERS"], isolation_level="read_committed")
+    partitions = [TopicPartition("auction.bids.history", n) for n in consumer.partitions_for_topic("auction.bids.history")]
+    offsets = consumer.end_offsets(partitions)
+    consumer.close()
+    return offsets
+
+
+# -- the clients --------------------------------------------------------------------------------
+
+
+class Client:
+    """One browser's socket on an item page: when each sequence number first arrived, and what it said."""
+
+    def __init__(self) -> None:
+        self.first_seen: dict[int, float] = {}
+        self.amounts: dict[str, float] = {}
+        self.ready = asyncio.Event()
+
+    async def listen(self, url: str, origin: str, stop: asyncio.Event) -> None:
+        from websockets.asyncio.client import connect
+
+        async with connect(url, origin=origin, max_queue=None, open_timeout=60) as socket:
+            self.ready.set()
+            receiving = asyncio.ensure_future(self._receive(socket))
+            await stop.wait()
+            receiving.cancel()
+
+    async def _receive(self, socket) -> None:
+        async for text in socket:
+            now = time.time()
+            message = json.loads(text)
+            if message["type"] == "item" and message["seq"] not in self.first_seen:
+                self.first_seen[message["seq"]] = now
+                if "bid" in message:
+                    self.amounts[message["bid"]["amount"]] = now
+
+    def gaps(self) -> int:
+        seqs = sorted(self.first_seen)
+        return sum(b - a - 1 for a, b in zip(seqs, seqs[1:]))
+
+
+async def _connect(clients: list[Client], url: str, origin: str, stop: asyncio.Event) -> list[asyncio.Task]:
+    tasks = []
+    for n, client in enumerate(clients):
+        tasks.append(asyncio.ensure_future(client.listen(url, origin, stop)))
+        if n % 50 == 49:
+            await asyncio.sleep(0.05)  # a crowd arriving over a moment, not in one instant
+    await asyncio.wait_for(asyncio.gather(*(client.ready.wait() for client in clients)), 120)
+    return tasks
+
+
+async def fan_out(web_url: str, clients_count: int, seller, bidders) -> None:
+    item_id = await asyncio.to_thread(_list, seller, f"Fan-out {clients_count}")
+    ws_url = web_url.replace("http", "ws") + f"/ws/live/items/{item_id}/"
+    clients, stop = [Client() for _ in range(clients_count)], asyncio.Event()
+    started = time.perf_counter()
+    tasks = await _connect(clients, ws_url, web_url, stop)
+    print(f"  {clients_count} clients connected in {time.perf_counter() - started:.1f} s")
+    since = await asyncio.to_thread(_history_offsets)
+    for n in range(FANOUT_BIDS):
+        await asyncio.to_thread(_publish_bid, item_id, bidders[n % 2], 1_00 + n * 1_00)
+        await asyncio.sleep(FANOUT_PAUSE_S)
+    await asyncio.sleep(SETTLE_S)
+    stop.set()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    decided = await asyncio.to_thread(_accepted_timestamps, {item_id}, since)
+    latencies = [
+        (client.first_seen[seq] - decided[(item_id, seq)]) * 1000
+        for client in clients for seq in client.first_seen if (item_id, seq) in decided
+    ]
+    complete = sum(1 for client in clients if set(client.first_seen) >= {seq for _, seq in decided})
+    print(f"  BidAccepted record → client, {len(decided)} bids × {clients_count} clients: {percentiles(latencies)}")
+    print(f"  clients with every message: {complete}/{clients_count}; gaps seen: {sum(c.gaps() for c in clients)}")
+
+
+def _rising_amounts(count: int) -> list[Money]:
+    """Each the minimum over the one before: bids that arrive in order are all accepted."""
+    from streams.bidding.increments import increment
+
+    amounts = [1_00]
+    while len(amounts) < count:
+        amounts.append(amounts[-1] + increment(amounts[-1]))
+    return [Money(minor=minor) for minor in amounts]
+
+
+async def steady(web_url: str, rate: int, seconds: int, seller, tokens) -> None:
+    import httpx
+
+    from auction.catalog.presentation import money_display
+
+    item_ids = [await asyncio.to_thread(_list, seller, f"Steady {n}") for n in range(STEADY_ITEMS)]
+    stop = asyncio.Event()
+    observers = {item_id: [Client() for _ in range(OBSERVERS_PER_ITEM)] for item_id in item_ids}
+    tasks = []
+    for item_id, clients in observers.items():
+        tasks += await _connect(clients, web_url.replace("http", "ws") + f"/ws/live/items/{item_id}/", web_url, stop)
+    posted: dict[tuple[str, str], float] = {}
+    statuses: dict[int, int] = defaultdict(int)
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    async with httpx.AsyncClient(base_url=web_url, limits=limits, timeout=30) as http:
+
+        amounts = _rising_amounts(rate * seconds // STEADY_ITEMS + 1)
+
+        async def post(item_id: str, n: int) -> None:
+            amount = amounts[n]
+            posted[(item_id, money_display(amount))] = time.time()
+            reply = await http.post(
+                f"/api/items/{item_id}/bids",
+                json={"amount": amount.format()},
+                headers={"Authorization": f"Bearer {random.choice(tokens)}"},
+            )
+            statuses[reply.status_code] += 1
+
+        requests = []
+        started = time.perf_counter()
+        for n in range(rate * seconds):
+            due = started + n / rate
+            if (pause := due - time.perf_counter()) > 0:
+                await asyncio.sleep(pause)
+            requests.append(asyncio.ensure_future(post(item_ids[n % STEADY_ITEMS], n // STEADY_ITEMS)))
+        await asyncio.gather(*requests)
+        elapsed = time.perf_counter() - started
+    await asyncio.sleep(SETTLE_S)
+    stop.set()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    latencies = [
+        (seen - posted[(item_id, amount)]) * 1000
+        for item_id, clients in observers.items() for client in clients
+        for amount, seen in client.amounts.items() if (item_id, amount) in posted
+    ]
+    pushed = {(item_id, amount) for item_id, clients in observers.items() for client in clients for amount in client.amounts}
+    print(f"  {len(posted)} POSTs in {elapsed:.1f} s ({len(posted) / elapsed:.0f}/s); HTTP statuses {dict(statuses)}")
+    print(f"  accepted and pushed: {len(pushed)}; observers: {STEADY_ITEMS} items × {OBSERVERS_PER_ITEM}")
+    print(f"  POST → another client: {percentiles(latencies)}")
+    print(f"  gaps seen by observers: {sum(c.gaps() for clients in observers.values() for c in clients)}")
+
+
+async def run(options) -> None:
+    people, tokens = await asyncio.to_thread(_people, BIDDERS + 1)
+    seller, bidders, bidder_tokens = people[0], people[1:], tokens[1:]
+    with tempfile.TemporaryDirectory(prefix="bench-live-") as workdir:
+        stack = await asyncio.to_thread(Stack, Path(workdir))
+        try:
+            for count in options.clients:
+                print(f"fan-out to {count} clients on one item")
+                await fan_out(stack.web.url, count, seller, bidders)
+            print(f"steady load: {options.rate} bids/s for {options.seconds} s")
+            await steady(stack.web.url, options.rate, options.seconds, seller, bidder_tokens)
+        finally:
+            await asyncio.to_thread(stack.stop)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--rate", type=int, default=200, help="bids per second in the steady-load run")
+    parser.add_argument("--seconds", type=int, default=20, help="length of the steady-load run")
+    options = parser.parse_args()
+    _create_database(os.environ["DATABASE_URL"])
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    asyncio.run(run(options))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""The real bidding processor on topics of its own, for tests and benchmarks that count every record it writes.
+
+The auction topics are shared by every run on a broker, and every run's bidding processor decides
+every bid on them, so "exactly one decision per bid" can only be checked on private topics. The
+processor's handlers run unchanged: its inputs are renamed, and each record it emits goes to the
+private twin of the topic it names.
+
+A subprocess gets its processor as `python -m streams.runtime.run
+tests.integration.coreflow.private_topics:bidding`, with the prefix in `COREFLOW_TOPICS`.
+"""
+import dataclasses
+import os
+from collections.abc import Iterable
+
+from streams.processors import bidding as bidding_processor
+from streams.provisioning import ensure_topics
+from streams.runtime.processor import DEAD_LETTER_TOPIC, Emit, Processor
+from streams.topics import REGISTRY
+
+PREFIX_VARIABLE = "COREFLOW_TOPICS"
+
+
+def private(prefix: str, topic: str) -> str:
+    return f"{prefix}.{topic}"
+
+
+def provision(bootstrap: str, prefix: str) -> None:
+    """The registry's topics (and a dead-letter topic) under the prefix, configured as the registry says."""
+    ensure_topics(bootstrap, [dataclasses.replace(topic, name=private(prefix, topic.name)) for topic in REGISTRY])
+
+
+def on_private_topics(processor: Processor, prefix: str) -> Processor:
+    def redirected(outputs: Iterable[Emit] | None) -> list[Emit]:
+        return [emit._replace(topic=private(prefix, emit.topic)) for emit in outputs or ()]
+
+    on_timer = processor.on_timer
+    return dataclasses.replace(
+        processor,
+        name=f"{processor.name}-{prefix}",
+        inputs=tuple(private(prefix, topic) for topic in processor.inputs),
+        outputs=tuple(private(prefix, topic) for topic in processor.outputs),
+        handle=lambda record, ctx: redirected(processor.handle(record, ctx)),
+        on_timer=None if on_timer is None else lambda timer, ctx: redirected(on_timer(timer, ctx)),
+        dead_letter_topic=private(prefix, DEAD_LETTER_TOPIC),
+    )
+
+
+def __getattr__(name: str) -> Processor:
+    if name == "bidding":
+        return on_private_topics(bidding_processor.processor, os.environ[PREFIX_VARIABLE])
+    raise AttributeError(name)

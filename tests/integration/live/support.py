@@ -1,0 +1,139 @@
+"""Auctions through the real event log, waiting for what follows from them, reading pages' messages
+as a browser does, and a web server a test may kill."""
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from auction.catalog.models import Item
+from auction.publishing import publish
+from streams.events import BidPlaced, ItemListed
+from streams.money import Money
+
+PROJECTION_TIMEOUT_S = 30
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def eventually(check: Callable[[], object], *, timeout_s: float, what: str, interval_s: float = 0.1):
+    """Poll until `check()` is truthy and return it; fail with `what` when it never is."""
+    deadline = time.monotonic() + timeout_s
+    while not (result := check()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
+        time.sleep(interval_s)
+    return result
+
+
+def list_item(seller, *, title: str, ends_in_s: float, starting: int = 20_00, extension_window_s: int = 0) -> str:
+    """Publish a listing and wait for the projector to show it; returns its id."""
+    now = datetime.now(timezone.utc)
+    item_id = str(uuid.uuid4())
+    publish(
+        ItemListed(
+            item_id=item_id,
+            seller_id=seller.pk,
+            seller_name=seller.username,
+            title=title,
+            description="Listed by the live-update tests.",
+            category="home",
+            location="Lyon",
+            starting_price=Money(minor=starting),
+            starts_at=now - timedelta(seconds=1),
+            ends_at=now + timedelta(seconds=ends_in_s),
+            extension_window_seconds=extension_window_s,
+        )
+    )
+    eventually(lambda: Item.objects.filter(pk=item_id).exists(), timeout_s=PROJECTION_TIMEOUT_S, what=f"item {title!r} projected")
+    return item_id
+
+
+def place_bid(item_id: str, bidder, amount: int) -> None:
+    publish(
+        BidPlaced(
+            bid_id=str(uuid.uuid4()),
+            item_id=item_id,
+            bidder_id=bidder.pk,
+            bidder_name=bidder.username,
+            amount=Money(minor=amount),
+            placed_at=datetime.now(timezone.utc),
+        )
+    )
+
+
+def projected_seq(item_id: str, seq: int) -> bool:
+    return Item.objects.filter(pk=item_id, seq__gte=seq).exists()
+
+
+class PageView:
+    """What a page makes of the messages its socket receives, by live.js's rules: an item's messages
+    apply in sequence and repeats are ignored (other test runs' bidding processors, deciding the same
+    bids on the shared log, repeat every decision); toasts count once."""
+
+    def __init__(self, item_id: str) -> None:
+        self.item_id = item_id
+        self.applied: list[dict] = []
+        self.leads: set[int] = set()
+        self.toasts: dict[tuple[str, int], dict] = {}
+
+    @property
+    def seq(self) -> int:
+        return self.applied[-1]["seq"] if self.applied else 0
+
+    def take(self, message: dict) -> None:
+        if message.get("item") != self.item_id:
+            return  # the browse feed and personal groups hear about other items too
+        if message["type"] == "item" and message["seq"] > self.seq:
+            assert message["seq"] == self.seq + 1, f"a gap after seq {self.seq}: {message}"
+            self.applied.append(message)
+        elif message["type"] == "lead":
+            self.leads.add(message["seq"])
+        elif message["type"] == "toast":
+            self.toasts.setdefault((message["kind"], message["seq"]), message)
+
+
+async def follow(socket, view: PageView, *, until: Callable[[PageView], bool], timeout_s: float) -> PageView:
+    """Feed the socket's messages to `view` until `until(view)` holds."""
+    deadline = time.monotonic() + timeout_s
+    while not until(view):
+        view.take(await socket.receive_json_from(max(0.01, deadline - time.monotonic())))
+    return view
+
+
+class WebServer:
+    """The site under uvicorn on a port of its own, which a test can kill (every socket drops) and start again."""
+
+    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env, self.log_path = env, log_path
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> "WebServer":
+        with self.log_path.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "uvicorn", "auction.asgi:application", "--host", "127.0.0.1", "--port", str(self.port)],
+                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            )
+        eventually(self._up, timeout_s=60, what=f"the web server; see {self.log_path}", interval_s=0.2)
+        return self
+
+    def _up(self) -> bool:
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"the web server exited with {self.proc.returncode}; see {self.log_path}")
+        try:
+            urllib.request.urlopen(f"{self.url}/healthz", timeout=5)
+        except OSError:
+            return False
+        return True
+
+    def kill(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()

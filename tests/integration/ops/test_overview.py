@@ -1,0 +1,69 @@
+"""The ops page's overview: topology from the code, sizes and rates from the broker, latency from the
+processors' own metrics endpoints."""
+import socket
+import uuid
+from datetime import datetime, timezone
+
+import pytest
+from django.urls import reverse
+
+from streams.runtime.deadletter import record_dead_letter
+from streams.topics import REGISTRY
+from tests.integration.notifications.support import eventually
+from tests.integration.runtime.support import produce
+
+pytestmark = pytest.mark.django_db(transaction=True)
+TIMEOUT_S = 30
+
+
+@pytest.fixture(autouse=True)
+def same_names_as_the_processors(monkeypatch, processor_env):
+    monkeypatch.setenv("STREAMS_NAME_SUFFIX", processor_env["STREAMS_NAME_SUFFIX"])
+
+
+def _overview(client) -> dict:
+    response = client.get(reverse("ops:overview"))
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_the_topology_is_the_registry_and_the_deployed_processors(staff_client, processor_env, provisioned_topics):
+    overview = _overview(staff_client)
+    topics = {topic["name"]: topic for topic in overview["topics"]}
+    assert list(topics) == [topic.name for topic in REGISTRY]
+    items = topics["auction.items"]
+    assert (items["actual_partitions"], items["retention_ms"], items["cleanup_policy"]) == (6, None, "delete")
+    assert "projector" in items["readers"] and "ItemListed" in items["events"] and items["size_bytes"] is not None
+    assert topics["auction.dead-letter"]["readers"] == ["dead-letters"]
+    processors = {p["name"]: p for p in overview["processors"]}
+    suffix = processor_env["STREAMS_NAME_SUFFIX"]
+    assert processors["bidding"]["group"] == f"bidding-{suffix}"
+    assert processors["bidding"]["outputs"] == ["auction.bids.history", "auction.items.complete"]
+    assert processors["projector"]["sink"] and len(processors["projector"]["partitions"]) == 4 * 6
+
+
+def test_latency_per_flow_comes_from_the_processors_metrics(kafka_bootstrap, start_processor, staff_client, settings):
+    port = _free_port()
+    settings.OPS_METRICS_TARGETS = {"dead-letters": f"http://127.0.0.1:{port}/metrics"}
+    start_processor("dead-letters", STREAMS_METRICS_PORT=str(port))
+    _overview(staff_client)  # a first reading
+    letter = record_dead_letter(
+        "auction.dead-letter", "ops-latency-test", topic="ops-latency-test", partition=0, offset=0,
+        key=uuid.uuid4().hex.encode(), value=b"{}", headers=[("ce_time", datetime.now(timezone.utc).isoformat().encode())],
+        error=ValueError("test"),
+    )
+    produce(kafka_bootstrap, "auction.dead-letter", [(letter.key, letter.value, list(letter.headers))])
+
+    def measured():
+        [row] = [p for p in _overview(staff_client)["processors"] if p["name"] == "dead-letters"]
+        return row["latency"] if row["latency"] and row["latency"]["count"] else None
+
+    latency = eventually(measured, timeout_s=TIMEOUT_S, what="an end-to-end observation")
+    assert 0 < latency["p50"] <= latency["p99"] < TIMEOUT_S
+    assert latency["flow"] == "auction.dead-letter → PostgreSQL"
