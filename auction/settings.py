@@ -104,12 +104,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:16379/0")
 KAFKA_BOOTSTRAP_SERVERS = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
 
+# Redis pub/sub: live pushes are at most once anyway (decision 10), and each web process holds one
+# subscription per group for all its sockets. (The list-based RedisChannelLayer, with redis-py 8,
+# loses its receive loop when an idle 5-second BZPOPMIN meets the 5-second socket timeout, hangs
+# the shutdown of consumers, and keeps dead sockets in groups for a day.)
 CHANNEL_LAYERS = {
     "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        # redis-py 8 times socket reads out after 5 s by default, exactly when channels_redis's 5-second
-        # BZPOPMIN returns empty: the consumers' receive loop would die on the first idle moment.
-        "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL]},
     }
 }
 

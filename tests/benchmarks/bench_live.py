@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import random
 import statistics
@@ -324,6 +325,7 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=200, help="bids per second in the steady-load run")
     parser.add_argument("--seconds", type=int, default=20, help="length of the steady-load run")
     options = parser.parse_args()
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs every request at INFO
     _create_database(os.environ["DATABASE_URL"])
     django.setup()
     from django.core.management import call_command

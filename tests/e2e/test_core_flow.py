@@ -11,7 +11,8 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import AUCTION_SECONDS
 
-pytestmark = pytest.mark.e2e
+# django_db: the site must run on the test database, which pytest-django creates only for tests that ask.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "coreflow"
 PASSWORD = "a long enough passphrase 42"
 CLOSE_TIMEOUT_MS = (AUCTION_SECONDS + 30) * 1000
@@ -29,6 +30,7 @@ def _png(width: int = 240, height: int = 180) -> bytes:
 
 
 def _shot(page: Page, name: str) -> None:
+    page.evaluate("window.scrollTo(0, 0)")  # else the sticky header is drawn where the page was scrolled to
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
 
 

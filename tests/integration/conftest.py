@@ -19,7 +19,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 READY_MARK = "partitions assigned"
-START_TIMEOUT_S = 60
+START_TIMEOUT_S = 120
 
 
 def _database_url() -> str:

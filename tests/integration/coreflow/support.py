@@ -11,9 +11,11 @@ import random
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Coroutine, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, TypeVar
 
 import httpx
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
@@ -40,6 +42,14 @@ from tests.integration.coreflow.private_topics import private
 
 READ_TIMEOUT_S = 30
 Offsets = dict[TopicPartition, int]
+T = TypeVar("T")
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run` in a thread of its own: Playwright's sync API keeps an event loop running in the
+    test thread for the rest of the session once a browser test has run."""
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, coroutine).result()
 
 
 def _consumer(bootstrap: str) -> KafkaConsumer:

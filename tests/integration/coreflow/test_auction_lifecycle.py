@@ -1,5 +1,4 @@
 """List → bid through the API → the auction closes on time → the right `AuctionClosed` and read models."""
-import asyncio
 from datetime import timedelta
 
 import httpx
@@ -9,7 +8,15 @@ from auction.bidding.models import Bid
 from auction.catalog.models import Item
 from auction.loadgen.client import Api
 from streams.events import AuctionClosed, BidPlaced, ItemListed
-from tests.integration.coreflow.support import Replay, committed_events, end_offsets, listed_item, of_type, without_time
+from tests.integration.coreflow.support import (
+    Replay,
+    committed_events,
+    end_offsets,
+    listed_item,
+    of_type,
+    run_async,
+    without_time,
+)
 from tests.integration.notifications.support import eventually
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,7 +48,7 @@ def test_an_auction_closes_on_time_and_sells_to_the_highest_bidder(site, person,
     since = end_offsets(kafka_bootstrap, TOPICS)
     seller, ann, ben = person("seller"), person("ann"), person("ben")
 
-    item, replies = asyncio.run(_auction(site, seller.token, ann.token, ben.token))
+    item, replies = run_async(_auction(site, seller.token, ann.token, ben.token))
 
     assert [(status, reply["status"], reply["leading"]) for status, reply in replies] == [
         (200, "accepted", True), (200, "accepted", False), (200, "accepted", True), (200, "rejected", None),

@@ -23,6 +23,7 @@ from tests.integration.coreflow.support import (
     decisions_by_bid,
     end_offsets,
     of_type,
+    run_async,
     without_time,
 )
 from tests.integration.notifications.support import eventually
@@ -63,7 +64,7 @@ def test_concurrent_bids_through_http_end_as_a_sequential_replay(site, auction_p
     since = end_offsets(kafka_bootstrap, TOPICS)
     seller, bidders = person("seller"), [person("bidder") for _ in range(BIDDERS)]
 
-    item, replies = asyncio.run(_auction(site, seller.token, [bidder.token for bidder in bidders]))
+    item, replies = run_async(_auction(site, seller.token, [bidder.token for bidder in bidders]))
 
     item_id = item["id"]
     assert {status for status, _ in replies} <= {200, 202}, {status for status, _ in replies}
