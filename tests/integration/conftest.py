@@ -46,7 +46,11 @@ class ProcessorProcess:
         )
         log.close()
         if wait_ready:
-            self._wait_ready(offset)
+            try:
+                self._wait_ready(offset)
+            except BaseException:
+                self.kill()
+                raise
         return self
 
     def _wait_ready(self, offset: int) -> None:
