@@ -21,7 +21,7 @@ from auction.live.messages import Push
 log = logging.getLogger(__name__)
 
 MESSAGE_TYPE = "live.push"
-"""The channel-layer message type; `LiveConsumer.live_push` handles it."""
+"""The channel-layer message type of pushes; `LiveConsumer.dispatch` passes them on."""
 QUEUE_SIZE = 10_000
 SEND_TIMEOUT_S = 2.0
 
