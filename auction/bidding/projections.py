@@ -1,7 +1,7 @@
 """How decisions become rows of the bid read model; keyed by bid id, so replays are harmless."""
 from collections.abc import Sequence
 
-from streams.events import BidAccepted, BidRejected
+from streams.events import BidAccepted, BidRejected, RejectReason
 
 from auction.bidding.models import Bid
 
@@ -41,9 +41,20 @@ def _row(event: BidAccepted | BidRejected) -> Bid:
 
 
 def decisions_record(events: Sequence[BidAccepted | BidRejected]) -> None:
-    """One upsert for a batch of decisions (the last one of a bid wins, as one by one it would)."""
-    rows = {event.bid_id: _row(event) for event in events}
-    if rows:
-        Bid.objects.bulk_create(
-            rows.values(), update_conflicts=True, unique_fields=["id"], update_fields=_DECISION_FIELDS
-        )
+    """Upsert a batch of decisions (the last one of a bid wins, as one by one it would).
+
+    Except that "unknown item" never replaces a decision: only a bidding processor that has not
+    seen the listing says it (one whose state was reset, or another run's on a shared broker),
+    while any other decision comes from one that has.
+    """
+    rows: dict[str, Bid] = {}
+    for event in events:
+        row = _row(event)
+        if row.reason_code != RejectReason.UNKNOWN_ITEM or event.bid_id not in rows:
+            rows[event.bid_id] = row
+    unknown = [row for row in rows.values() if row.reason_code == RejectReason.UNKNOWN_ITEM]
+    known = [row for row in rows.values() if row.reason_code != RejectReason.UNKNOWN_ITEM]
+    if known:
+        Bid.objects.bulk_create(known, update_conflicts=True, unique_fields=["id"], update_fields=_DECISION_FIELDS)
+    if unknown:
+        Bid.objects.bulk_create(unknown, ignore_conflicts=True)

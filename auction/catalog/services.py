@@ -20,9 +20,10 @@ class Listed:
     published: Published
 
 
-def item_list(
+def listing_event(
     *,
-    seller: AbstractBaseUser,
+    seller_id: int,
+    seller_name: str,
     title: str,
     description: str,
     category: str,
@@ -33,9 +34,12 @@ def item_list(
     buy_now_price: Money | None,
     duration_seconds: int,
     now: datetime | None = None,
-) -> Listed:
-    """List an item for auction: the server decides the id, the seller and the start and end times."""
-    refuse_if_suspended(user=seller)
+    **provenance: int | str,
+) -> ItemListed:
+    """A validated, enriched listing: the server decides the id and the start and end times.
+
+    `provenance` carries the optional fields of a staff relisting (`relisted_from`, `acted_by`).
+    """
     problems = listing_problems(
         starting_price=starting_price,
         reserve_price=reserve_price,
@@ -46,10 +50,10 @@ def item_list(
     if problems:
         raise ValidationError(problems)
     starts_at = (now or datetime.now(timezone.utc)).replace(microsecond=0)
-    event = ItemListed(
+    return ItemListed(
         item_id=str(uuid.uuid4()),
-        seller_id=seller.pk,
-        seller_name=seller.get_username(),
+        seller_id=seller_id,
+        seller_name=seller_name,
         title=title.strip(),
         description=description.strip(),
         category=category,
@@ -62,7 +66,14 @@ def item_list(
         ends_at=starts_at + timedelta(seconds=duration_seconds),
         extension_window_seconds=settings.AUCTION_EXTENSION_WINDOW_SECONDS,
         extension_cap_seconds=settings.AUCTION_EXTENSION_CAP_SECONDS,
+        **provenance,
     )
+
+
+def item_list(*, seller: AbstractBaseUser, **listing) -> Listed:
+    """List an item for auction as `seller`; `listing` holds the fields of `listing_event`."""
+    refuse_if_suspended(user=seller)
+    event = listing_event(seller_id=seller.pk, seller_name=seller.get_username(), **listing)
     return Listed(event=event, published=publish(event))
 
 

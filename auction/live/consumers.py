@@ -32,6 +32,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         """Pushes skip Channels' per-message database cleanup (a thread hop each): they touch no
         database, and with a thousand sockets on one item those hops were most of a push's cost."""
         if message["type"] == MESSAGE_TYPE:
-            await self.send(text_data=message["text"])
+            for text in message["texts"]:
+                await self.send(text_data=text)
         else:
             await super().dispatch(message)

@@ -85,7 +85,7 @@ def _title(item: Item | None, unknown: str) -> str:
 def _bid_accepted(event: BidAccepted, item: Item | None) -> list[Push]:
     state, item_id = event.state, event.item_id
     pushes = []
-    if state.leader_id is not None:  # first, so the leader's page already knows when the item message comes
+    if state.leader_id is not None:  # the leader's page shows "you" for this seq, whichever comes first
         pushes.append(Push(person_group(state.leader_id), {"type": "lead", "item": item_id, "seq": state.seq}))
     if item is not None:
         bid = history_row(

@@ -1,12 +1,13 @@
 """The push path: live messages into channel-layer groups, in order, at most once.
 
 This is the only code outside the Channels consumers that talks to the channel layer. The
-live processor's handler is synchronous and must never wait on Redis, so `Pusher.push` only
-queues; one coroutine on a private event loop sends the queue in order (so a person's "you lead"
-reaches their socket before the item message of the same seq). Nothing here raises for the
-transport: when the queue is full or Redis is away messages are dropped and logged, because
-browsers recover from the item's sequence numbers and snapshots (architecture decision 10).
-Each message is serialized once, whatever the number of sockets it reaches.
+live processor must never wait on Redis, so `Pusher.push` only queues; one coroutine on a private
+event loop sends the queue in order. A batch's messages go out as one channel-layer message per
+group, each group's in order (groups in the order they first appear): under load that is one Redis
+round trip per group and batch rather than per message. Each message is serialized once, whatever the number of sockets it
+reaches. Nothing here raises for the transport: when the queue is full or Redis is away messages
+are dropped and logged, because browsers recover from the item's sequence numbers and snapshots
+(architecture decision 10).
 """
 import asyncio
 import json
@@ -21,13 +22,18 @@ from auction.live.messages import Push
 log = logging.getLogger(__name__)
 
 MESSAGE_TYPE = "live.push"
-"""The channel-layer message type of pushes; `LiveConsumer.dispatch` passes them on."""
+"""The channel-layer message type of pushes: `{"type": MESSAGE_TYPE, "texts": [JSON text, …]}`,
+which `LiveConsumer.dispatch` passes on as websocket frames, one per text."""
 QUEUE_SIZE = 10_000
 SEND_TIMEOUT_S = 2.0
 
 
-def layer_message(push: Push) -> dict:
-    return {"type": MESSAGE_TYPE, "text": json.dumps(push.message, separators=(",", ":"), ensure_ascii=False)}
+def layer_messages(pushes: Iterable[Push]) -> list[tuple[str, dict]]:
+    """One channel-layer message per group, its texts in order, groups in order of first appearance."""
+    texts: dict[str, list[str]] = {}
+    for push in pushes:
+        texts.setdefault(push.group, []).append(json.dumps(push.message, separators=(",", ":"), ensure_ascii=False))
+    return [(group, {"type": MESSAGE_TYPE, "texts": group_texts}) for group, group_texts in texts.items()]
 
 
 class Pusher:
@@ -41,7 +47,7 @@ class Pusher:
 
     def push(self, pushes: Iterable[Push]) -> None:
         """Queue messages for sending; returns at once."""
-        messages = [(push.group, layer_message(push)) for push in pushes]
+        messages = layer_messages(pushes)
         if messages:
             self._started().call_soon_threadsafe(self._enqueue, messages)
 

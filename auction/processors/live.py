@@ -17,6 +17,7 @@ from django.db import DatabaseError
 
 from auction.catalog.models import Item
 from auction.catalog.selectors import item_get
+from auction.live.listings import Listings
 from auction.live.messages import LIVE_EVENTS, Push, pushes_for
 from auction.live.push import pusher
 from auction.live.sink import PushSink
@@ -27,13 +28,16 @@ NAME = "live"
 log = logging.getLogger(__name__)
 
 
-def _listing(item_id: str) -> Item | None:
-    """The item's read-model row for its terms; None when it is not there (or the database is away)."""
+def _read_listing(item_id: str) -> Item | None:
+    """The item's read-model row; None when it is not there (or the database is away)."""
     try:
         return item_get(item_id=uuid.UUID(item_id))
     except DatabaseError as error:
         log.warning("no item row for live messages: %s: %s", type(error).__name__, error)
         return None
+
+
+listings = Listings(_read_listing)
 
 
 def handle(record: Record, ctx) -> list[Push]:
@@ -43,7 +47,7 @@ def handle(record: Record, ctx) -> list[Push]:
         return []
     if ctx.now().timestamp() * 1000 - record.timestamp_ms > settings.LIVE_STALE_SECONDS * 1000:
         return []
-    return pushes_for(event, _listing(event.item_id))
+    return pushes_for(event, listings.get(event.item_id))
 
 
 processor = Processor(

@@ -4,17 +4,14 @@ The bidding processor applies the event (it is the single writer of auction stat
 projector records it in the item's audit trail. `rules` refuses what cannot work, in the same
 words the admin shows.
 """
-import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 
 from auction.catalog.models import Item
-from auction.catalog.rules import listing_problems
-from auction.catalog.services import item_cancel
+from auction.catalog.services import item_cancel, listing_event
 from auction.publishing import Published, publish
 from auction.staff import rules
 from auction.staff.selectors import active_suspension
@@ -70,33 +67,19 @@ def auction_relist(
     def money(minor: int | None) -> Money | None:
         return None if minor is None else Money(minor=minor, currency=item.currency)
 
-    starting, reserve, buy_now = money(item.starting_price), money(item.reserve_price), money(item.buy_now_price)
-    problems = listing_problems(
-        starting_price=starting,
-        reserve_price=reserve,
-        buy_now_price=buy_now,
-        duration_seconds=duration_seconds,
-        min_duration_seconds=settings.AUCTION_MIN_DURATION_SECONDS,
-    )
-    if problems:
-        raise ValidationError(problems)
-    starts_at = (now or datetime.now(timezone.utc)).replace(microsecond=0)
-    event = ItemListed(
-        item_id=str(uuid.uuid4()),
+    event = listing_event(
         seller_id=item.seller_id,
         seller_name=item.seller_name,
         title=item.title,
         description=item.description,
         category=item.category,
-        image_urls=tuple(item.image_urls),
+        image_urls=list(item.image_urls),
         location=item.location,
-        starting_price=starting,
-        reserve_price=reserve,
-        buy_now_price=buy_now,
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(seconds=duration_seconds),
-        extension_window_seconds=settings.AUCTION_EXTENSION_WINDOW_SECONDS,
-        extension_cap_seconds=settings.AUCTION_EXTENSION_CAP_SECONDS,
+        starting_price=money(item.starting_price),
+        reserve_price=money(item.reserve_price),
+        buy_now_price=money(item.buy_now_price),
+        duration_seconds=duration_seconds,
+        now=now,
         relisted_from=str(item.pk),
         acted_by=staff.pk,
     )

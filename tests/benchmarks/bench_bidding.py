@@ -40,8 +40,8 @@ from django.core.management import call_command  # noqa: E402
 from auction.processors import projector  # noqa: E402
 from streams.processors import bidding  # noqa: E402
 from streams.runtime import Processor, Runner, RuntimeConfig  # noqa: E402
-from tests.integration.coreflow.private_topics import on_private_topics, provision  # noqa: E402
-from tests.integration.coreflow.support import auction_workload, produce_privately  # noqa: E402
+from tests.integration.coreflow.private_topics import on_private_topics, produce_privately, provision  # noqa: E402
+from tests.integration.coreflow.workload import auction_workload  # noqa: E402
 
 
 def run_through(processor: Processor, bootstrap: str, records: int) -> tuple[float, float]:

@@ -47,7 +47,7 @@ from auction.accounts.services import token_issue  # noqa: E402
 from auction.loadgen import workload  # noqa: E402
 from auction.loadgen.client import Api  # noqa: E402
 from tests.integration.conftest import start_at_log_end  # noqa: E402
-from tests.integration.coreflow.support import listed_item  # noqa: E402
+from tests.integration.coreflow.api import listed_item  # noqa: E402
 
 SITE_ENV = {"AUCTION_BIDS_PER_SECOND": "1000000", "PYTHONUNBUFFERED": "1"}
 

@@ -10,9 +10,10 @@ websocket clients (the `websockets` package) and the HTTP bidders (httpx) run in
 Prints figures, asserts nothing:
 - fan-out: N clients on one item's page; bids are published one at a time; latency from each
   BidAccepted record's timestamp (broker time) to its receipt at every client;
-- steady load: bids POSTed to the JSON API at a steady rate over several items, with observers on
-  each item's page; latency from the start of each POST to its receipt at an observer, for every
-  bid the bidding processor accepted (others are refused as below the minimum and push nothing);
+- steady load: bids published onto the log at a steady rate (200/s) over several items, each
+  watched by a few pages: latency from each BidAccepted record to every page; meanwhile one person
+  bids through the JSON API (5/s) on an item of its own: latency from the start of each POST to
+  its receipt at another page watching that item;
 - completeness: every client's sequence numbers are checked for gaps (a gap is what a browser
   recovers from with a snapshot).
 The database is created and migrated when missing; every run uses fresh people and items.
@@ -46,7 +47,8 @@ FANOUT_BIDS = 20
 FANOUT_PAUSE_S = 0.5
 STEADY_ITEMS = 10
 OBSERVERS_PER_ITEM = 10
-BIDDERS = 50
+PROBES_PER_S = 5
+BIDDERS = 2
 SETTLE_S = 3.0
 
 
@@ -73,7 +75,7 @@ class Stack:
 
     def __init__(self, workdir: Path) -> None:
         from tests.integration.conftest import ProcessorProcess, start_at_log_end
-        from tests.integration.live.support import WebServer
+        from tests.integration.live.support import WebServer, group_at_log_end
 
         self.env = {
             **os.environ,
@@ -84,10 +86,16 @@ class Stack:
         }
         for name in ("bidding", "projector"):
             start_at_log_end(name, self.env)
-        self.processors = [
-            ProcessorProcess(name, self.env, workdir / f"{name}.log").start() for name in ("bidding", "projector", "live")
-        ]
-        self.web = WebServer(self.env, workdir / "web.log").start()
+        group_at_log_end("live", self.env)
+        self.processors = [ProcessorProcess(name, self.env, workdir / f"{name}.log") for name in ("bidding", "projector", "live")]
+        self.web = WebServer(self.env, workdir / "web.log")
+        try:
+            for process in self.processors:
+                process.start()
+            self.web.start()
+        except BaseException:
+            self.stop()
+            raise
 
     def stop(self) -> None:
         self.web.kill()
@@ -140,8 +148,8 @@ def _publish_bid(item_id: str, bidder, minor: int) -> None:
     ))
 
 
-def _accepted_timestamps(item_ids: set[str], since: dict) -> dict[tuple[str, int], float]:
-    """(item, seq) → the earliest BidAccepted record's broker timestamp, in seconds."""
+def _accepted(item_ids: set[str], since: dict) -> dict[tuple[str, int], tuple[float, int]]:
+    """(item, seq) → (the earliest BidAccepted record's timestamp in seconds, the bid's amount in minor units)."""
     from kafka import KafkaConsumer
 
     from streams.events import BidAccepted, decode
@@ -151,7 +159,7 @@ def _accepted_timestamps(item_ids: set[str], since: dict) -> dict[tuple[str, int
     for tp, offset in since.items():
         consumer.seek(tp, offset)
     end = consumer.end_offsets(list(since))
-    found: dict[tuple[str, int], float] = {}
+    found: dict[tuple[str, int], tuple[float, int]] = {}
     while any(consumer.position(tp) < end[tp] for tp in since):
         for records in consumer.poll(timeout_ms=500).values():
             for record in records:
@@ -159,7 +167,7 @@ def _accepted_timestamps(item_ids: set[str], since: dict) -> dict[tuple[str, int
                     event = decode(record.headers, record.key, record.value).event
                     if isinstance(event, BidAccepted):
                         key = (event.item_id, event.state.seq)
-                        found[key] = min(found.get(key, float("inf")), record.timestamp / 1000)
+                        found[key] = min(found.get(key, (float("inf"), 0)), (record.timestamp / 1000, event.amount.minor))
     consumer.close()
     return found
 
@@ -167,7 +175,7 @@ def _accepted_timestamps(item_ids: set[str], since: dict) -> dict[tuple[str, int
 def _history_offsets() -> dict:
     from kafka import KafkaConsumer, TopicPartition
 
-    consumer = KafkaConsumer(bootstrap_servers=os.environ["KAFKA_BOOTSTRAP_SERVERS"], isolation_level="read_committed")
+    consumer = KafkaConsumer(bootstrap_servers=os.environ["KAFKA_BOOTSTRAP_SERVERS"], isolation_level="read_committed", enable_auto_commit=False)
     partitions = [TopicPartition("auction.bids.history", n) for n in consumer.partitions_for_topic("auction.bids.history")]
     offsets = consumer.end_offsets(partitions)
     consumer.close()
@@ -232,9 +240,9 @@ async def fan_out(web_url: str, clients_count: int, seller, bidders) -> None:
     await asyncio.sleep(SETTLE_S)
     stop.set()
     await asyncio.gather(*tasks, return_exceptions=True)
-    decided = await asyncio.to_thread(_accepted_timestamps, {item_id}, since)
+    decided = await asyncio.to_thread(_accepted, {item_id}, since)
     latencies = [
-        (client.first_seen[seq] - decided[(item_id, seq)]) * 1000
+        (client.first_seen[seq] - decided[(item_id, seq)][0]) * 1000
         for client in clients for seq in client.first_seen if (item_id, seq) in decided
     ]
     complete = sum(1 for client in clients if set(client.first_seen) >= {seq for _, seq in decided})
@@ -252,56 +260,128 @@ def _rising_amounts(count: int) -> list[Money]:
     return [Money(minor=minor) for minor in amounts]
 
 
-async def steady(web_url: str, rate: int, seconds: int, seller, tokens) -> None:
+class RedisTap:
+    """Listens on the item groups' Redis channels itself: when the live processor's messages reach
+    Redis, which splits a page's latency into the live processor's part and the web tier's."""
+
+    def __init__(self, item_ids: list[str]) -> None:
+        self.item_ids = item_ids
+        self.first_seen: dict[tuple[str, int], float] = {}
+
+    async def listen(self, stop: asyncio.Event) -> None:
+        import redis.asyncio as redis
+        from channels.layers import get_channel_layer
+
+        from auction.live.groups import item_group
+
+        layer = get_channel_layer()
+        client = redis.Redis.from_url(os.environ["REDIS_URL"])
+        pubsub = client.pubsub()
+        await pubsub.subscribe(*(f"asgi__group__{item_group(item_id)}" for item_id in self.item_ids))
+        while not stop.is_set():
+            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=0.1)
+            if message is not None:
+                now = time.time()
+                for text in layer.deserialize(message["data"])["texts"]:
+                    pushed = json.loads(text)
+                    self.first_seen.setdefault((pushed["item"], pushed["seq"]), now)
+        await pubsub.aclose()
+        await client.aclose()
+
+
+class LoadProducer:
+    """Bids straight onto auction.bids at a steady rate: the stream's load, without the web tier's limits."""
+
+    def __init__(self) -> None:
+        from kafka import KafkaProducer
+
+        self.producer = KafkaProducer(bootstrap_servers=os.environ["KAFKA_BOOTSTRAP_SERVERS"], acks="all", linger_ms=5)
+        self.sent: dict[tuple[str, int], float] = {}
+        """(item, amount in minor units) → when it was handed to the producer."""
+
+    def bid(self, item_id: str, bidder, amount: Money) -> None:
+        from streams.events import BidPlaced, encode
+        from streams.topics import topic_for
+
+        record = encode(
+            BidPlaced(
+                bid_id=str(uuid.uuid4()), item_id=item_id, bidder_id=bidder.pk, bidder_name=bidder.username,
+                amount=amount, placed_at=datetime.now(timezone.utc),
+            ),
+            source="/bench/live",
+        )
+        self.sent[(item_id, amount.minor)] = time.time()
+        self.producer.send(topic_for(BidPlaced).name, key=record.key, value=record.value, headers=record.headers)
+
+    def close(self) -> None:
+        self.producer.flush()
+        self.producer.close()
+
+
+async def steady(web_url: str, rate: int, seconds: int, seller, bidders, tokens) -> None:
+    """`rate` bids/s onto the log over several items, each watched by a few pages, while one person
+    bids through the JSON API on an item of its own, watched by another page."""
     import httpx
 
     from auction.catalog.presentation import money_display
 
     item_ids = [await asyncio.to_thread(_list, seller, f"Steady {n}") for n in range(STEADY_ITEMS)]
+    probe_item = await asyncio.to_thread(_list, seller, "Steady, bid over HTTP")
     stop = asyncio.Event()
-    observers = {item_id: [Client() for _ in range(OBSERVERS_PER_ITEM)] for item_id in item_ids}
+    observers = {item_id: [Client() for _ in range(OBSERVERS_PER_ITEM)] for item_id in [*item_ids, probe_item]}
     tasks = []
     for item_id, clients in observers.items():
         tasks += await _connect(clients, web_url.replace("http", "ws") + f"/ws/live/items/{item_id}/", web_url, stop)
-    posted: dict[tuple[str, str], float] = {}
+    tap = RedisTap(item_ids)
+    tasks.append(asyncio.ensure_future(tap.listen(stop)))
+    since = await asyncio.to_thread(_history_offsets)
+    amounts = _rising_amounts(rate * seconds // STEADY_ITEMS + PROBES_PER_S * seconds + 1)
+    load = LoadProducer()
+    posted: dict[str, float] = {}
     statuses: dict[int, int] = defaultdict(int)
-    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
-    async with httpx.AsyncClient(base_url=web_url, limits=limits, timeout=30) as http:
 
-        amounts = _rising_amounts(rate * seconds // STEADY_ITEMS + 1)
+    async def probe(http, n: int) -> None:
+        amount = amounts[n]
+        posted[money_display(amount)] = time.time()
+        reply = await http.post(
+            f"/api/items/{probe_item}/bids", json={"amount": amount.format()}, headers={"Authorization": f"Bearer {tokens[n % 2]}"}
+        )
+        statuses[reply.status_code] += 1
 
-        async def post(item_id: str, n: int) -> None:
-            amount = amounts[n]
-            posted[(item_id, money_display(amount))] = time.time()
-            reply = await http.post(
-                f"/api/items/{item_id}/bids",
-                json={"amount": amount.format()},
-                headers={"Authorization": f"Bearer {random.choice(tokens)}"},
-            )
-            statuses[reply.status_code] += 1
-
-        requests = []
-        started = time.perf_counter()
+    async with httpx.AsyncClient(base_url=web_url, timeout=30) as http:
+        probes, started = [], time.perf_counter()
         for n in range(rate * seconds):
-            due = started + n / rate
-            if (pause := due - time.perf_counter()) > 0:
+            if (pause := started + n / rate - time.perf_counter()) > 0:
                 await asyncio.sleep(pause)
-            requests.append(asyncio.ensure_future(post(item_ids[n % STEADY_ITEMS], n // STEADY_ITEMS)))
-        await asyncio.gather(*requests)
+            load.bid(item_ids[n % STEADY_ITEMS], bidders[n % 2], amounts[n // STEADY_ITEMS])
+            if n % (rate // PROBES_PER_S) == 0:
+                probes.append(asyncio.ensure_future(probe(http, len(probes))))
         elapsed = time.perf_counter() - started
+        await asyncio.gather(*probes, return_exceptions=True)
+    await asyncio.to_thread(load.close)
     await asyncio.sleep(SETTLE_S)
     stop.set()
     await asyncio.gather(*tasks, return_exceptions=True)
-    latencies = [
-        (seen - posted[(item_id, amount)]) * 1000
-        for item_id, clients in observers.items() for client in clients
-        for amount, seen in client.amounts.items() if (item_id, amount) in posted
+
+    decided = await asyncio.to_thread(_accepted, set(item_ids), since)
+    decision_latencies = [(at - load.sent[(item_id, minor)]) * 1000 for (item_id, _), (at, minor) in decided.items()]
+    live_latencies = [(at - decided[key][0]) * 1000 for key, at in tap.first_seen.items() if key in decided]
+    load_latencies = [
+        (seen - decided[(item_id, seq)][0]) * 1000
+        for item_id in item_ids for client in observers[item_id]
+        for seq, seen in client.first_seen.items() if (item_id, seq) in decided
     ]
-    pushed = {(item_id, amount) for item_id, clients in observers.items() for client in clients for amount in client.amounts}
-    print(f"  {len(posted)} POSTs in {elapsed:.1f} s ({len(posted) / elapsed:.0f}/s); HTTP statuses {dict(statuses)}")
-    print(f"  accepted and pushed: {len(pushed)}; observers: {STEADY_ITEMS} items × {OBSERVERS_PER_ITEM}")
-    print(f"  POST → another client: {percentiles(latencies)}")
-    print(f"  gaps seen by observers: {sum(c.gaps() for clients in observers.values() for c in clients)}")
+    probe_latencies = [
+        (seen - posted[amount]) * 1000 for client in observers[probe_item] for amount, seen in client.amounts.items() if amount in posted
+    ]
+    watchers = [client for clients in observers.values() for client in clients]
+    print(f"  {rate * seconds} bids published in {elapsed:.1f} s ({rate * seconds / elapsed:.0f}/s) over {STEADY_ITEMS} items, "
+          f"{len(decided)} accepted; {len(watchers)} clients ({OBSERVERS_PER_ITEM} per item)")
+    print(f"  published → BidAccepted record (the bidding processor): {percentiles(decision_latencies)}")
+    print(f"  BidAccepted record → message in Redis (the live processor): {percentiles(live_latencies)}")
+    print(f"  BidAccepted record → client: {percentiles(load_latencies)}")
+    print(f"  HTTP POST → another client ({len(posted)} POSTs, statuses {dict(statuses)}): {percentiles(probe_latencies)}")
+    print(f"  gaps seen: {sum(client.gaps() for client in watchers)}")
 
 
 async def run(options) -> None:
@@ -314,7 +394,7 @@ async def run(options) -> None:
                 print(f"fan-out to {count} clients on one item")
                 await fan_out(stack.web.url, count, seller, bidders)
             print(f"steady load: {options.rate} bids/s for {options.seconds} s")
-            await steady(stack.web.url, options.rate, options.seconds, seller, bidder_tokens)
+            await steady(stack.web.url, options.rate, options.seconds, seller, bidders, bidder_tokens)
         finally:
             await asyncio.to_thread(stack.stop)
 

@@ -92,7 +92,7 @@ def running(bootstrap: str, topics: Topics, *processors: Processor) -> Iterator[
         raise failures[0]
 
 
-def wait_caught_up(bootstrap: str, topics: Topics, consumers: Iterable[str], timeout_s: float = 60) -> None:
+def wait_caught_up(bootstrap: str, topics: Topics, consumers: Iterable[str], timeout_s: float = 180) -> None:
     """Until each PostgreSQL consumer has committed every record of the topics."""
     reader = KafkaConsumer(bootstrap_servers=bootstrap)
     try:

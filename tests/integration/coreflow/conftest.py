@@ -28,10 +28,7 @@ def site(auction_pipeline, processor_env, tmp_path_factory) -> str:
 class Person:
     user: AbstractBaseUser
     token: str
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
+    """An API bearer token."""
 
 
 @pytest.fixture

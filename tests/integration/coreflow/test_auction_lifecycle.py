@@ -8,15 +8,9 @@ from auction.bidding.models import Bid
 from auction.catalog.models import Item
 from auction.loadgen.client import Api
 from streams.events import AuctionClosed, BidPlaced, ItemListed
-from tests.integration.coreflow.support import (
-    Replay,
-    committed_events,
-    end_offsets,
-    listed_item,
-    of_type,
-    run_async,
-    without_time,
-)
+from tests.integration.coreflow.api import listed_item, run_async
+from tests.integration.coreflow.eventlog import committed_events, end_offsets, of_type
+from tests.integration.coreflow.replay import Replay, without_time
 from tests.integration.notifications.support import eventually
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -15,16 +15,10 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 from streams.events import AuctionClosed, BidPlaced, ItemListed
-from tests.integration.coreflow.private_topics import PREFIX_VARIABLE, private, provision
-from tests.integration.coreflow.support import (
-    Replay,
-    auction_workload,
-    committed_events,
-    decisions_by_bid,
-    of_type,
-    produce_privately,
-    without_time,
-)
+from tests.integration.coreflow.private_topics import PREFIX_VARIABLE, private, produce_privately, provision
+from tests.integration.coreflow.eventlog import committed_events, decisions_by_bid, of_type
+from tests.integration.coreflow.replay import Replay, without_time
+from tests.integration.coreflow.workload import auction_workload
 from tests.integration.notifications.support import eventually
 from tests.integration.runtime.support import committed_count, spawn
 

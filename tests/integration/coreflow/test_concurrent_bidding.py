@@ -16,16 +16,9 @@ from auction.catalog.models import Item
 from auction.loadgen import workload
 from auction.loadgen.client import Api
 from streams.events import BidAccepted, BidPlaced, ItemListed
-from tests.integration.coreflow.support import (
-    Replay,
-    listed_item,
-    committed_events,
-    decisions_by_bid,
-    end_offsets,
-    of_type,
-    run_async,
-    without_time,
-)
+from tests.integration.coreflow.api import listed_item, run_async
+from tests.integration.coreflow.eventlog import committed_events, decisions_by_bid, end_offsets, of_type
+from tests.integration.coreflow.replay import Replay, without_time
 from tests.integration.notifications.support import eventually
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -81,8 +74,10 @@ def test_concurrent_bids_through_http_end_as_a_sequential_replay(site, auction_p
     decided = decisions_by_bid(history)
     assert decided.keys() == replay.decisions.keys()
     for bid_id, expected in replay.decisions.items():
-        # One decision per bidding processor on the broker: other runs' processors decide these bids too.
-        assert {repr(without_time(d)) for d in decided[bid_id]} == {repr(without_time(expected))}, bid_id
+        # On a broker other runs share, their bidding processors decide these bids too: those that
+        # started before the listing decide alike, those that started after never saw the item.
+        copies = {repr(without_time(d)) for d in decided[bid_id] if getattr(d, "reason_code", None) != "unknown_item"}
+        assert copies == {repr(without_time(expected))}, bid_id
     accepted = [d for d in replay.decisions.values() if isinstance(d, BidAccepted)]
     assert 0 < len(accepted) < len(placed), "the load should make bids race and some lose"
 

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from tests.integration.conftest import ProcessorProcess
+from tests.integration.live.support import group_at_log_end
 
 ORIGIN = (b"origin", b"http://127.0.0.1")
 
@@ -52,6 +53,7 @@ def log_in(web_server):
 
 @pytest.fixture(scope="session")
 def live_processor(processor_env, provisioned_topics, tmp_path_factory):
+    group_at_log_end("live", processor_env)
     process = ProcessorProcess("live", processor_env, tmp_path_factory.mktemp("live") / "live.log")
     yield process.start()
     process.stop()

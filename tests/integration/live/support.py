@@ -1,5 +1,5 @@
 """Auctions through the real event log, waiting for what follows from them, reading pages' messages
-as a browser does, and a web server a test may kill."""
+as a browser does, a web server a test may kill, and a new live processor's group at the log end."""
 import socket
 import subprocess
 import sys
@@ -137,3 +137,26 @@ class WebServer:
         if self.proc and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+
+
+def group_at_log_end(name: str, env: dict[str, str]) -> None:
+    """Commit the processor's consumer group at the end of its inputs before it first joins.
+
+    The live processor starts at the end anyway (its sink says so once partitions are assigned),
+    but a new group's first fetch would parse the start of the shared log first: on a busy machine
+    that took long enough to miss the group's heartbeats."""
+    from kafka import KafkaConsumer
+    from kafka.structs import OffsetAndMetadata, TopicPartition
+
+    from auction.processors import processor_named
+    from streams.runtime.run import isolated
+
+    processor = isolated(processor_named(name), env["STREAMS_NAME_SUFFIX"])
+    consumer = KafkaConsumer(bootstrap_servers=env["KAFKA_BOOTSTRAP_SERVERS"], group_id=processor.name, enable_auto_commit=False)
+    try:
+        ends = consumer.end_offsets(
+            [TopicPartition(topic, n) for topic in processor.inputs for n in consumer.partitions_for_topic(topic)]
+        )
+        consumer.commit({tp: OffsetAndMetadata(offset, "", -1) for tp, offset in ends.items()})
+    finally:
+        consumer.close()

@@ -1,4 +1,5 @@
 """Which live messages each decision makes, for whom, and that public ones carry nothing private."""
+import json
 import string
 from datetime import datetime, timedelta, timezone
 
@@ -8,7 +9,7 @@ from hypothesis import strategies as st
 from auction.catalog.models import Item
 from auction.live.groups import BROWSE, item_group, person_group, subscriptions
 from auction.live.messages import BID_FIELDS, CARD_FIELDS, EXTENSION_FIELDS, pushes_for
-from auction.live.push import layer_message
+from auction.live.push import MESSAGE_TYPE, layer_messages
 from streams.events import AuctionClosed, AuctionExtended, AuctionState, BidAccepted, BidRejected, Outcome, RejectReason
 from streams.money import Money
 
@@ -54,10 +55,8 @@ def by_group(pushes) -> dict[str, list[dict]]:
 def test_an_accepted_bid_updates_item_pages_and_cards_and_tells_the_people_concerned():
     event = accepted(bidder=BEN, name="benjamin", amount=25_00, previous=ANA, leader=BEN, leader_name="benjamin")
 
-    pushes = pushes_for(event, listing())
-    groups = by_group(pushes)
+    groups = by_group(pushes_for(event, listing()))
 
-    assert pushes[0].group == person_group(BEN), "the leader hears first, so their page can say 'you'"
     assert groups[person_group(BEN)] == [{"type": "lead", "item": ITEM, "seq": 4}]
     [page] = groups[item_group(ITEM)]
     assert (page["type"], page["item"], page["seq"], tuple(page["fields"])) == ("item", ITEM, 4, BID_FIELDS)
@@ -168,9 +167,9 @@ def test_public_messages_carry_no_names_ids_or_reserve(bidder_name, leader_name,
     leader, name_of_leader = (BEN, bidder_name) if leads else (ANA, leader_name)
     event = accepted(bidder=BEN, name=bidder_name, amount=amount, previous=ANA, leader=leader, leader_name=name_of_leader)
 
-    for push in pushes_for(event, listing()):
-        if push.group in (item_group(ITEM), BROWSE):
-            text = layer_message(push)["text"]
+    for group, message in layer_messages(pushes_for(event, listing())):
+        if group in (item_group(ITEM), BROWSE):
+            text = "".join(message["texts"])
             for secret in (bidder_name, leader_name, str(BEN), str(ANA), str(SELLER), str(RESERVE), "987.65", "_id", "max", "email"):
                 assert secret not in text
 
@@ -180,3 +179,17 @@ def test_a_socket_joins_its_pages_stream_and_only_its_own_persons_group():
     assert subscriptions(item_id=ITEM, feed=None, person_id=ANA) == (item_group(ITEM), person_group(ANA))
     assert subscriptions(item_id=None, feed=BROWSE, person_id=ANA) == (BROWSE, person_group(ANA))
     assert subscriptions(item_id=None, feed=None, person_id=ANA) == (person_group(ANA),)
+
+
+def test_a_batch_goes_out_as_one_message_per_group_in_order():
+    first = accepted(bidder=BEN, name="benjamin", amount=25_00, previous=ANA, leader=BEN, leader_name="benjamin", seq=4)
+    second = accepted(bidder=ANA, name="anastasia", amount=26_00, previous=BEN, leader=ANA, leader_name="anastasia", seq=5)
+
+    messages = layer_messages(pushes_for(first, listing()) + pushes_for(second, listing()))
+
+    assert [group for group, _ in messages] == [person_group(BEN), item_group(ITEM), BROWSE, person_group(ANA)]
+    assert {message["type"] for _, message in messages} == {MESSAGE_TYPE}
+    in_order = {group: [json.loads(text) for text in message["texts"]] for group, message in messages}
+    assert [(m["type"], m["seq"]) for m in in_order[person_group(BEN)]] == [("lead", 4), ("toast", 5)]
+    assert [m["seq"] for m in in_order[item_group(ITEM)]] == [4, 5]
+    assert [(m["type"], m["seq"]) for m in in_order[person_group(ANA)]] == [("toast", 4), ("lead", 5)]
