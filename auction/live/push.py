@@ -4,8 +4,8 @@ This is the only code outside the Channels consumers that talks to the channel l
 live processor must never wait on Redis, so `Pusher.push` only queues; one coroutine on a private
 event loop sends the queue in order. A batch's messages go out as one channel-layer message per
 group, each group's in order (groups in the order they first appear): under load that is one Redis
-round trip per group and batch rather than per message. Each message is serialized once, whatever the number of sockets it
-reaches. Nothing here raises for the transport: when the queue is full or Redis is away messages
+round trip per group and batch rather than per message. Each message is serialized once, whatever
+the number of sockets it reaches. Nothing here raises for the transport: when the queue is full or Redis is away messages
 are dropped and logged, because browsers recover from the item's sequence numbers and snapshots
 (architecture decision 10).
 """
@@ -37,9 +37,8 @@ def layer_messages(pushes: Iterable[Push]) -> list[tuple[str, dict]]:
 
 
 class Pusher:
-    def __init__(self, layer=None, *, queue_size: int = QUEUE_SIZE) -> None:
-        self._layer = layer
-        self._queue_size = queue_size
+    def __init__(self) -> None:
+        self._layer = None
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._queue: asyncio.Queue | None = None
@@ -55,8 +54,8 @@ class Pusher:
         """The sending loop, started on first use so that importing the processor starts no thread."""
         with self._lock:
             if self._loop is None:
-                self._layer = self._layer or get_channel_layer()
-                self._queue = asyncio.Queue(self._queue_size)
+                self._layer = get_channel_layer()
+                self._queue = asyncio.Queue(QUEUE_SIZE)
                 self._loop = asyncio.new_event_loop()
                 threading.Thread(target=self._run, name="live-push", daemon=True).start()
             return self._loop
@@ -69,7 +68,7 @@ class Pusher:
         try:
             self._queue.put_nowait(messages)
         except asyncio.QueueFull:
-            self._trouble(f"the push queue is full; dropped {len(messages)} messages")
+            self._trouble("the push queue is full; a batch was dropped")
 
     async def _send_forever(self) -> None:
         while True:

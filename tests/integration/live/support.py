@@ -143,8 +143,8 @@ def group_at_log_end(name: str, env: dict[str, str]) -> None:
     """Commit the processor's consumer group at the end of its inputs before it first joins.
 
     The live processor starts at the end anyway (its sink says so once partitions are assigned),
-    but a new group's first fetch would parse the start of the shared log first: on a busy machine
-    that took long enough to miss the group's heartbeats."""
+    but a new group's first fetch would still read and parse megabytes from the start of the shared
+    log before that."""
     from kafka import KafkaConsumer
     from kafka.structs import OffsetAndMetadata, TopicPartition
 
