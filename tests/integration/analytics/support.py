@@ -17,6 +17,7 @@ from django.db import connections
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from auction.analytics import models
+from auction.analytics.services import RESULT_TABLES
 from auction.processors import analytics
 from auction.projector.models import ConsumedOffset
 from streams.events import encode
@@ -114,18 +115,6 @@ def wait_caught_up(bootstrap: str, topics: Topics, consumers: Iterable[str], tim
             time.sleep(0.1)
 
 
-RESULT_TABLES = (
-    models.ListingFact,
-    models.BidFact,
-    models.ExtensionFact,
-    models.CloseFact,
-    models.BidWindow,
-    models.ItemPane,
-    models.OutcomeWindow,
-    models.AuctionSummary,
-    models.Participation,
-    models.LateEvent,
-)
 
 
 def snapshot() -> dict[str, list[tuple]]:
