@@ -1,10 +1,31 @@
-"""Sign-up: Django's own checks (free name, matching and strong passwords) plus a required email."""
+"""Sign-up: Django's own checks (free name, matching and strong passwords) plus a required email.
+
+The name and the email are free text under their `auction.catalog.text` rules: normalized as
+Django will save them, then measured, so a name that grows under NFKC or an email whose
+domain grows in lower case is refused with a message instead of failing the database write.
+"""
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.validators import validate_email
+
+from auction.catalog.fields import RuledTextField
+from auction.catalog.text import EMAIL, USERNAME
 
 
 class SignupForm(UserCreationForm):
-    email = forms.EmailField(help_text="For outcome notices; never shown to other people.")
+    username = RuledTextField(
+        USERNAME,
+        validators=[UnicodeUsernameValidator()],
+        widget=forms.TextInput(attrs={"autocapitalize": "none", "autocomplete": "username"}),
+        help_text=f"{USERNAME.max_length} characters or fewer. Letters, digits and @/./+/-/_ only.",
+    )
+    email = RuledTextField(
+        EMAIL,
+        validators=[validate_email],
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text="For outcome notices; never shown to other people.",
+    )
 
     class Meta(UserCreationForm.Meta):
         fields = ("username", "email")

@@ -6,20 +6,27 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from auction.accounts.models import ApiToken, hash_token
+from auction.catalog.text import EMAIL, USERNAME, clean_all
 
 TAKEN = "A user with that username already exists."
 
 
 def user_create(*, username: str, email: str, password: str) -> AbstractBaseUser:
-    """Create an account, refusing a taken name, a malformed email or a weak password field by field."""
-    user = get_user_model()(username=username.strip(), email=email.strip())
-    problems: dict[str, list[str]] = {}
+    """Create an account, refusing a taken name, a malformed email or a weak password field by field.
+
+    Django normalizes the name (NFKC) and the email's domain (lower case) when it cleans a user,
+    after checking their lengths; they are normalized here first, so the lengths checked are
+    those saved.
+    """
+    texts, text_problems = clean_all(username=(USERNAME, username), email=(EMAIL, email))
+    user = get_user_model()(username=texts.get("username", ""), email=texts.get("email", ""))
+    problems: dict[str, list[str]] = {name: [problem] for name, problem in text_problems.items()}
     try:
-        user.full_clean(exclude=["password"])
+        user.full_clean(exclude=["password", *problems])
     except ValidationError as error:
         problems.update(error.message_dict)
-    if not user.email:
-        problems.setdefault("email", []).append("Enter an email address.")
+    if not user.email and "email" not in problems:
+        problems["email"] = ["Enter an email address."]
     try:
         validate_password(password, user)
     except ValidationError as error:

@@ -12,14 +12,14 @@ from auction.accounts.masking import public_name
 from auction.api.auth import api_user, require_user
 from auction.api.errors import ApiError
 from auction.api.http import body, query, respond
-from auction.api.shapes import Amount, Query, Reply, RequestBody, SearchText, Text, decimal_text
+from auction.api.shapes import Amount, Query, Reply, RequestBody, decimal_text, ruled
 from auction.catalog.categories import CATEGORY_LABELS
 from auction.catalog.forms import DEFAULT_DURATION_SECONDS
 from auction.catalog.models import Item
 from auction.catalog.presentation import minimum_bid
-from auction.catalog.rules import DESCRIPTION_MAX, LOCATION_MAX, TITLE_MAX
 from auction.catalog.selectors import DEFAULT_SORT, SORTS, item_get, item_search
 from auction.catalog.services import item_list
+from auction.catalog.text import DESCRIPTION, LOCATION, SEARCH, TITLE
 from auction.catalog.uploads import MAX_IMAGES
 from auction.projector.wait import projected
 from streams.money import Money
@@ -33,16 +33,16 @@ Sort = Literal[tuple(SORTS)]
 class ItemQuery(Query):
     status: Literal["open", "closed", "all"] = "open"
     category: Category | None = None
-    q: SearchText = Field("", max_length=100, description="Words to find in the title or description")
+    q: ruled(SEARCH, "Words to find in the title or description") = ""
     sort: Sort = DEFAULT_SORT
     page: int = Field(1, ge=1, le=MAX_PAGE)
 
 
 class NewItem(RequestBody):
-    title: Text = Field(max_length=TITLE_MAX)
-    description: Text = Field(max_length=DESCRIPTION_MAX)
+    title: ruled(TITLE)
+    description: ruled(DESCRIPTION)
     category: Category
-    location: Text = Field(max_length=LOCATION_MAX)
+    location: ruled(LOCATION, "City and country, e.g. Lyon, France")
     starting_price: Amount
     reserve_price: Amount | None = Field(None, description="Hidden minimum for a sale; never shown to bidders")
     buy_now_price: Amount | None = None

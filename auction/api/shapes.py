@@ -3,6 +3,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from auction.catalog.text import TextRule
 from streams.money import Money
 
 AMOUNT_PATTERN = r"^[0-9]+(\.[0-9]{1,2})?$"
@@ -24,17 +25,17 @@ class Reply(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
-def _printable(text: str) -> str:
-    if "\x00" in text:
-        raise ValueError("Null characters are not allowed.")
-    return text
+def ruled(rule: TextRule, description: str | None = None) -> object:
+    """The type of a free-text field under `rule`: normalized, then measured, as the forms and services do.
 
-
-SearchText = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_printable)]
-"""Free text without NUL, which PostgreSQL cannot store: refused here, it never reaches an event."""
-
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_printable)]
-"""Trimmed, non-empty text: "   " is as missing as "". Passwords are not trimmed, so they do not use it."""
+    A required field must not be blank ("   " is as missing as ""); the limit is checked on the
+    normalized text, which is what the handler receives, and the schema documents it. Passwords
+    are not free text: they are taken as typed.
+    """
+    constraints = StringConstraints(strip_whitespace=True, min_length=1) if rule.required else StringConstraints()
+    limit = f"At most {rule.max_length} characters{' ' + rule.written_as if rule.written_as else ''}, once trimmed"
+    schema = {"maxLength": rule.max_length, "description": f"{description}. {limit}" if description else limit}
+    return Annotated[str, constraints, AfterValidator(rule.clean), Field(json_schema_extra=schema)]
 
 
 def _amount(text: str) -> str:

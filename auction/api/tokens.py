@@ -6,12 +6,13 @@ from pydantic import Field
 from auction.accounts.services import token_issue
 from auction.api.errors import ApiError
 from auction.api.http import body, respond
-from auction.api.shapes import Reply, RequestBody, Text
-from auction.api.users import PASSWORD_MAX, USERNAME_MAX
+from auction.api.shapes import Reply, RequestBody, ruled
+from auction.api.users import PASSWORD_MAX
+from auction.catalog.text import USERNAME
 
 
 class Credentials(RequestBody):
-    username: Text = Field(max_length=USERNAME_MAX)
+    username: ruled(USERNAME)
     password: str = Field(min_length=1, max_length=PASSWORD_MAX)
 
 

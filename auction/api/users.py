@@ -4,14 +4,15 @@ from pydantic import Field
 
 from auction.accounts.services import user_create
 from auction.api.http import body, respond
-from auction.api.shapes import Reply, RequestBody, Text
+from auction.api.shapes import Reply, RequestBody, ruled
+from auction.catalog.text import EMAIL, USERNAME
 
-USERNAME_MAX, EMAIL_MAX, PASSWORD_MAX = 150, 254, 4096
+PASSWORD_MAX = 4096
 
 
 class NewUser(RequestBody):
-    username: Text = Field(max_length=USERNAME_MAX)
-    email: Text = Field(max_length=EMAIL_MAX)
+    username: ruled(USERNAME)
+    email: ruled(EMAIL)
     password: str = Field(min_length=1, max_length=PASSWORD_MAX)
 
 

@@ -1,4 +1,7 @@
-"""Bid read model: every decision of the bidding processor, projected from auction.bids.history."""
+"""Bid read model: every decision of the bidding processor, projected from auction.bids.history.
+
+Free text from events is `TextField`, so no event that decodes can fail the write by its length.
+"""
 from django.db import models
 
 
@@ -10,7 +13,7 @@ class Bid(models.Model):
     id = models.UUIDField(primary_key=True, help_text="the bid_id of BidPlaced")
     item_id = models.UUIDField(db_index=True)
     bidder_id = models.BigIntegerField(db_index=True)
-    bidder_name = models.CharField(max_length=150)
+    bidder_name = models.TextField()
     amount = models.BigIntegerField(help_text="minor units")
     currency = models.CharField(max_length=3)
     status = models.CharField(max_length=8, choices=Status.choices)

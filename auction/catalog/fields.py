@@ -1,12 +1,38 @@
-"""Form fields the sell and bid forms share: amounts of money and several photos at once."""
+"""Form fields the site's forms share: free text under a `TextRule`, amounts of money, several photos at once."""
 from django import forms
 from django.conf import settings
 from pydantic import ValidationError as PydanticError
 
+from auction.catalog.text import TextProblem, TextRule
 from auction.catalog.uploads import ACCEPT_ATTRIBUTE, MAX_IMAGES, image_problem
 from streams.money import Money
 
 AMOUNT_MAX_LENGTH = 16
+
+
+class RuledTextField(forms.CharField):
+    """Free text cleaned by its `TextRule`: normalized first, then measured, with the rule's messages.
+
+    The widget's `maxlength` is the rule's limit, a hint for the browser (which counts what was
+    typed); the limit that counts is checked here, on the text as it will be published.
+    """
+
+    def __init__(self, rule: TextRule, **kwargs) -> None:
+        self.rule = rule
+        kwargs.setdefault("required", rule.required)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget) -> dict:
+        return super().widget_attrs(widget) | {"maxlength": str(self.rule.max_length)}
+
+    def to_python(self, value: str | None) -> str:
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return text
+        try:
+            return self.rule.clean(text)
+        except TextProblem as problem:
+            raise forms.ValidationError(str(problem), code="text") from None
 
 
 class MoneyField(forms.CharField):

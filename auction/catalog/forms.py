@@ -1,10 +1,11 @@
-"""The sell form: field-level checks here, listing rules from `rules.listing_problems`."""
+"""The sell form: field-level checks here (free text by `text`), listing rules from `rules.listing_problems`."""
 from django import forms
 from django.conf import settings
 
 from auction.catalog.categories import CATEGORIES
-from auction.catalog.fields import ImagesField, MoneyField
-from auction.catalog.rules import DESCRIPTION_MAX, LOCATION_MAX, STANDARD_DURATIONS_DAYS, TITLE_MAX, listing_problems
+from auction.catalog.fields import ImagesField, MoneyField, RuledTextField
+from auction.catalog.rules import STANDARD_DURATIONS_DAYS, listing_problems
+from auction.catalog.text import DESCRIPTION, LOCATION, TITLE
 
 SHORT_DURATIONS = ((60, "1 minute"), (5 * 60, "5 minutes"))
 DAY_DURATIONS = tuple((days * 86400, f"{days} day{'s' if days > 1 else ''}") for days in STANDARD_DURATIONS_DAYS)
@@ -21,8 +22,8 @@ def duration_choices(min_duration_seconds: int) -> list[tuple[int, str]]:
 
 
 class SellForm(forms.Form):
-    title = forms.CharField(max_length=TITLE_MAX)
-    description = forms.CharField(max_length=DESCRIPTION_MAX, widget=forms.Textarea(attrs={"rows": 6}))
+    title = RuledTextField(TITLE)
+    description = RuledTextField(DESCRIPTION, widget=forms.Textarea(attrs={"rows": 6}))
     category = forms.ChoiceField(choices=(("", "Choose a category"),) + CATEGORIES)
     images = ImagesField(label="Photos", help_text="Up to 8 JPEG, PNG, WebP or GIF images, 5 MB each.")
     starting_price = MoneyField(help_text="The first bid must be at least this.")
@@ -33,7 +34,7 @@ class SellForm(forms.Form):
         required=False, label="Buy It Now price", help_text="A buyer can end the auction at once for this."
     )
     duration_seconds = forms.TypedChoiceField(coerce=int, label="Duration", initial=DEFAULT_DURATION_SECONDS)
-    location = forms.CharField(max_length=LOCATION_MAX, help_text="City and country, e.g. Lyon, France.")
+    location = RuledTextField(LOCATION, help_text="City and country, e.g. Lyon, France.")
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

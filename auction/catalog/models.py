@@ -1,6 +1,9 @@
 """Item read model, projected from auction.items, auction.bids.history and auction.items.complete.
 
 Nothing but the projector writes it; drop it and `rebuild_read_models` replays it from the log.
+Free text from events is `TextField`: the event schemas and the web tier bound its length
+(`streams.events.base`, `auction.catalog.text`), so no column is stricter than they are and no
+event that decodes can fail the projector's write by its length.
 """
 from django.db import models
 
@@ -14,12 +17,12 @@ class Item(models.Model):
 
     id = models.UUIDField(primary_key=True)
     seller_id = models.BigIntegerField(db_index=True)
-    seller_name = models.CharField(max_length=150)
-    title = models.CharField(max_length=120)
+    seller_name = models.TextField()
+    title = models.TextField()
     description = models.TextField(blank=True)
     category = models.CharField(max_length=32, choices=CATEGORIES, db_index=True)
     image_urls = models.JSONField(default=list)
-    location = models.CharField(max_length=120, blank=True)
+    location = models.TextField(blank=True)
     currency = models.CharField(max_length=3)
     starting_price = models.BigIntegerField(help_text="minor units")
     reserve_price = models.BigIntegerField(null=True, blank=True, help_text="minor units; staff only")
@@ -31,7 +34,7 @@ class Item(models.Model):
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN, db_index=True)
     current_price = models.BigIntegerField(null=True, blank=True, help_text="minor units; null = no bids")
     leader_id = models.BigIntegerField(null=True, blank=True)
-    leader_name = models.CharField(max_length=150, blank=True)
+    leader_name = models.TextField(blank=True)
     bid_count = models.PositiveIntegerField(default=0)
     reserve_met = models.BooleanField(null=True, blank=True)
     buy_now_available = models.BooleanField(default=True)
@@ -39,7 +42,7 @@ class Item(models.Model):
 
     outcome = models.CharField(max_length=16, blank=True)
     winner_id = models.BigIntegerField(null=True, blank=True)
-    winner_name = models.CharField(max_length=150, blank=True)
+    winner_name = models.TextField(blank=True)
     final_price = models.BigIntegerField(null=True, blank=True)
     high_bid = models.BigIntegerField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)

@@ -1,10 +1,12 @@
-"""What makes a listing acceptable, as a pure function shared by the sell form and the API."""
+"""What makes a listing acceptable, as a pure function shared by the sell form and the API.
+
+Its free text (title, description, location) follows `auction.catalog.text`.
+"""
 from streams.money import Money
 
 MAX_DURATION_SECONDS = 10 * 24 * 3600
 STANDARD_DURATIONS_DAYS = (1, 3, 5, 7, 10)
 MAX_PRICE_MINOR = 100_000_000_00
-TITLE_MAX, DESCRIPTION_MAX, LOCATION_MAX = 120, 5000, 120
 
 
 def listing_problems(
@@ -33,7 +35,3 @@ def listing_problems(
         )
     return problems
 
-
-def normalize_location(text: str) -> str:
-    """One spelling per place: trimmed, single spaces, each word capitalized ("new  york" → "New York")."""
-    return " ".join(word.capitalize() for word in text.split())

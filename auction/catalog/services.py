@@ -7,7 +7,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 
-from auction.catalog.rules import listing_problems, normalize_location
+from auction.catalog.rules import listing_problems
+from auction.catalog.text import DESCRIPTION, LOCATION, REASON, TITLE, clean_all
 from auction.publishing import Published, publish
 from auction.staff.moderation import refuse_if_suspended
 from streams.events import AuctionCancelled, ItemListed
@@ -38,9 +39,14 @@ def listing_event(
 ) -> ItemListed:
     """A validated, enriched listing: the server decides the id and the start and end times.
 
+    The text is normalized and measured here again (the forms and the API did it already, and it
+    is idempotent), so no caller can publish a listing the event schema would refuse.
     `provenance` carries the optional fields of a staff relisting (`relisted_from`, `acted_by`).
     """
-    problems = listing_problems(
+    texts, problems = clean_all(
+        title=(TITLE, title), description=(DESCRIPTION, description), location=(LOCATION, location)
+    )
+    problems |= listing_problems(
         starting_price=starting_price,
         reserve_price=reserve_price,
         buy_now_price=buy_now_price,
@@ -54,11 +60,11 @@ def listing_event(
         item_id=str(uuid.uuid4()),
         seller_id=seller_id,
         seller_name=seller_name,
-        title=title.strip(),
-        description=description.strip(),
+        title=texts["title"],
+        description=texts["description"],
         category=category,
         image_urls=tuple(image_urls),
-        location=normalize_location(location),
+        location=texts["location"],
         starting_price=starting_price,
         reserve_price=reserve_price,
         buy_now_price=buy_now_price,
@@ -79,5 +85,8 @@ def item_list(*, seller: AbstractBaseUser, **listing) -> Listed:
 
 def item_cancel(*, item_id: uuid.UUID, reason: str, staff: AbstractBaseUser | None) -> Published:
     """Withdraw an item; the bidding processor closes it as cancelled."""
-    event = AuctionCancelled(item_id=str(item_id), reason=reason, cancelled_by=staff.pk if staff else None)
+    texts, problems = clean_all(reason=(REASON, reason))
+    if problems:
+        raise ValidationError(problems)
+    event = AuctionCancelled(item_id=str(item_id), reason=texts["reason"], cancelled_by=staff.pk if staff else None)
     return publish(event)

@@ -18,11 +18,11 @@ from auction.catalog.forms import SellForm
 from auction.catalog.models import Item
 from auction.catalog.selectors import DEFAULT_SORT, SORTS, item_get, item_search
 from auction.catalog.services import item_list
+from auction.catalog.text import SEARCH
 from auction.catalog.uploads import stored_images
 from auction.projector.wait import projected
 
 PAGE_SIZE = 24
-QUERY_MAX = 100
 HISTORY_SHOWN = 50
 SORT_LABELS = {
     "ending": "Ending soonest",
@@ -36,7 +36,7 @@ PUBLISHING_KEY = "publishing_item"
 
 def browse(request: HttpRequest) -> HttpResponse:
     """Lenient on purpose: an unknown category or sort in a shared link falls back to the defaults."""
-    q = request.GET.get("q", "").replace("\x00", "").strip()[:QUERY_MAX]
+    q = SEARCH.normalize(request.GET.get("q", "").replace("\x00", ""))[: SEARCH.max_length]
     category = request.GET.get("category", "")
     category = category if category in CATEGORY_LABELS else ""
     sort = request.GET.get("sort", DEFAULT_SORT)

@@ -1,11 +1,13 @@
 """The small forms behind the admin's action buttons; the rules themselves live in `rules` and the services."""
 from django import forms
 
+from auction.catalog.fields import RuledTextField
 from auction.catalog.forms import DAY_DURATIONS, duration_choices
+from auction.catalog.text import REASON
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(max_length=500)
+    reason = RuledTextField(REASON)
 
 
 class ExtendForm(ReasonForm):

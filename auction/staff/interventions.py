@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 
 from auction.catalog.models import Item
 from auction.catalog.services import item_cancel, listing_event
+from auction.catalog.text import REASON, TextProblem
 from auction.publishing import Published, publish
 from auction.staff import rules
 from auction.staff.selectors import active_suspension
@@ -32,10 +33,10 @@ def _refuse(problem: str | None) -> None:
 
 def _reason(reason: str) -> str:
     """Every intervention says why: the audit trail and the bidders' email show it."""
-    text = reason.strip()
-    if not text:
-        raise ValidationError({"reason": "Say why, for the audit trail."})
-    return text
+    try:
+        return REASON.clean(reason)
+    except TextProblem as problem:
+        raise ValidationError({"reason": str(problem)}) from None
 
 
 def auction_cancel(*, item: Item, staff: AbstractBaseUser, reason: str) -> Published:

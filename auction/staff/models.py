@@ -2,8 +2,9 @@
 
 `PlacedBid` and `AuditEntry` are read models: only the projector writes them, from
 `auction.bids` and `auction.items`, and `rebuild_read_models` replays them from the log.
-`Suspension` is account state, written by the moderation services and checked when a person
-bids or lists.
+Text taken from records (names, reasons, event ids) is `TextField`, so no record that decodes can
+fail the projector's write by its length. `Suspension` is account state, written by the moderation
+services and checked when a person bids or lists.
 """
 from django.conf import settings
 from django.db import models
@@ -18,7 +19,7 @@ class PlacedBid(models.Model):
     bid_id = models.UUIDField(primary_key=True)
     item_id = models.UUIDField(db_index=True)
     bidder_id = models.BigIntegerField(db_index=True)
-    bidder_name = models.CharField(max_length=150)
+    bidder_name = models.TextField()
     amount = models.BigIntegerField(help_text="minor units")
     max_amount = models.BigIntegerField(null=True, blank=True, help_text="minor units; null = no proxy maximum")
     currency = models.CharField(max_length=3)
@@ -34,7 +35,7 @@ class AuditEntry(models.Model):
         EXTENDED = "extended"
         RELISTED = "relisted"
 
-    event_id = models.CharField(max_length=64, unique=True, help_text="ce_id of the event: replays change nothing")
+    event_id = models.TextField(unique=True, help_text="ce_id of the event: replays change nothing")
     item_id = models.UUIDField(db_index=True)
     related_item_id = models.UUIDField(null=True, blank=True, db_index=True, help_text="for a relist: the unsold item")
     action = models.CharField(max_length=16, choices=Action.choices)

@@ -26,6 +26,20 @@ UtcDatetime = Annotated[AwareDatetime, AfterValidator(lambda moment: moment.asti
 
 PersonId = Annotated[int, Field(ge=1, description="Account id")]
 
+# The longest free text each event field carries, in characters (code points) as published.
+# The web tier normalizes text first (trimming, one spelling per place, ...) and then checks
+# these very numbers (`auction.catalog.text`), so whatever it publishes decodes, while a record
+# that bypassed it is refused by `decode` (and dead-lettered) rather than failing a consumer's
+# write. Read models keep free text in unbounded columns, so no database limit is stricter.
+TITLE_MAX, DESCRIPTION_MAX, LOCATION_MAX, CATEGORY_MAX = 120, 5000, 120, 32
+NAME_MAX = 150
+"""A username: Django's `User.username` holds at most 150 characters."""
+REASON_MAX = 500
+"""Why staff cancelled, ended or extended an auction."""
+
+PersonName = Annotated[str, Field(max_length=NAME_MAX, description=f"Username (at most {NAME_MAX} characters)")]
+"""The name of the person an id refers to, as their account has it."""
+
 Seq = Annotated[
     int,
     Field(ge=0, description="Per-item sequence number, one higher for every change to the item's public state"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from streams.events.base import Event, PersonId, UtcDatetime, Uuid
+from streams.events.base import Event, PersonId, PersonName, UtcDatetime, Uuid
 from streams.money import Money
 
 
@@ -20,7 +20,7 @@ class BidPlaced(Event):
     bid_id: Uuid
     item_id: Uuid
     bidder_id: PersonId
-    bidder_name: str = Field(min_length=1)
+    bidder_name: PersonName = Field(min_length=1)
     amount: Money
     max_amount: Money | None = Field(default=None, description="Proxy bidding ceiling; null = bid exactly amount")
     client_time: UtcDatetime | None = Field(default=None, description="Bidder's clock, for diagnostics only")
@@ -35,5 +35,5 @@ class BuyNowRequested(Event):
     request_id: Uuid
     item_id: Uuid
     buyer_id: PersonId
-    buyer_name: str = Field(min_length=1)
+    buyer_name: PersonName = Field(min_length=1)
     requested_at: UtcDatetime

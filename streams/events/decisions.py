@@ -10,7 +10,7 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
-from streams.events.base import Event, Payload, PersonId, Seq, UtcDatetime, Uuid, is_after
+from streams.events.base import Event, Payload, PersonId, PersonName, Seq, UtcDatetime, Uuid, is_after
 from streams.money import Money
 
 
@@ -19,7 +19,7 @@ class AuctionState(Payload):
 
     price: Money | None = Field(description="Current price; null = no bid yet")
     leader_id: PersonId | None
-    leader_name: str | None
+    leader_name: PersonName | None
     bid_count: int = Field(ge=0)
     reserve_met: bool | None = Field(description="null = the item has no reserve")
     ends_at: UtcDatetime = Field(description="Current end, including soft-close extensions")
@@ -35,7 +35,7 @@ class BidAccepted(Event):
     bid_id: Uuid
     item_id: Uuid
     bidder_id: PersonId
-    bidder_name: str = Field(min_length=1)
+    bidder_name: PersonName = Field(min_length=1)
     amount: Money
     previous_leader_id: PersonId | None = Field(description="Who led before this bid, to tell them they were outbid")
     state: AuctionState

@@ -5,7 +5,19 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
-from streams.events.base import Event, PersonId, UtcDatetime, Uuid, is_after
+from streams.events.base import (
+    CATEGORY_MAX,
+    DESCRIPTION_MAX,
+    LOCATION_MAX,
+    REASON_MAX,
+    TITLE_MAX,
+    Event,
+    PersonId,
+    PersonName,
+    UtcDatetime,
+    Uuid,
+    is_after,
+)
 from streams.money import Money
 
 
@@ -16,12 +28,19 @@ class ItemListed(Event):
 
     item_id: Uuid
     seller_id: PersonId
-    seller_name: str = Field(min_length=1)
-    title: str = Field(min_length=1)
-    description: str
-    category: str = Field(min_length=1)
+    seller_name: PersonName = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=TITLE_MAX, description=f"Trimmed; at most {TITLE_MAX} characters")
+    description: str = Field(
+        max_length=DESCRIPTION_MAX, description=f"Trimmed; at most {DESCRIPTION_MAX} characters"
+    )
+    category: str = Field(
+        min_length=1, max_length=CATEGORY_MAX, description=f"A category code of the site; at most {CATEGORY_MAX} characters"
+    )
     image_urls: tuple[str, ...] = ()
-    location: str
+    location: str = Field(
+        max_length=LOCATION_MAX,
+        description=f"Single spaces, each word capitalized; at most {LOCATION_MAX} characters once so written",
+    )
     starting_price: Money = Field(description="The first bid must be at least this")
     reserve_price: Money | None = Field(default=None, description="Hidden minimum for a sale; null = no reserve")
     buy_now_price: Money | None = Field(default=None, description="Price to end the auction at once; null = none")
@@ -53,5 +72,5 @@ class AuctionCancelled(Event):
     type = "auction.item.cancelled.v1"
 
     item_id: Uuid
-    reason: str = Field(min_length=1)
+    reason: str = Field(min_length=1, max_length=REASON_MAX, description=f"For people; at most {REASON_MAX} characters")
     cancelled_by: PersonId | None = Field(default=None, description="Staff member's id; null = the seller")

@@ -6,7 +6,7 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
-from streams.events.base import Event, PersonId, Seq, UtcDatetime, Uuid
+from streams.events.base import Event, PersonId, PersonName, Seq, UtcDatetime, Uuid
 from streams.money import Money
 
 
@@ -29,7 +29,7 @@ class AuctionClosed(Event):
     seller_id: PersonId
     outcome: Outcome
     winner_id: PersonId | None = Field(description="null unless sold or bought now")
-    winner_name: str | None
+    winner_name: PersonName | None
     final_price: Money | None = Field(description="What the winner pays; null when nothing was sold")
     high_bid: Money | None = Field(description="Highest bid, also when the reserve was not met")
     bid_count: int = Field(ge=0)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from streams.events.base import Event, PersonId, UtcDatetime, Uuid
+from streams.events.base import REASON_MAX, Event, PersonId, UtcDatetime, Uuid
 
 
 class AuctionEndRequested(Event):
@@ -19,7 +19,7 @@ class AuctionEndRequested(Event):
     type = "auction.item.end-requested.v1"
 
     item_id: Uuid
-    reason: str = Field(min_length=1)
+    reason: str = Field(min_length=1, max_length=REASON_MAX, description=f"For people; at most {REASON_MAX} characters")
     acted_by: PersonId = Field(description="Staff member's id")
 
 
@@ -33,5 +33,5 @@ class AuctionExtensionRequested(Event):
 
     item_id: Uuid
     ends_at: UtcDatetime = Field(description="The new end; ignored unless it is later than the current end")
-    reason: str = Field(min_length=1)
+    reason: str = Field(min_length=1, max_length=REASON_MAX, description=f"For people; at most {REASON_MAX} characters")
     acted_by: PersonId = Field(description="Staff member's id")

@@ -86,7 +86,9 @@ class PersonAdmin(UserAdmin):
         person = get_object_or_404(User, pk=user_id)
         form = ReasonForm(request.POST)
         if not form.is_valid():
-            self.message_user(request, "Say why, for the record.", messages.ERROR)
+            refused = [error for error in form.errors.as_data().get("reason", []) if error.code != "required"]
+            problem = " ".join(message for error in refused for message in error.messages)
+            self.message_user(request, problem or "Say why, for the record.", messages.ERROR)
         else:
             try:
                 service(user=person, staff=request.user, reason=form.cleaned_data["reason"])
