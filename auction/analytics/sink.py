@@ -11,7 +11,7 @@ from kafka.structs import TopicPartition
 
 from auction.analytics.loading import histories, known_state
 from auction.analytics.writing import changes_write, summaries_write
-from auction.projector.sink import PostgresSink
+from auction.projector.sink import PostgresSink, database_error_is_transient
 from streams.analytics.auctions import summarize
 from streams.analytics.fold import Arrival, fold, needs
 from streams.analytics.policy import Policy
@@ -19,6 +19,8 @@ from streams.analytics.policy import Policy
 
 class AnalyticsSink:
     """A `streams.runtime.sink.TransactionalSink` whose results are `Arrival`s."""
+
+    is_transient = staticmethod(database_error_is_transient)
 
     def __init__(self, consumer: str, policy: Policy) -> None:
         self.consumer = consumer

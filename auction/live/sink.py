@@ -9,6 +9,7 @@ notice what a restart skipped from the next sequence number and resync (at most 
 """
 from collections.abc import Collection, Mapping, Sequence
 
+import redis
 from django.conf import settings
 from kafka import KafkaConsumer
 from kafka.structs import TopicPartition
@@ -18,6 +19,11 @@ from auction.live.push import Pusher
 
 
 class PushSink:
+    @staticmethod
+    def is_transient(error: BaseException) -> bool:
+        """Redis away or slow: the batch is pushed again once it answers."""
+        return isinstance(error, (redis.ConnectionError, redis.TimeoutError, ConnectionError, TimeoutError))
+
     def __init__(self, pusher: Pusher) -> None:
         self.pusher = pusher
 

@@ -2,15 +2,32 @@
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
-from django.db import transaction
+import psycopg
+from django.db import connection, transaction
+from django.db.utils import InterfaceError, OperationalError
 from kafka.structs import TopicPartition
 
 from auction.projector.locks import consumer_lock
 from auction.projector.models import ConsumedOffset
 
 
+TRANSIENT_DATABASE_ERRORS = (OperationalError, InterfaceError, psycopg.OperationalError, psycopg.InterfaceError)
+"""The server unreachable or restarting, a lost connection, a serialization failure, a deadlock, a
+cancelled statement: psycopg files all of them under OperationalError. A DataError or an
+IntegrityError is the data's fault, and stays so however often it is retried."""
+
+
+def database_error_is_transient(error: BaseException) -> bool:
+    if isinstance(error, TRANSIENT_DATABASE_ERRORS):
+        connection.close()  # a broken connection stays broken: the next attempt opens a new one
+        return True
+    return False
+
+
 class PostgresSink:
     """A `streams.runtime.sink.TransactionalSink` that applies each handler result with `apply(result)`."""
+
+    is_transient = staticmethod(database_error_is_transient)
 
     def __init__(self, consumer: str, apply: Callable[[Any], None]) -> None:
         self.consumer = consumer

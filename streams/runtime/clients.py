@@ -11,7 +11,8 @@ PRODUCER_TUNING = {"acks": "all", "linger_ms": 5, "batch_size": 256 * 1024, "met
 CONSUMER_TUNING = {"fetch_max_wait_ms": 100, "enable_auto_commit": False, "metrics_enabled": False}
 
 
-def group_consumer(config: RuntimeConfig, group_id: str) -> KafkaConsumer:
+def group_consumer(config: RuntimeConfig, group_id: str, partitions: int | None = None) -> KafkaConsumer:
+    """A member of the processor's group; `partitions` (each input's count, when known) feeds the assignor."""
     return KafkaConsumer(
         bootstrap_servers=config.bootstrap_servers,
         client_id=f"{group_id}-{config.instance_id}",
@@ -19,7 +20,7 @@ def group_consumer(config: RuntimeConfig, group_id: str) -> KafkaConsumer:
         group_instance_id=f"{group_id}-{config.instance_id}" if config.static_membership else None,
         isolation_level="read_committed",
         auto_offset_reset="earliest",
-        partition_assignment_strategy=[CopartitionedCooperativeStickyAssignor],
+        partition_assignment_strategy=[CopartitionedCooperativeStickyAssignor(partitions)],
         max_poll_records=config.max_batch,
         session_timeout_ms=config.session_timeout_ms,
         heartbeat_interval_ms=max(config.session_timeout_ms // 5, 500),

@@ -33,6 +33,13 @@ class RuntimeConfig:
     processor rewinds to the committed offsets."""
     max_buffered_per_partition: int = 10000
     """Fetching of a partition pauses while this many of its records wait to be merged."""
+    liveness_timeout_ms: int = 90000
+    """An instance whose loop has not completed a step for this long is not alive, and its
+    watchdog ends the process (its supervisor starts a new one). Above `commit_timeout_ms`,
+    the longest a healthy step may wait on a transaction."""
+    idle_rejoin_ms: int = 10000
+    """An instance left without partitions this long asks its group for a new assignment when
+    the group has fewer members than partitions (backing off while that changes nothing)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ, **overrides) -> RuntimeConfig:
@@ -51,6 +58,8 @@ class RuntimeConfig:
             "transaction_timeout_ms",
             "commit_timeout_ms",
             "max_buffered_per_partition",
+            "liveness_timeout_ms",
+            "idle_rejoin_ms",
         ):
             variable = f"STREAMS_{name.upper()}"
             if variable in env:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 
@@ -37,18 +37,6 @@ class RuntimeMetrics:
         self.rebalances = Counter("rebalances", "Partitions assigned, revoked or lost", ["processor", "kind"], **labels)
         self.transaction_aborts = Counter("transaction_aborts", "Transactions aborted", ["processor", "reason"], **labels)
         self.processor = processor
-        self._server = None
-
-    def serve(self, port: int, address: str) -> None:
-        """Serve the registry over HTTP until `close` (port 0: not at all)."""
-        if port:
-            self._server, _ = start_http_server(port, addr=address, registry=self.registry)
-
-    def close(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
 
     def count_in(self, counts: dict[str, int]) -> None:
         for topic, count in counts.items():

@@ -16,6 +16,7 @@ import threading
 
 from streams.runtime import jsonlog
 from streams.runtime.config import RuntimeConfig
+from streams.runtime.health import Watchdog
 from streams.runtime.processor import Processor
 from streams.runtime.runner import Runner
 
@@ -35,7 +36,9 @@ def isolated(processor: Processor, suffix: str | None) -> Processor:
 
 
 def serve(processor: Processor, config: RuntimeConfig | None = None) -> None:
-    """Log as JSON, serve metrics, and run until a signal asks to stop (finishing the open transaction).
+    """Log as JSON, serve metrics and health, and run until a signal asks to stop (finishing the open
+    transaction), or until the loop stops stepping: then the watchdog ends the process, so that its
+    supervisor starts a fresh one.
 
     `STREAMS_NAME_SUFFIX` in the environment renames the processor, so that test runs sharing a
     broker never share a consumer group or state.
@@ -46,7 +49,9 @@ def serve(processor: Processor, config: RuntimeConfig | None = None) -> None:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    Runner(processor, config).run(stop)
+    runner = Runner(processor, config)
+    Watchdog(runner.health).start()
+    runner.run(stop)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -5,11 +5,18 @@ no transaction is ever open while the consumer polls. That is what keeps rebalan
 partition changes (reported by kafka-python on its IO thread, during poll) are applied by this
 thread right after poll returns, when there is nothing in flight to commit or abort.
 
+Timers fire in stream time, not wall-clock time (`eventtime`): a close timer waits until every
+input partition of its task has been read past it, so a processor that is behind judges every
+bid stamped before an auction's end before it closes the auction.
+
 Failures, from the record outwards:
 - a record that cannot be decoded, or whose handler raises (after bounded retries for
   `TransientError`), is dead-lettered in the same transaction, its state changes rolled back;
+  an error that is transient (a server away) aborts the batch instead, to be retried;
 - a transaction that fails is aborted: state rolls back to the last commit and the consumer
-  rewinds to the committed offsets;
+  rewinds to the committed offsets. Transient failures are retried after a growing pause; a
+  batch that fails twice the same other way is split to find and dead-letter the record that
+  fails (`failures`), so one bad record never stops the processor;
 - a commit that times out has an unknown outcome: the producer is re-created (its
   `init_transactions` settles the old transaction), state is restored from the changelogs
   and the consumer rewinds;
@@ -39,12 +46,16 @@ from streams.runtime.changelog import changelog_emits, restore_tasks
 from streams.runtime.config import RuntimeConfig
 from streams.runtime.context import Clock, Context
 from streams.runtime.deadletter import record_dead_letter, timer_dead_letter
+from streams.runtime.endpoint import Endpoint
+from streams.runtime.eventtime import partition_watermark, task_watermark
+from streams.runtime.failures import BatchFailures, is_transient
+from streams.runtime.health import Health
 from streams.runtime.jsonlog import current_event_id
 from streams.runtime.metrics import RuntimeMetrics
 from streams.runtime.preflight import check_topics
 from streams.runtime.processor import Processor, Record
 from streams.runtime.retry import call_with_retries
-from streams.runtime.synchronizer import InputSynchronizer
+from streams.runtime.synchronizer import InputSynchronizer, memoized
 from streams.runtime.tasks import TaskState
 from streams.runtime.transactions import CommitTimeout, KafkaTransactions, SinkCommitError, SinkTransactions
 
@@ -53,6 +64,11 @@ log = logging.getLogger(__name__)
 FATAL_ERRORS = (ProducerFencedError, InvalidProducerEpochError, FencedInstanceIdError, AuthorizationError)
 GAUGE_INTERVAL_S = 1.0
 SINK_LABEL = "sink"
+MAX_REJOIN_WAIT_S = 300.0
+
+
+class RetryBatch(Exception):
+    """A handler failed transiently: the whole batch is aborted and tried again, nothing dead-lettered."""
 
 
 def _header(headers: Iterable[tuple[str, bytes]], name: str) -> bytes | None:
@@ -90,11 +106,22 @@ class Runner:
         self._tasks: dict[int, TaskState] = {}
         self._assigned: set[TopicPartition] = set()
         self._paused: set[TopicPartition] = set()
+        self._unpositioned: set[TopicPartition] = set()
+        """Assigned partitions to seek to their committed offsets before the next poll."""
         self._events = _RebalanceEvents()
         self._backlog = False
         self._out_counts: Counter[str] = Counter()
+        self._dead_lettered = 0
         self._gauges_due = 0.0
-        self._consumer = self._restorer = self._tx = None
+        self._consumer = self._restorer = self._tx = self._admin = None
+        self._failures = BatchFailures()
+        self._last_timestamps: dict[TopicPartition, int] = {}
+        """Per input partition, the latest timestamp handled and committed (for stream time)."""
+        self._task_count = 0
+        self._idle_since = time.monotonic()
+        self._rejoin_wait_s = config.idle_rejoin_ms / 1000
+        self.health = Health(processor.name, config.instance_id, config.liveness_timeout_ms / 1000)
+        self._endpoint = Endpoint(self.metrics.registry, self.health)
 
     @property
     def assignment(self) -> frozenset[TopicPartition]:
@@ -116,11 +143,13 @@ class Runner:
         config, processor = self.config, self.processor
         admin = clients.admin_client(config)
         try:
-            check_topics(admin, processor)
+            self._task_count = check_topics(admin, processor)
         finally:
             admin.close()
         transactional_id = f"{processor.name}-{config.instance_id}"
-        self._consumer = clients.group_consumer(config, processor.name)
+        self._consumer = clients.group_consumer(config, processor.name, self._task_count)
+        for topic in processor.inputs:  # have every input's metadata before joining the group
+            self._consumer.partitions_for_topic(topic)
         timeout_s = config.commit_timeout_ms / 1000
         if processor.sink is not None:
             producer = clients.idempotent_producer(config, transactional_id)
@@ -135,11 +164,12 @@ class Runner:
         if self._stateful:
             self._restorer = clients.restore_consumer(config)
         self._consumer.subscribe(list(processor.inputs), listener=self._events)
-        self.metrics.serve(config.metrics_port, config.metrics_address)
+        self._idle_since = time.monotonic()
+        self._endpoint.serve(config.metrics_port, config.metrics_address)
         log.info("started as %s", transactional_id)
 
     def close(self) -> None:
-        for client in (self._tx, self._consumer, self._restorer, self.metrics):
+        for client in (self._tx, self._consumer, self._restorer, self._admin, self._endpoint):
             if client is not None:
                 try:
                     client.close()
@@ -151,6 +181,13 @@ class Runner:
 
     def step(self) -> int:
         """One poll and at most one transaction; returns how many records and timers it handled."""
+        pause = self._failures.backoff_s()
+        if pause:
+            time.sleep(pause)
+        if self._unpositioned and not self._position():
+            self.health.stepped()  # waiting for a server is a step: the loop is not hung
+            return 0
+        limit = self._failures.batch_limit(self.config.max_batch)
         polled = self._consumer.poll(timeout_ms=self._poll_timeout_ms(), max_records=self.config.max_batch)
         self._apply_rebalances(polled)
         for tp, records in polled.items():
@@ -158,10 +195,13 @@ class Runner:
                 self._sync.add(tp, records)
         self._apply_backpressure()
         now_ms = int(self._clock() * 1000)
-        batch = self._sync.ready(now_ms, self._lagging, self.config.max_batch)
-        self._backlog = len(batch) >= self.config.max_batch
-        handled = self._transact(batch, now_ms) if batch or self._timers_due(now_ms) else 0
+        lagging = memoized(self._lagging)  # nothing is fetched until the next poll
+        batch = self._sync.ready(now_ms, lagging, limit)
+        self._backlog = len(batch) >= limit
+        handled = self._transact(batch, now_ms, lagging) if batch or self._timers_due(now_ms, lagging) else 0
         self._refresh_gauges()
+        self._rejoin_if_idle()
+        self.health.stepped()
         return handled
 
     def _poll_timeout_ms(self) -> int:
@@ -172,35 +212,53 @@ class Runner:
             now_ms = int(self._clock() * 1000)
             for task in self._tasks.values():
                 due = task.timers.next_due_ms()
-                if due is not None:
-                    timeout = max(0, min(timeout, due - now_ms))
+                if due is not None and due > now_ms:  # one already due waits for its inputs, not the clock
+                    timeout = min(timeout, due - now_ms)
         return timeout
 
-    def _transact(self, batch: list, now_ms: int) -> int:
+    def _transact(self, batch: list, now_ms: int, lagging: Callable[[TopicPartition], bool]) -> int:
         last_by_partition: dict[tuple[str, int], Any] = {}
+        timestamps: dict[TopicPartition, int] = {}
         self._out_counts = Counter()
+        self._dead_lettered = 0
+        timers = self.processor.on_timer is not None
+        handled = 0
         try:
-            handled = self._fire_timers(now_ms)
             tasks = self._tasks
             for raw in batch:
-                self._handle(raw, tasks[raw.partition])
+                task = tasks[raw.partition]
+                if timers:  # the merge hands records over in stream time: what is due before this one fires first
+                    handled += self._fire_timers(task, raw.timestamp)
+                self._handle(raw, task)
                 last_by_partition[(raw.topic, raw.partition)] = raw
+                if timers:
+                    tp = TopicPartition(raw.topic, raw.partition)
+                    timestamps[tp] = max(raw.timestamp, timestamps.get(tp, raw.timestamp))
+            if timers:
+                for task in tasks.values():
+                    watermark = self._watermark(task.partition, now_ms, lagging, timestamps)
+                    if watermark is not None:
+                        handled += self._fire_timers(task, watermark)
             current_event_id.set(None)
             if self._stateful:
                 for task in tasks.values():
                     for emit, partition in changelog_emits(self.processor, task):
                         self._tx.send(emit, partition)
-            self._tx.commit({TopicPartition(*tp): raw.offset + 1 for tp, raw in last_by_partition.items()})
+            offsets = {TopicPartition(*tp): raw.offset + 1 for tp, raw in last_by_partition.items()}
+            self._tx.commit(offsets)
         except FATAL_ERRORS:
             raise
         except CommitTimeout as error:
             self._recover(error)
             return 0
-        except (KafkaError, SinkCommitError) as error:
-            self._abort(error)
+        except (KafkaError, SinkCommitError, RetryBatch) as error:
+            self._abort(error, batch)
             return 0
         for task in self._tasks.values():
             task.mark_committed()
+        self._last_timestamps.update(timestamps)
+        self._failures.committed(offsets)
+        self.health.committed(self._dead_lettered)
         self._count_committed(batch, last_by_partition.values())
         return handled + len(batch)
 
@@ -209,6 +267,11 @@ class Runner:
     def _handle(self, raw: Any, task: TaskState) -> None:
         processor = self.processor
         current_event_id.set(_header(raw.headers, "ce_id"))
+        if self._failures.splitting:
+            poisoned = self._failures.poisoned(TopicPartition(raw.topic, raw.partition), raw.offset)
+            if poisoned is not None:
+                self._dead_letter_record(raw, poisoned)
+                return
         try:
             value = processor.decode(raw.headers, raw.key, raw.value)
         except Exception as error:
@@ -218,33 +281,62 @@ class Runner:
         try:
             outputs = self._call_handler(task, lambda context: processor.handle(record, context))
         except Exception as error:
+            if self._transient(error):
+                raise RetryBatch(f"{type(error).__name__}: {error}") from error
             self._dead_letter_record(raw, error)
             return
         self._deliver(outputs)
 
-    def _fire_timers(self, now_ms: int) -> int:
+    def _fire_timers(self, task: TaskState, before_ms: int) -> int:
+        """Fire the task's timers set for earlier than `before_ms`, earliest first."""
         on_timer = self.processor.on_timer
-        if on_timer is None:
-            return 0
         fired = 0
         current_event_id.set(None)
-        for task in self._tasks.values():
-            while (timer := task.timers.pop_due(now_ms)) is not None:
-                fired += 1
-                try:
-                    outputs = self._call_handler(task, lambda context: on_timer(timer, context))
-                except Exception as error:
-                    processor = self.processor
-                    emit = timer_dead_letter(processor.dead_letter_topic, processor.name, task.partition, timer, error)
-                    self._dead_letter(emit, error, {"timer_key": timer.key, "partition": task.partition})
-                    continue
-                self._deliver(outputs)
+        while (timer := task.timers.pop_due(before_ms - 1)) is not None:
+            fired += 1
+            try:
+                outputs = self._call_handler(task, lambda context: on_timer(timer, context))
+            except Exception as error:
+                if self._transient(error):
+                    raise RetryBatch(f"{type(error).__name__}: {error}") from error
+                processor = self.processor
+                emit = timer_dead_letter(processor.dead_letter_topic, processor.name, task.partition, timer, error)
+                self._dead_letter(emit, error, {"timer_key": timer.key, "partition": task.partition})
+                continue
+            self._deliver(outputs)
         return fired
 
-    def _timers_due(self, now_ms: int) -> bool:
+    def _watermark(
+        self, partition: int, now_ms: int, lagging: Callable[[TopicPartition], bool], handled: dict[TopicPartition, int]
+    ) -> int | None:
+        """The task's stream time: its timers set before it may fire (None: not yet known)."""
+        marks = []
+        for topic in self.processor.inputs:
+            tp = TopicPartition(topic, partition)
+            head = self._sync.head_timestamp(tp)
+            marks.append(
+                partition_watermark(
+                    head_ms=head,
+                    caught_up=head is None and not lagging(tp),
+                    last_handled_ms=handled.get(tp, self._last_timestamps.get(tp)),
+                    now_ms=now_ms,
+                )
+            )
+        return task_watermark(marks)
+
+    def _timers_due(self, now_ms: int, lagging: Callable[[TopicPartition], bool]) -> bool:
         if self.processor.on_timer is None:
             return False
-        return any((due := task.timers.next_due_ms()) is not None and due <= now_ms for task in self._tasks.values())
+        for task in self._tasks.values():
+            due = task.timers.next_due_ms()
+            if due is not None and due <= now_ms:
+                watermark = self._watermark(task.partition, now_ms, lagging, {})
+                if watermark is not None and due < watermark:
+                    return True
+        return False
+
+    def _transient(self, error: BaseException) -> bool:
+        return is_transient(error, getattr(self.processor.sink, "is_transient", None))
 
     def _call_handler(self, task: TaskState, call: Callable[[Context], Any]) -> list:
         """Run a handler with retries; a failed attempt leaves no trace in the state."""
@@ -291,12 +383,15 @@ class Runner:
 
     def _dead_letter(self, emit, error: Exception, context: dict) -> None:
         self._tx.send(emit)
+        self._dead_lettered += 1
         self.metrics.dead_letters.labels(self.processor.name, type(error).__name__).inc()
         log.warning("dead-lettered: %s: %s", type(error).__name__, error, extra=context)
 
     # -- rebalancing, rewinding, recovering --------------------------------------------------
 
     def _apply_rebalances(self, polled: dict) -> None:
+        if not self._events.pending:
+            return
         while self._events.pending:
             kind, partitions = self._events.pending.popleft()
             self.metrics.rebalances.labels(self.processor.name, kind).inc()
@@ -305,12 +400,42 @@ class Runner:
                 self._assign(partitions, polled)
             else:
                 self._release(partitions)
+        self._idle_since = time.monotonic()
+        if self._assigned:
+            self._rejoin_wait_s = self.config.idle_rejoin_ms / 1000
+        self.health.held([(tp.topic, tp.partition) for tp in self._assigned], self._task_count)
+        log.info("holding %d of %d tasks", len(self._tasks), self._task_count)
+
+    def _rejoin_if_idle(self) -> None:
+        """Ask for a new assignment when holding nothing although the group has work for this member.
+
+        The assignor no longer hands out empty assignments to a group smaller than its partition
+        count, but a member can still miss out (a rebalance cut short, a broker failover): this is
+        the safety net, checked against the group's real size and backing off while it changes nothing.
+        """
+        if self._assigned or time.monotonic() - self._idle_since < self._rejoin_wait_s:
+            return
+        self._idle_since = time.monotonic()
+        self._rejoin_wait_s = min(self._rejoin_wait_s * 2, MAX_REJOIN_WAIT_S)
+        try:
+            if self._admin is None:
+                self._admin = clients.admin_client(self.config)
+            members = len(self._admin.describe_groups([self.processor.name])[self.processor.name]["members"])
+        except Exception as error:  # the check is best effort; the next one comes later
+            log.warning("could not read the group's size: %s: %s", type(error).__name__, error)
+            return
+        if members < self._task_count:
+            log.warning("holding no partitions in a group of %d members for %d tasks: asking to rejoin",
+                        members, self._task_count)
+            self.metrics.rebalances.labels(self.processor.name, "rejoin").inc()
+            self._consumer._coordinator.request_rejoin()  # kafka-python has no public call for this
 
     def _assign(self, partitions: frozenset[TopicPartition], polled: dict) -> None:
         self._assigned |= partitions
         if self.processor.sink is not None:
-            # The sink, not the group, knows where to resume; drop what was fetched from elsewhere.
-            self._seek_committed(partitions)
+            # The sink, not the group, knows where to resume (the next step seeks there before
+            # polling); drop what was fetched from elsewhere.
+            self._unpositioned |= partitions
             for tp in partitions:
                 polled.pop(tp, None)
         self._tasks.update(self._load_tasks({tp.partition for tp in partitions} - self._tasks.keys()))
@@ -318,6 +443,10 @@ class Runner:
     def _release(self, partitions: frozenset[TopicPartition]) -> None:
         self._assigned -= partitions
         self._paused -= partitions
+        self._unpositioned -= partitions
+        self._failures.forget(partitions)
+        for tp in partitions:
+            self._last_timestamps.pop(tp, None)
         numbers = {tp.partition for tp in partitions}
         self._sync.drop(numbers)
         for number in numbers:
@@ -330,9 +459,23 @@ class Runner:
             return restore_tasks(self._restorer, self.processor, partitions)
         return {partition: TaskState(partition, ()) for partition in partitions}
 
-    def _abort(self, error: Exception) -> None:
+    def _abort(self, error: Exception, batch: list) -> None:
         current_event_id.set(None)  # the failure is the batch's, not the last record's
-        log.warning("aborting the transaction: %s: %s", type(error).__name__, error)
+        transient = self._transient(error)
+        starts: dict[TopicPartition, int] = {}
+        records = [(TopicPartition(raw.topic, raw.partition), raw.offset) for raw in batch]
+        for tp, offset in records:
+            starts.setdefault(tp, offset)
+        self._failures.failed(records, starts, error, transient=transient)
+        self.health.aborted()
+        log.warning(
+            "aborting the transaction (%s, %d in a row%s): %s: %s",
+            "transient: retrying after a pause" if transient else "retrying",
+            self._failures.aborts_in_a_row,
+            ", applying records one by one" if self._failures.splitting else "",
+            type(error).__name__,
+            error,
+        )
         self.metrics.transaction_aborts.labels(self.processor.name, type(error).__name__).inc()
         try:
             self._tx.abort()
@@ -348,21 +491,41 @@ class Runner:
     def _recover(self, error: Exception) -> None:
         current_event_id.set(None)
         log.warning("re-creating the producer after an indefinite error: %s: %s", type(error).__name__, error)
+        self.health.aborted()
         self.metrics.transaction_aborts.labels(self.processor.name, type(error).__name__).inc()
         self._tx.recover()
         self._tasks = self._load_tasks(list(self._tasks))
         self._rewind()
 
     def _rewind(self) -> None:
+        """Forget what was fetched; the next step seeks every partition back to its committed offset."""
         self._sync.clear()
-        self._seek_committed(self._assigned)
+        self._unpositioned |= self._assigned
 
-    def _seek_committed(self, partitions: Collection[TopicPartition]) -> None:
-        for tp, offset in self._tx.committed(partitions).items():
-            if offset is None:
-                self._consumer.seek_to_beginning(tp)
-            else:
-                self._consumer.seek(tp, offset)
+    def _position(self) -> bool:
+        """Seek partitions waiting for it to their committed offsets; False while that cannot be done.
+
+        The committed offsets come from the broker, or from the sink's database for a sink
+        processor: when that is away, the loop waits (and backs off) rather than poll from a
+        wrong position.
+        """
+        try:
+            for tp, offset in self._tx.committed(self._unpositioned).items():
+                if offset is None:
+                    self._consumer.seek_to_beginning(tp)
+                else:
+                    self._consumer.seek(tp, offset)
+        except FATAL_ERRORS:
+            raise
+        except Exception as error:
+            if not self._transient(error):
+                raise
+            self._failures.failed((), {}, error, transient=True)
+            self.health.aborted()
+            log.warning("cannot read the committed offsets, retrying after a pause: %s: %s", type(error).__name__, error)
+            return False
+        self._unpositioned.clear()
+        return True
 
     # -- flow control and metrics ------------------------------------------------------------
 
@@ -399,11 +562,15 @@ class Runner:
             return
         self._gauges_due = now + GAUGE_INTERVAL_S
         name = self.processor.name
+        total = None
         for tp in self._assigned:
             highwater = self._consumer.highwater(tp)
             position = self._consumer.position(tp)
             if highwater is not None and position is not None:
                 self.metrics.consumer_lag.labels(name, tp.topic, str(tp.partition)).set(highwater - position)
+                total = (total or 0) + highwater - position
+        self.health.lag = total
         for task in self._tasks.values():
             for store_name, store in task.stores.items():
                 self.metrics.state_keys.labels(name, store_name, str(task.partition)).set(len(store))
+

@@ -18,3 +18,8 @@ class TransactionalSink(Protocol):
 
     def commit(self, results: Sequence[Any], offsets: Mapping[TopicPartition, int]) -> None:
         """Apply a batch's handler results and store `offsets` (next offset to read) in ONE transaction."""
+
+    # Optional: `is_transient(error) -> bool`, whether an error of the sink's (its database away,
+    # a serialization failure, a deadlock) may go away by itself. The runner retries the batch
+    # after a pause for those, and never dead-letters a record because of one; any other
+    # error that repeats is taken to be the data's fault (see `streams.runtime.failures`).

@@ -38,6 +38,12 @@ class InputSynchronizer:
         queues = self._tasks.get(tp.partition)
         return len(queues[self._topics.index(tp.topic)]) if queues else 0
 
+    def head_timestamp(self, tp: TopicPartition) -> int | None:
+        """The timestamp of the partition's next record, if one is buffered."""
+        queues = self._tasks.get(tp.partition)
+        queue = queues[self._topics.index(tp.topic)] if queues else None
+        return queue[0].timestamp if queue else None
+
     def drop(self, partitions: Iterable[int]) -> None:
         """Forget what is buffered for these partition numbers (revoked, or being rewound)."""
         for partition in partitions:
@@ -53,7 +59,7 @@ class InputSynchronizer:
         partitions = list(self._tasks)
         if not partitions:
             return out
-        lagging = _memoized(lagging)  # nothing is fetched during this call, so ask once per partition
+        lagging = memoized(lagging)  # nothing is fetched during this call, so ask once per partition
         self._rotation = (self._rotation + 1) % len(partitions)
         for partition in partitions[self._rotation:] + partitions[: self._rotation]:
             if len(out) >= limit:
@@ -90,7 +96,8 @@ class InputSynchronizer:
         return queues
 
 
-def _memoized(lagging: Lagging) -> Lagging:
+def memoized(lagging: Lagging) -> Lagging:
+    """Ask once per partition (nothing is fetched while a step decides)."""
     answers: dict[TopicPartition, bool] = {}
 
     def ask(tp: TopicPartition) -> bool:

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.integration.readiness import free_port, wait_holding
+
 ROOT = Path(__file__).resolve().parents[2]
-READY_MARK = "partitions assigned"
 START_TIMEOUT_S = 120
 
 
@@ -31,14 +32,15 @@ def _database_url() -> str:
 
 
 class ProcessorProcess:
-    """One `manage.py runprocessor NAME` subprocess; its output goes to `log_path`."""
+    """One `manage.py runprocessor NAME` subprocess; its output goes to `log_path`, its status to `port`."""
 
     def __init__(self, name: str, env: dict[str, str], log_path: Path) -> None:
-        self.name, self.env, self.log_path = name, env, log_path
+        self.name, self.log_path = name, log_path
+        self.port = int(env.get("STREAMS_METRICS_PORT") or free_port())
+        self.env = {**env, "STREAMS_METRICS_PORT": str(self.port)}
         self.proc: subprocess.Popen | None = None
 
-    def start(self, *, wait_ready: bool = True) -> "ProcessorProcess":
-        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+    def start(self, *, wait_ready: bool = True, timeout_s: float = START_TIMEOUT_S) -> "ProcessorProcess":
         log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
             [sys.executable, "manage.py", "runprocessor", self.name],
@@ -46,24 +48,16 @@ class ProcessorProcess:
         )
         log.close()
         if wait_ready:
-            try:
-                self._wait_ready(offset)
-            except BaseException:
-                self.kill()
-                raise
+            self.wait_ready(timeout_s)
         return self
 
-    def _wait_ready(self, offset: int) -> None:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"processor {self.name} exited with {self.proc.returncode}; see {self.log_path}")
-            with self.log_path.open("rb") as log:
-                log.seek(offset)
-                if READY_MARK.encode() in log.read():
-                    return
-            time.sleep(0.1)
-        raise TimeoutError(f"processor {self.name} did not get partitions in {START_TIMEOUT_S} s; see {self.log_path}")
+    def wait_ready(self, timeout_s: float = START_TIMEOUT_S) -> dict:
+        """Wait until it holds every partition of its inputs (see `tests.integration.readiness`)."""
+        try:
+            return wait_holding(self.port, self.proc, timeout_s, what=f"processor {self.name} (log: {self.log_path})")
+        except BaseException:
+            self.kill()
+            raise
 
     def stop(self, timeout_s: float = 30) -> None:
         """SIGTERM and wait: the processor finishes its transaction and leaves the group."""
@@ -93,6 +87,9 @@ def processor_env(django_db_setup, kafka_bootstrap, tmp_path_factory) -> dict[st
         "STREAMS_SESSION_TIMEOUT_MS": "6000",
         "PYTHONUNBUFFERED": "1",
         "AUCTION_MIN_DURATION_SECONDS": "5",
+        # Web servers started with this environment watch no processor in /healthz (their readiness
+        # wait needs a 200); tests about processors' health set OPS_METRICS_TARGETS themselves.
+        "OPS_METRICS_TARGETS": "",
     }
 
 
@@ -163,20 +160,12 @@ def auction_pipeline(processor_env, provisioned_topics, tmp_path_factory, django
         process.stop()
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def serving_web(env: dict[str, str], log_path: Path) -> Iterator[str]:
     """The ASGI site (HTTP + websockets) on a free port with this environment; yields its base URL."""
     import urllib.request
 
-    port = _free_port()
+    port = free_port()
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "auction.asgi:application", "--host", "127.0.0.1", "--port", str(port)],

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from datetime import timedelta
 
 from streams.runtime import Context, Emit, Processor, Record, Store, Timer, TransientError
@@ -102,9 +103,24 @@ def listing_bid_join(name: str, listings: str, bids: str, target: str, dead_lett
     )
 
 
+def hanging_copy(name: str, source: str, target: str, dead_letters: str) -> Processor:
+    """Copies records, but never returns from a record whose value is `hang` (a call that hangs for good)."""
+
+    def handle(record: Record, context: Context):
+        while record.value == b"hang":
+            time.sleep(1)
+        return [Emit(target, record.key, record.value)]
+
+    return Processor(name=name, inputs=[source], outputs=[target], handle=handle, dead_letter_topic=dead_letters)
+
+
 def __getattr__(attribute: str) -> Processor:
     """`spawned_<factory>`: the factory's processor, with topics from RUNTIME_TEST_* variables."""
-    factories = {"spawned_counting_copy": counting_copy, "spawned_delayed_echo": delayed_echo}
+    factories = {
+        "spawned_counting_copy": counting_copy,
+        "spawned_delayed_echo": delayed_echo,
+        "spawned_hanging_copy": hanging_copy,
+    }
     if attribute not in factories:
         raise AttributeError(attribute)
     arguments = {

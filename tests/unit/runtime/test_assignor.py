@@ -79,3 +79,24 @@ def test_a_task_half_owned_elsewhere_is_held_back_whole():
         by_topic = tasks(partitions)
         assert by_topic["auction.bids"] == by_topic["auction.items"]
     assert 3 not in tasks(result["b"])["auction.items"]
+
+
+class NoMetadataYet(Metadata):
+    """The leader's client right after start: it has not fetched the topics' metadata."""
+
+    def __init__(self) -> None:
+        super().__init__({})
+
+
+def test_without_the_leaders_metadata_the_known_partition_count_is_used():
+    result = assigned(
+        CopartitionedCooperativeStickyAssignor(partitions=6).assign(NoMetadataYet(), [member("a"), member("b")])
+    )
+    assert all(len(tasks(partitions)["auction.bids"]) == 3 for partitions in result.values())
+    assert set().union(*result.values()) == {TopicPartition(t, p) for t in TOPICS for p in range(6)}
+
+
+def test_the_cause_without_a_known_count_nobody_gets_anything():
+    """What happened before the count was passed in: the sticky algorithm skips unknown topics."""
+    result = assigned(CopartitionedCooperativeStickyAssignor().assign(NoMetadataYet(), [member("a"), member("b")]))
+    assert result == {"a": set(), "b": set()}

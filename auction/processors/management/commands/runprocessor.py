@@ -1,3 +1,5 @@
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 
 from auction.processors import PROCESSORS, processor_named
@@ -22,7 +24,8 @@ class Command(BaseCommand):
 
         config = RuntimeConfig.from_env(
             bootstrap_servers=settings.KAFKA_BOOTSTRAP_SERVERS,
-            instance_id=instance_id or f"{name}-0",
+            # --instance-id, else STREAMS_INSTANCE_ID, else the first slot's id
+            instance_id=instance_id or os.environ.get("STREAMS_INSTANCE_ID") or f"{name}-0",
             metrics_port=metrics_port,
         )
         serve(processor, config)
