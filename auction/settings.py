@@ -200,12 +200,24 @@ OPS_LAG_THRESHOLD_DEFAULT = int(os.environ.get("OPS_LAG_THRESHOLD_DEFAULT", "100
 OPS_LAG_THRESHOLDS = {
     name: int(limit) for name, limit in _pairs("OPS_LAG_THRESHOLDS", "bidding=100,projector=500").items()
 }
-OPS_METRICS_TARGETS = _pairs(
-    "OPS_METRICS_TARGETS",
-    "bidding=http://127.0.0.1:9401/metrics,projector=http://127.0.0.1:9402/metrics,"
-    "notifications=http://127.0.0.1:9403/metrics,analytics=http://127.0.0.1:9404/metrics,"
-    "live=http://127.0.0.1:9405/metrics,dead-letters=http://127.0.0.1:9407/metrics",
-)
+# Each processor's instances, `name=url|url,…`: their Prometheus endpoints; /healthz and the ops page
+# read each instance's /status next to it (see docs/operations.md). Empty: no processor is watched.
+OPS_METRICS_TARGETS = {
+    name: tuple(url.strip() for url in urls.split("|") if url.strip())
+    for name, urls in _pairs(
+        "OPS_METRICS_TARGETS",
+        "bidding=http://127.0.0.1:9401/metrics,projector=http://127.0.0.1:9402/metrics,"
+        "notifications=http://127.0.0.1:9403/metrics,analytics=http://127.0.0.1:9404/metrics,"
+        "live=http://127.0.0.1:9405/metrics,dead-letters=http://127.0.0.1:9407/metrics",
+    ).items()
+}
+
+# Health (/healthz): the Kafka address its probe uses (empty: KAFKA_BOOTSTRAP_SERVERS), how long one
+# processor instance may take to answer, how long a report is reused, and when aborts mean failing.
+HEALTH_KAFKA_BOOTSTRAP_SERVERS = os.environ.get("HEALTH_KAFKA_BOOTSTRAP_SERVERS", "")
+HEALTH_SCRAPE_TIMEOUT_SECONDS = float(os.environ.get("HEALTH_SCRAPE_TIMEOUT_SECONDS", "1"))
+HEALTH_CACHE_SECONDS = float(os.environ.get("HEALTH_CACHE_SECONDS", "1"))
+HEALTH_ABORTS_FAILING = int(os.environ.get("HEALTH_ABORTS_FAILING", "3"))
 
 # Analytics (auction.analytics): event-time windows and lateness; see docs/analytics.md.
 # Changing a window size needs a rebuild: `manage.py reset_analytics`, then the processor replays.

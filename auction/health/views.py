@@ -1,12 +1,16 @@
 from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from auction.health.checks import dependency_report
+from auction.health.report import health_report
 
 
+@never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when every dependency answers, 503 otherwise; the body names each one's state."""
-    report = dependency_report()
-    healthy = all(state == "ok" for state in report.values())
-    return JsonResponse(report, status=200 if healthy else 503)
+    """200 when every dependency answers and every watched processor is healthy, 503 otherwise.
+
+    The body names what fails and why (`failing`), each dependency's state and each processor's
+    instances, partitions, lag, last commit and aborts; see docs/operations.md."""
+    report = health_report()
+    return JsonResponse(report.as_json(), status=200 if report.healthy else 503)

@@ -49,6 +49,18 @@ def buckets_of(exposition: str, processor: str) -> Buckets | None:
     return None
 
 
+def merged(instances: list[Buckets | None]) -> Buckets | None:
+    """One processor's histogram from its instances' (None: an instance without observations).
+
+    Counts are added bound by bound; an instance whose bounds differ from the first one's is left out."""
+    found = [buckets for buckets in instances if buckets]
+    if not found:
+        return None
+    bounds = [le for le, _ in found[0]]
+    same = [buckets for buckets in found if [le for le, _ in buckets] == bounds]
+    return tuple((le, sum(buckets[i][1] for buckets in same)) for i, le in enumerate(bounds))
+
+
 def since(previous: Buckets | None, current: Buckets) -> Buckets:
     """The observations made after `previous`; all of them if there is none or the processor restarted."""
     if previous is None or [le for le, _ in previous] != [le for le, _ in current]:

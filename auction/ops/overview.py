@@ -2,7 +2,9 @@
 
 Topology from the code, offsets and sizes from the broker, sink processors' offsets from
 PostgreSQL, latencies from the processors' metrics endpoints; the pure modules (`topology`,
-`lag`, `rates`, `latency`) turn them into figures.
+`lag`, `rates`, `latency`) turn them into figures. Each processor's health (instances alive,
+partitions held, aborts, last commit) is the /healthz report's (`auction.health.report`): the
+page and the probe share one scrape and one verdict.
 """
 from __future__ import annotations
 
@@ -12,10 +14,13 @@ from dataclasses import asdict
 from django.conf import settings
 from kafka.structs import TopicPartition
 
+from auction.health.report import POOL, health_report
+from auction.health.verdict import HealthReport
 from auction.ops import lag, latency
 from auction.ops.broker import Broker
 from auction.ops.rates import rate
 from auction.ops.readings import LastReadings
+from auction.ops.targets import metrics_targets
 from auction.ops.topology import deployed, drift, processor_info, topic_infos
 
 
@@ -23,8 +28,11 @@ def _partitions(topics, counts: dict[str, int]) -> list[TopicPartition]:
     return [TopicPartition(topic, number) for topic in topics for number in range(counts.get(topic, 0))]
 
 
-def ops_overview(*, broker: Broker, readings: LastReadings) -> dict:
+def ops_overview(*, broker: Broker, readings: LastReadings, health: HealthReport | None = None) -> dict:
     processors = deployed()
+    targets = metrics_targets()
+    scrapes = {name: [POOL.submit(latency.scrape, url) for url in targets.get(name, ())] for name, _ in processors}
+    health = health_report() if health is None else health
     infos = [processor_info(name, processor) for name, processor in processors]
     topics = topic_infos(infos)
     inputs = {info.name: info.inputs for info in infos}
@@ -51,10 +59,15 @@ def ops_overview(*, broker: Broker, readings: LastReadings) -> dict:
     return {
         "topics": [_topic(topic, counts, ends, sizes, readings, now) for topic in topics],
         "processors": [
-            _processor(info, positions[info.name], committed[info.name], ends, unread[info.name], readings, now)
+            _processor(
+                info, positions[info.name], committed[info.name], ends, unread[info.name], readings, now,
+                health=health.processors.get(info.name),
+                expositions=[text for text in (future.result() for future in scrapes[info.name]) if text],
+            )
             for info in infos
         ],
         "drift": drift(infos),
+        "health": {"status": "ok" if health.healthy else "failing", "failing": health.failing},
     }
 
 
@@ -70,7 +83,7 @@ def _topic(topic, counts, ends, sizes, readings: LastReadings, now: float) -> di
     }
 
 
-def _processor(info, position, committed, ends, unread, readings: LastReadings, now: float) -> dict:
+def _processor(info, position, committed, ends, unread, readings: LastReadings, now: float, *, health, expositions) -> dict:
     threshold = settings.OPS_LAG_THRESHOLDS.get(info.name, settings.OPS_LAG_THRESHOLD_DEFAULT)
     lags = lag.group_lag(
         processor=info.name, group=info.group, threshold=threshold,
@@ -84,15 +97,18 @@ def _processor(info, position, committed, ends, unread, readings: LastReadings, 
         "over_threshold": lags.over_threshold,
         "partitions": [asdict(row) for row in lags.partitions],
         "consumed_per_second": rate(readings.swap(f"group:{info.group}", (now, consumed)), (now, consumed)),
-        "latency": _latency(info, readings),
+        "latency": _latency(info, readings, expositions),
+        "health": None if health is None else health.as_json(),
+        "failing": [] if health is None else list(health.failing),
+        "red": lags.over_threshold or (health is not None and not health.healthy),
     }
 
 
-def _latency(info, readings: LastReadings) -> dict | None:
-    """None when the processor has no metrics endpoint configured or it does not answer."""
-    url = settings.OPS_METRICS_TARGETS.get(info.name)
-    exposition = latency.scrape(url) if url else None
-    buckets = latency.buckets_of(exposition, info.group) if exposition else None
+def _latency(info, readings: LastReadings, expositions: list[str]) -> dict | None:
+    """None when no instance of the processor has a metrics endpoint configured, or none answers.
+
+    With several instances, their histograms are added up: the quantiles are the processor's."""
+    buckets = latency.merged([latency.buckets_of(text, info.group) for text in expositions])
     if buckets is None:
         return None
     recent = latency.since(readings.swap(f"latency:{info.group}", buckets), buckets)

@@ -49,9 +49,9 @@ def test_the_topology_is_the_registry_and_the_deployed_processors(staff_client, 
 
 
 def test_latency_per_flow_comes_from_the_processors_metrics(kafka_bootstrap, start_processor, staff_client, settings):
-    port = _free_port()
+    process = start_processor("dead-letters", STREAMS_METRICS_PORT=str(_free_port()))
+    port = process.env["STREAMS_METRICS_PORT"]  # the port it was given, whoever chose it
     settings.OPS_METRICS_TARGETS = {"dead-letters": f"http://127.0.0.1:{port}/metrics"}
-    start_processor("dead-letters", STREAMS_METRICS_PORT=str(port))
     _overview(staff_client)  # a first reading
     letter = record_dead_letter(
         "auction.dead-letter", "ops-latency-test", topic="ops-latency-test", partition=0, offset=0,
@@ -67,3 +67,27 @@ def test_latency_per_flow_comes_from_the_processors_metrics(kafka_bootstrap, sta
     latency = eventually(measured, timeout_s=TIMEOUT_S, what="an end-to-end observation")
     assert 0 < latency["p50"] <= latency["p99"] < TIMEOUT_S
     assert latency["flow"] == "auction.dead-letter → PostgreSQL"
+
+
+def test_a_processor_that_health_fails_is_red_whatever_its_lag(staff_client, settings):
+    from auction.health.report import CACHE
+    from auction.ops.topology import deployed
+    from tests.integration.ops.status_server import HEALTHY, StatusServer
+
+    group = dict((name, p.name) for name, p in deployed())["projector"]
+    with StatusServer({**HEALTHY, "processor": group, "tasks_held": [], "partitions_held": [], "ready": False}) as stuck:
+        settings.OPS_METRICS_TARGETS = {"projector": stuck.metrics_url}
+        settings.OPS_LAG_THRESHOLDS = {"projector": 10**15}
+        CACHE.forget()
+        overview = _overview(staff_client)
+
+    rows = {p["name"]: p for p in overview["processors"]}
+    projector = rows["projector"]
+    assert projector["red"] and not projector["over_threshold"]
+    assert projector["failing"] == ["holds 0 of 6 partitions"]
+    health = projector["health"]
+    assert (health["status"], health["instances_alive"], health["instances_configured"]) == ("failing", 1, 1)
+    assert (health["tasks_held"], health["task_count"], health["aborts_in_a_row"]) == ([], 6, 0)
+    assert health["last_commit_age_s"] == HEALTHY["last_commit_age_s"]
+    assert rows["bidding"]["health"] is None and rows["bidding"]["red"] == rows["bidding"]["over_threshold"]
+    assert overview["health"] == {"status": "failing", "failing": ["projector: holds 0 of 6 partitions"]}

@@ -35,7 +35,7 @@ def test_every_dashboard_query_uses_a_metric_the_code_exports():
 
 
 def test_prometheus_scrapes_every_metrics_port_of_the_process_set():
-    procfile = (DEPLOY / "Procfile").read_text()
-    ports = set(re.findall(r"--metrics-port (\d+)", procfile)) | set(re.findall(r"CELERY_METRICS_PORT=(\d+)", procfile))
+    programs = (DEPLOY / "supervisord.conf").read_text()
+    ports = set(re.findall(r"--metrics-port (\d+)", programs)) | set(re.findall(r'CELERY_METRICS_PORT="(\d+)"', programs))
     scraped = set(re.findall(r"127\.0\.0\.1:(\d+)", (DEPLOY / "prometheus" / "prometheus.yml").read_text()))
     assert ports and ports <= scraped, ports - scraped

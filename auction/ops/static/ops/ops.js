@@ -65,21 +65,54 @@
     box.textContent = message || "";
   }
 
+  // The health columns are the /healthz verdict's (null health: no instance configured in OPS_METRICS_TARGETS).
+  const age = (s) => (s === null || s === undefined ? "—" : s < 60 ? `${s.toFixed(1)} s ago` : `${Math.round(s / 60)} min ago`);
+  function instanceLine(i) {
+    if (!i.answered) return el("tr", { className: "instance-down" }, el("td", {}, i.url), el("td", { colspan: 4 }, i.error));
+    return el("tr", { className: i.alive ? null : "instance-down" },
+      el("td", {}, `${i.url}`, el("br"), el("span", { className: "muted" }, `instance ${i.instance || "?"}`)),
+      el("td", {}, i.alive ? (i.ready ? "alive, ready" : "alive, not ready") : "not alive"),
+      el("td", { className: "num" }, `partitions ${i.tasks_held.length ? i.tasks_held.join(", ") : "none"} of ${i.task_count}`),
+      el("td", { className: "num" }, `aborts in a row ${number(i.aborts_in_a_row)}`),
+      el("td", { className: "num" }, `last commit ${age(i.last_commit_age_s)} · lag ${number(i.lag)}`));
+  }
+
+  function renderHealth(health) {
+    const box = document.getElementById("ops-health");
+    if (!health) { box.hidden = true; return; }
+    box.hidden = false;
+    box.className = `ops-health ${health.status}`;
+    box.dataset.status = health.status;
+    box.replaceChildren(health.status === "ok" ? "Healthy: /healthz answers 200."
+      : el("span", {}, el("strong", {}, "Failing (/healthz answers 503): "), health.failing.join(" · ")));
+  }
+
   function renderProcessors(processors) {
     const body = document.querySelector("#ops-processors tbody");
     body.replaceChildren(...processors.flatMap((p) => {
       const latency = p.latency || {};
-      const row = el("tr", { className: p.over_threshold ? "over-threshold" : null, "data-processor": p.name, "data-lag": p.lag },
-        el("td", {}, el("strong", {}, p.name), el("br"), el("span", { className: "muted" }, p.sink ? "PostgreSQL sink" : "Kafka transactions")),
+      const h = p.health;
+      const classes = [p.red ? "failing" : null, p.over_threshold ? "over-threshold" : null].filter(Boolean).join(" ");
+      const row = el("tr", { className: classes || null, "data-processor": p.name, "data-lag": p.lag,
+                             "data-health": h ? h.status : "unwatched" },
+        el("td", {}, el("strong", {}, p.name), el("br"), el("span", { className: "muted" }, p.sink ? "PostgreSQL sink" : "Kafka transactions"),
+          p.failing.length ? el("div", { className: "ops-why" }, p.failing.join("; ")) : null),
         el("td", {}, p.group),
         el("td", {}, tags(p.inputs), " → ", p.outputs.length ? tags(p.outputs) : el("span", { className: "ops-tag" }, p.sink ? "PostgreSQL" : "side effects")),
+        el("td", { className: "num", title: h ? null : "no instance configured (OPS_METRICS_TARGETS)" },
+          h ? `${h.instances_alive} of ${h.instances_configured}` : "—"),
+        el("td", { className: "num" }, h ? `${h.tasks_held.length} of ${h.task_count}` : "—"),
+        el("td", { className: "num" }, h ? number(h.aborts_in_a_row) : "—"),
+        el("td", { className: "num" }, h ? age(h.last_commit_age_s) : "—"),
         el("td", { className: "num" }, number(p.lag)),
         el("td", { className: "num" }, number(p.threshold)),
         el("td", { className: "num" }, perSecond(p.consumed_per_second)),
         el("td", { className: "num", title: latency.flow || "no metrics endpoint answered" }, seconds(latency.p50)),
         el("td", { className: "num", title: latency.count !== undefined ? `${latency.count} observations` : null }, seconds(latency.p99)));
       const lagging = p.partitions.filter((row) => row.lag > 0);
-      const detail = el("tr", { className: "partitions" }, el("td", { colspan: 8 },
+      const detail = el("tr", { className: "partitions" }, el("td", { colspan: 12 },
+        h ? el("details", {}, el("summary", {}, `${h.instances_alive} of ${h.instances_configured} instances alive`),
+          el("table", {}, el("tbody", {}, h.instances.map(instanceLine)))) : null,
         el("details", {}, el("summary", {}, `${p.partitions.length} partitions, ${lagging.length} lagging`),
           el("table", {}, el("tbody", {}, p.partitions.map((part) => el("tr", {},
             el("td", {}, `${part.topic}[${part.partition}]`),
@@ -156,6 +189,7 @@
     ]);
     const [overview, letters, runs] = results;
     if (overview.status === "fulfilled") {
+      renderHealth(overview.value.health);
       renderProcessors(overview.value.processors);
       renderTopics(overview.value.topics, overview.value.drift);
     }
