@@ -1,6 +1,7 @@
 """The demo's mail catcher: an SMTP server that stores every message it receives for staff to read.
 
-Only for the demo (Procfile `mail:`): it accepts mail for anyone, from anyone, without TLS.
+Only for the demo (`[program:mail]` in deploy/supervisord.conf): it accepts mail for anyone, from
+anyone, without TLS.
 """
 from email import message_from_bytes, policy
 

@@ -5,7 +5,7 @@
         .venv/bin/python tests/benchmarks/bench_notifications.py [--bidders 1000] [--concurrency 2]
 
 Runs the real pieces against the servers in the environment: the bidding and notifications
-processors (subprocesses), one Celery worker (prefork pool, as in deploy/Procfile) and an SMTP
+processors (subprocesses), one Celery worker (prefork pool, as in deploy/supervisord.conf) and an SMTP
 server in this process (aiosmtpd). The bidders turned outbid emails off, so only the closing
 emails (1 won, 1 sold, 999 lost) are measured. Prints figures, asserts nothing:
 - ledger: from AuctionClosed (its closed_at) to the last of its ledger rows committed;

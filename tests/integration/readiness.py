@@ -18,10 +18,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def status(port: int, timeout_s: float = 1.0) -> dict | None:
+def status(port: int, timeout_s: float = 1.0, host: str = "127.0.0.1") -> dict | None:
     """The instance's /status, or None while it does not answer."""
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=timeout_s) as response:
+        with urllib.request.urlopen(f"http://{host}:{port}/status", timeout=timeout_s) as response:
             return json.loads(response.read())
     except (OSError, ValueError):
         return None
