@@ -11,6 +11,7 @@ from django.conf import settings
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
+from streams import kafka_clients
 from streams.events import Event, encode
 from streams.topics import topic_for
 
@@ -37,8 +38,8 @@ def _shared_producer() -> KafkaProducer:
     global _producer
     with _lock:
         if _producer is None:
-            _producer = KafkaProducer(
-                bootstrap_servers=settings.KAFKA_BOOTSTRAP_SERVERS,
+            _producer = kafka_clients.producer(
+                settings.KAFKA_BOOTSTRAP_SERVERS,
                 client_id="web",
                 acks="all",
                 enable_idempotence=True,

@@ -1,13 +1,17 @@
 """Settings, read from the environment with local defaults (the demo profile's ports).
 
 `DATABASE_URL`, `REDIS_URL` and `KAFKA_BOOTSTRAP_SERVERS` point the platform at its servers; the
-defaults match `python -m deploy.stack up --profile demo`. `DEBUG` is off unless `DJANGO_DEBUG=1`.
+defaults match `python -m deploy.stack up --profile demo`. The Kafka address is read by
+`streams.kafka_clients`, the one source the stream processors read it from too. `DEBUG` is off
+unless `DJANGO_DEBUG=1`.
 """
 import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.management.utils import get_random_secret_key
+
+from streams import kafka_clients
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -48,11 +52,11 @@ INSTALLED_APPS = [
     "auction.accounts",
     "auction.catalog",
     "auction.bidding",
+    "auction.streaming",
     "auction.projector",
     "auction.health",
     "auction.ops",
     "auction.staff",
-    "auction.processors",
     "auction.analytics",
     "auction.notifications",
     "auction.live",
@@ -102,7 +106,7 @@ DATABASES["default"]["OPTIONS"] = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:16379/0")
-KAFKA_BOOTSTRAP_SERVERS = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
+KAFKA_BOOTSTRAP_SERVERS = kafka_clients.bootstrap_servers()
 
 # Redis pub/sub: live pushes are at most once anyway (decision 10), and each web process holds one
 # subscription per group for all its sockets. (The list-based RedisChannelLayer, with redis-py 8,

@@ -4,12 +4,11 @@ Deciding what to change is pure (`plan`); talking to the broker is the thin edge
 Partitions are only ever raised: lowering them is impossible in Kafka, and even raising
 them moves keys to other partitions, so it is reported loudly.
 
-    python -m streams.provisioning --bootstrap-servers 127.0.0.1:9092   # or $KAFKA_BOOTSTRAP_SERVERS
+    python -m streams.provisioning [--bootstrap-servers HOST:PORT]   # default: as every client (streams.kafka_clients)
 """
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from typing import Iterable, Literal, Sequence
 import kafka.errors
 from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
 
+from streams import kafka_clients
 from streams.topics import REGISTRY, Topic
 
 ChangeKind = Literal["created", "configs altered", "partitions raised", "problem"]
@@ -74,7 +74,7 @@ def plan(topic: Topic, existing: ExistingTopic) -> Plan:
 def ensure_topics(bootstrap_servers: str, topics: Iterable[Topic]) -> list[Change]:
     """Create missing topics and bring existing ones in line with the registry."""
     wanted = list(topics)
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="streams-provisioning")
+    admin = kafka_clients.admin(bootstrap_servers, client_id="streams-provisioning")
     try:
         present = set(admin.list_topics())
         created = _create(admin, [topic for topic in wanted if topic.name not in present])
@@ -164,12 +164,11 @@ def _assignments(configs: dict[str, str]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Create or update the Kafka topics in the registry.")
-    from_env = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     parser.add_argument(
         "--bootstrap-servers",
-        default=from_env,
-        required=from_env is None,
-        help="HOST:PORT[,HOST:PORT...] (default: $KAFKA_BOOTSTRAP_SERVERS)",
+        default=kafka_clients.bootstrap_servers(),
+        help=f"HOST:PORT[,HOST:PORT...] (default: ${kafka_clients.BOOTSTRAP_SERVERS_VARIABLE}, "
+        f"else {kafka_clients.DEFAULT_BOOTSTRAP_SERVERS})",
     )
     args = parser.parse_args(argv)
     changes = ensure_topics(args.bootstrap_servers, REGISTRY)

@@ -19,7 +19,13 @@ AUCTION_PARTITIONS = 6
 """Every item-keyed topic has this many partitions, so an item lands on the same partition
 number everywhere (co-partitioning) and one processor instance owns all of its records."""
 
+ITEMS_TOPIC = "auction.items"
+BIDS_TOPIC = "auction.bids"
+BIDS_HISTORY_TOPIC = "auction.bids.history"
+ITEMS_COMPLETE_TOPIC = "auction.items.complete"
 DEAD_LETTER_TOPIC = "auction.dead-letter"
+"""The topics' names, for the code that reads them (processors declare their inputs with these);
+what each topic is and promises is its `REGISTRY` entry below."""
 DEAD_LETTER_RETENTION_MS = 30 * 24 * 60 * 60 * 1000
 
 CleanupPolicy = Literal["delete", "compact"]
@@ -55,7 +61,7 @@ class Topic:
 
 REGISTRY: tuple[Topic, ...] = (
     Topic(
-        name="auction.items",
+        name=ITEMS_TOPIC,
         partitions=AUCTION_PARTITIONS,
         retention_ms=None,
         cleanup_policy="delete",
@@ -69,7 +75,7 @@ REGISTRY: tuple[Topic, ...] = (
         ),
     ),
     Topic(
-        name="auction.bids",
+        name=BIDS_TOPIC,
         partitions=AUCTION_PARTITIONS,
         retention_ms=None,
         cleanup_policy="delete",
@@ -83,7 +89,7 @@ REGISTRY: tuple[Topic, ...] = (
         ),
     ),
     Topic(
-        name="auction.bids.history",
+        name=BIDS_HISTORY_TOPIC,
         partitions=AUCTION_PARTITIONS,
         retention_ms=None,
         cleanup_policy="delete",
@@ -94,7 +100,7 @@ REGISTRY: tuple[Topic, ...] = (
         description="The bidding processor's decisions on every bid, and extensions (soft close or by staff).",
     ),
     Topic(
-        name="auction.items.complete",
+        name=ITEMS_COMPLETE_TOPIC,
         partitions=AUCTION_PARTITIONS,
         retention_ms=None,
         cleanup_policy="delete",

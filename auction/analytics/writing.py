@@ -1,4 +1,4 @@
-"""How a batch's changes reach PostgreSQL; the sink calls these inside its one transaction.
+"""How a batch's changes reach PostgreSQL; the processor's batch handler calls these inside the sink's one transaction.
 
 Window cells are added to (`cell += delta`) rather than overwritten, because a window's facts
 arrive over several batches; the highest bid keeps the better of stored and new by the same

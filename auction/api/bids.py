@@ -15,7 +15,7 @@ from auction.bidding.feedback import bid_feedback
 from auction.bidding.selectors import bid_get, bid_history
 from auction.bidding.services import bid_place
 from auction.catalog.selectors import item_get
-from auction.projector.wait import projected
+from auction.streaming.wait import projected
 from streams.money import Money
 
 

@@ -21,7 +21,7 @@ from auction.catalog.selectors import DEFAULT_SORT, SORTS, item_get, item_search
 from auction.catalog.services import item_list
 from auction.catalog.text import DESCRIPTION, LOCATION, SEARCH, TITLE
 from auction.catalog.uploads import MAX_IMAGES
-from auction.projector.wait import projected
+from auction.streaming.wait import projected
 from streams.money import Money
 
 PAGE_SIZE = 24

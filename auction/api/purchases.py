@@ -13,7 +13,7 @@ from auction.bidding.feedback import purchase_feedback
 from auction.bidding.selectors import purchase_decision
 from auction.bidding.services import buy_now_request
 from auction.catalog.selectors import item_get
-from auction.projector.wait import projected
+from auction.streaming.wait import projected
 
 
 class PurchaseReply(Reply):

@@ -46,7 +46,7 @@ def bid_place(
     max_amount: Money | None = None,
     client_time: datetime | None = None,
 ) -> Placed:
-    """Publish a bid; the bidding processor accepts or rejects it; `auction.projector.wait` awaits that."""
+    """Publish a bid; the bidding processor accepts or rejects it; `auction.streaming.wait` awaits that."""
     _require_open(item, bidder)
     if amount.currency != item.currency or (max_amount and max_amount.currency != item.currency):
         raise ValidationError(f"This item is priced in {item.currency}.")

@@ -16,7 +16,7 @@ from auction.bidding.services import bid_place, buy_now_request
 from auction.catalog.models import Item
 from auction.catalog.selectors import item_get
 from auction.catalog.views import item_page
-from auction.projector.wait import projected
+from auction.streaming.wait import projected
 
 LEVELS = {
     "accepted": messages.SUCCESS,

@@ -20,7 +20,7 @@ from auction.catalog.selectors import DEFAULT_SORT, SORTS, item_get, item_search
 from auction.catalog.services import item_list
 from auction.catalog.text import SEARCH
 from auction.catalog.uploads import stored_images
-from auction.projector.wait import projected
+from auction.streaming.wait import projected
 
 PAGE_SIZE = 24
 HISTORY_SHOWN = 50

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import connection
 from kafka import KafkaAdminClient
 
+from streams import kafka_clients
+
 TIMEOUT_S = 2
 
 
@@ -25,8 +27,8 @@ def kafka_bootstrap() -> str:
 
 
 def _admin_client(bootstrap_servers: str) -> KafkaAdminClient:
-    return KafkaAdminClient(
-        bootstrap_servers=bootstrap_servers,
+    return kafka_clients.admin(
+        bootstrap_servers,
         request_timeout_ms=TIMEOUT_S * 1000,
         bootstrap_timeout_ms=TIMEOUT_S * 1000,
         client_id="healthz",

@@ -11,11 +11,11 @@ from collections.abc import Collection, Mapping, Sequence
 
 import redis
 from django.conf import settings
-from kafka import KafkaConsumer
 from kafka.structs import TopicPartition
 
 from auction.live.messages import Push
 from auction.live.push import Pusher
+from streams import kafka_clients
 
 
 class PushSink:
@@ -28,8 +28,8 @@ class PushSink:
         self.pusher = pusher
 
     def load_offsets(self, partitions: Collection[TopicPartition]) -> Mapping[TopicPartition, int]:
-        consumer = KafkaConsumer(
-            bootstrap_servers=settings.KAFKA_BOOTSTRAP_SERVERS, isolation_level="read_committed", enable_auto_commit=False
+        consumer = kafka_clients.consumer(
+            settings.KAFKA_BOOTSTRAP_SERVERS, isolation_level="read_committed", enable_auto_commit=False
         )
         try:
             return consumer.end_offsets(list(partitions))

@@ -1,6 +1,6 @@
 """What the notifications processor remembers of open auctions, how each event changes it, and
-which emails each event calls for. No I/O: `tracking` loads a batch's memory, folds the batch's
-events through it, and writes back what changed.
+which emails each event calls for. No I/O: the processor loads a batch's memory (`tracked`),
+folds the batch's events through it, and writes back what changed.
 
 Decisions depend only on the events and on the memory they find, and time is event time, so a
 replay decides the same (from empty memory) or less (from memory that is already ahead).

@@ -15,17 +15,19 @@ from kafka.admin import OffsetSpec
 from kafka.protocol.consumer.offsets import IsolationLevel
 from kafka.structs import TopicPartition
 
+from streams import kafka_clients
+
 TIMEOUT_MS = 3000
 PROBE_SECONDS = 1.0
 
 
 class Broker:
     def __init__(self, bootstrap_servers: str) -> None:
-        self._admin = KafkaAdminClient(
-            bootstrap_servers=bootstrap_servers, client_id="ops", request_timeout_ms=TIMEOUT_MS
+        self._admin: KafkaAdminClient = kafka_clients.admin(
+            bootstrap_servers, client_id="ops", request_timeout_ms=TIMEOUT_MS
         )
-        self._consumer = KafkaConsumer(
-            bootstrap_servers=bootstrap_servers,
+        self._consumer: KafkaConsumer = kafka_clients.consumer(
+            bootstrap_servers,
             client_id="ops-probe",
             isolation_level="read_committed",
             enable_auto_commit=False,

@@ -48,13 +48,14 @@ class DeadLetter(models.Model):
 
 
 class RebuildRun(models.Model):
-    """One rebuild of the read models from the log, from the ops page or the command line."""
+    """One rebuild of a processor's tables from the log, from the ops page or the command line."""
 
     class Status(models.TextChoices):
         RUNNING = "running"
         SUCCEEDED = "succeeded"
         FAILED = "failed"
 
+    processor = models.CharField(max_length=64, default="projector", help_text="the processor whose tables were rebuilt")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
     started_at = models.DateTimeField(auto_now_add=True)

@@ -49,6 +49,7 @@ def dead_letter_json(letter: DeadLetter) -> dict:
 def rebuild_run_json(run: RebuildRun) -> dict:
     return {
         "id": run.pk,
+        "processor": run.processor,
         "status": run.status,
         "requested_by": run.requested_by.get_username() if run.requested_by else "command line",
         "started_at": _iso(run.started_at),

@@ -1,8 +1,10 @@
-"""Running a rebuild of the read models, from the ops page (in a background thread) or the command line.
+"""Running a rebuild of a processor's tables, from the ops page (in a background thread) or the command line.
 
-Both record a `RebuildRun` and report progress into it from a small thread of their own: the
-rebuild's writes are one long transaction, invisible until it commits, so progress has to go
-through another database connection to be seen while it runs.
+Any registered processor whose tables are all derived from the log can be rebuilt
+(`auction.streaming.rebuild`); one rebuild runs at a time. Both ways record a `RebuildRun` and
+report progress into it from a small thread of their own: the rebuild's writes are one long
+transaction, invisible until it commits, so progress has to go through another database
+connection to be seen while it runs.
 """
 from __future__ import annotations
 
@@ -18,12 +20,27 @@ from django.db import connection
 from django.utils import timezone
 
 from auction.ops.models import RebuildRun
-from auction.projector.rebuild import Rebuilt, rebuild_read_models
+from auction.processors import PROCESSORS, processor_named
+from auction.streaming.rebuild import Rebuilt, rebuild, why_not_rebuildable
+from auction.streaming.sink import PostgresSink
 
 log = logging.getLogger(__name__)
 REPORT_INTERVAL_S = 0.5
 STALE_AFTER = timedelta(seconds=30)
 """A running rebuild reports twice a second; one silent for this long died with its process."""
+DEFAULT = "projector"
+"""What "rebuild" means when no processor is named: the read models."""
+
+
+def rebuildable_processors() -> list[str]:
+    """The registered processors that can be rebuilt, in the registry's order."""
+    return [name for name, processor in PROCESSORS.items() if not why_not_rebuildable(processor)]
+
+
+def not_rebuildable() -> dict[str, str]:
+    """The registered processors that write PostgreSQL but cannot be rebuilt, with the reason."""
+    postgres = {name: processor for name, processor in PROCESSORS.items() if isinstance(processor.sink, PostgresSink)}
+    return {name: reason for name, processor in postgres.items() if (reason := why_not_rebuildable(processor))}
 
 
 class _Reporter(threading.Thread):
@@ -62,12 +79,18 @@ def _mark_interrupted() -> None:
     )
 
 
-def rebuild_begin(*, requested_by: AbstractBaseUser | None) -> RebuildRun:
-    """Record a new run, refusing while another one is running."""
+def rebuild_begin(*, processor: str = DEFAULT, requested_by: AbstractBaseUser | None) -> RebuildRun:
+    """Record a new run, refusing a processor that cannot be rebuilt, and while another run is running."""
+    try:
+        reason = why_not_rebuildable(processor_named(processor))
+    except LookupError as error:
+        raise ValidationError(str(error), code="unknown") from None
+    if reason:
+        raise ValidationError(f"{processor} cannot be rebuilt: {reason}.", code="not_rebuildable")
     _mark_interrupted()
     if RebuildRun.objects.filter(status=RebuildRun.Status.RUNNING).exists():
-        raise ValidationError("A rebuild is already running; wait for it to finish.")
-    return RebuildRun.objects.create(requested_by=requested_by)
+        raise ValidationError("A rebuild is already running; wait for it to finish.", code="running")
+    return RebuildRun.objects.create(processor=processor, requested_by=requested_by)
 
 
 def rebuild_execute(*, run: RebuildRun, echo: Callable[[int, int], None] | None = None) -> Rebuilt:
@@ -81,7 +104,7 @@ def rebuild_execute(*, run: RebuildRun, echo: Callable[[int, int], None] | None 
             echo(done, total)
 
     try:
-        rebuilt = rebuild_read_models(bootstrap_servers=settings.KAFKA_BOOTSTRAP_SERVERS, progress=progress)
+        rebuilt = rebuild(processor_named(run.processor), bootstrap_servers=settings.KAFKA_BOOTSTRAP_SERVERS, progress=progress)
         run.status = RebuildRun.Status.SUCCEEDED
         return rebuilt
     except Exception as error:
@@ -93,9 +116,9 @@ def rebuild_execute(*, run: RebuildRun, echo: Callable[[int, int], None] | None 
         run.save(update_fields=["status", "error", "finished_at"])
 
 
-def rebuild_start(*, requested_by: AbstractBaseUser) -> RebuildRun:
+def rebuild_start(*, processor: str = DEFAULT, requested_by: AbstractBaseUser) -> RebuildRun:
     """Begin a rebuild in a background thread of this process; the ops page follows it through the run's row."""
-    run = rebuild_begin(requested_by=requested_by)
+    run = rebuild_begin(processor=processor, requested_by=requested_by)
 
     def work() -> None:
         try:

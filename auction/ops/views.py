@@ -15,7 +15,7 @@ from auction.ops.models import DeadLetter
 from auction.ops.overview import ops_overview
 from auction.ops.presentation import dead_letter_json, rebuild_run_json
 from auction.ops.readings import LastReadings
-from auction.ops.rebuilds import rebuild_start
+from auction.ops.rebuilds import DEFAULT, not_rebuildable, rebuild_start, rebuildable_processors
 from auction.ops.selectors import dead_letter_list, rebuild_runs
 from auction.ops.services import dead_letters_discard, dead_letters_replay
 from auction.publishing import PublishUnavailable
@@ -47,7 +47,16 @@ def _refused(error: ValidationError) -> JsonResponse:
 @staff_page
 @require_GET
 def ops_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "ops/index.html", {"refresh_seconds": settings.OPS_REFRESH_SECONDS})
+    return render(
+        request,
+        "ops/index.html",
+        {
+            "refresh_seconds": settings.OPS_REFRESH_SECONDS,
+            "rebuildable": rebuildable_processors(),
+            "not_rebuildable": not_rebuildable(),
+            "default_rebuild": DEFAULT,
+        },
+    )
 
 
 @staff_json
@@ -90,15 +99,21 @@ def dead_letters_discard_view(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"discarded": [dead_letter_json(letter) for letter in discarded]})
 
 
+def _rebuild_target(request: HttpRequest) -> str:
+    """The processor a POST names, as JSON (the page) or a form field; the projector when it names none."""
+    data = _body(request) if request.content_type == "application/json" else request.POST
+    return str(data.get("processor") or DEFAULT)
+
+
 @staff_json
 @require_http_methods(["GET", "POST"])
 def rebuild(request: HttpRequest) -> JsonResponse:
-    """GET: the latest runs, with progress; POST: start one (202)."""
+    """GET: the latest runs, with progress; POST `{"processor": name}` (the projector if none): start one (202)."""
     if request.method == "POST":
         try:
-            run = rebuild_start(requested_by=request.user)
+            run = rebuild_start(processor=_rebuild_target(request), requested_by=request.user)
         except ValidationError as error:
-            return JsonResponse({"error": " ".join(error.messages)}, status=409)
+            return JsonResponse({"error": " ".join(error.messages)}, status=409 if error.code == "running" else 400)
         return JsonResponse({"run": rebuild_run_json(run)}, status=202)
     return JsonResponse({"runs": [rebuild_run_json(run) for run in rebuild_runs()]})
 

@@ -1,25 +1,30 @@
 """Every stream processor of the platform, by name: `python manage.py runprocessor NAME` runs one.
 
-Each entry names the module attribute holding its `streams.runtime.processor.Processor`;
-processors that need no Django live in `streams/processors/` and also run with
-`python -m streams.runtime.run streams.processors.NAME:processor`.
+Each app declares its processor next to its code, in `processor.py` (the declaration, its
+handler and, for those that write PostgreSQL, its batch handler and tables); the bidding
+processor needs no Django and lives in `streams/processors/` (it also runs with
+`python -m streams.runtime.run streams.processors.bidding:processor`).
 """
+from auction.analytics.processor import processor as analytics
+from auction.live.processor import processor as live
+from auction.notifications.processor import processor as notifications
+from auction.ops.processor import processor as dead_letters
+from auction.projector.processor import processor as projector
+from streams.processors.bidding import processor as bidding
 from streams.runtime.processor import Processor
-from streams.runtime.run import load
 
-PROCESSORS: dict[str, str] = {
-    "bidding": "streams.processors.bidding:processor",
-    "projector": "auction.processors.projector:processor",
-    "analytics": "auction.processors.analytics:processor",
-    "dead-letters": "auction.processors.dead_letters:processor",
-    "notifications": "auction.processors.notifications:processor",
-    "live": "auction.processors.live:processor",
+PROCESSORS: dict[str, Processor] = {
+    "bidding": bidding,
+    "projector": projector,
+    "analytics": analytics,
+    "dead-letters": dead_letters,
+    "notifications": notifications,
+    "live": live,
 }
 
 
 def processor_named(name: str) -> Processor:
     try:
-        target = PROCESSORS[name]
+        return PROCESSORS[name]
     except KeyError:
         raise LookupError(f"no processor named {name!r}; known: {', '.join(sorted(PROCESSORS))}") from None
-    return load(target)

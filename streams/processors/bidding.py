@@ -27,7 +27,7 @@ from streams.processors import bidding_translate as tr
 from streams.runtime.processor import Emit, Processor, Record
 from streams.runtime.state import Serde, Store
 from streams.runtime.timers import Timer
-from streams.topics import topic_for
+from streams.topics import BIDS_HISTORY_TOPIC, BIDS_TOPIC, ITEMS_COMPLETE_TOPIC, ITEMS_TOPIC, topic_for
 
 NAME = "bidding"
 SOURCE = "/auction/bidding"
@@ -145,8 +145,8 @@ def on_timer(timer: Timer, ctx) -> Iterator[Emit]:
 
 processor = Processor(
     name=NAME,
-    inputs=("auction.items", "auction.bids"),
-    outputs=("auction.bids.history", "auction.items.complete"),
+    inputs=(ITEMS_TOPIC, BIDS_TOPIC),
+    outputs=(BIDS_HISTORY_TOPIC, ITEMS_COMPLETE_TOPIC),
     stores=(ITEMS,),
     handle=handle,
     on_timer=on_timer,

@@ -1,8 +1,16 @@
-"""The Kafka clients a processor instance uses, configured for exactly-once in one place."""
+"""The Kafka clients a processor instance uses, configured for exactly-once in one place.
+
+The `Runner` gets them from a `ClientFactory`: `KAFKA_CLIENTS` (the real kafka-python clients
+below, made through `streams.kafka_clients`) unless it is given another, such as the unit
+tests' in-memory broker.
+"""
 from __future__ import annotations
+
+from typing import Protocol
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 
+from streams import kafka_clients
 from streams.runtime.assignor import CopartitionedCooperativeStickyAssignor
 from streams.runtime.config import RuntimeConfig
 
@@ -13,8 +21,8 @@ CONSUMER_TUNING = {"fetch_max_wait_ms": 100, "enable_auto_commit": False, "metri
 
 def group_consumer(config: RuntimeConfig, group_id: str, partitions: int | None = None) -> KafkaConsumer:
     """A member of the processor's group; `partitions` (each input's count, when known) feeds the assignor."""
-    return KafkaConsumer(
-        bootstrap_servers=config.bootstrap_servers,
+    return kafka_clients.consumer(
+        config.bootstrap_servers,
         client_id=f"{group_id}-{config.instance_id}",
         group_id=group_id,
         group_instance_id=f"{group_id}-{config.instance_id}" if config.static_membership else None,
@@ -36,8 +44,8 @@ def restore_consumer(config: RuntimeConfig) -> KafkaConsumer:
     partition restored a second time (by the same reused consumer) might never report one:
     full fetches always do.
     """
-    return KafkaConsumer(
-        bootstrap_servers=config.bootstrap_servers,
+    return kafka_clients.consumer(
+        config.bootstrap_servers,
         client_id=f"restore-{config.instance_id}",
         isolation_level="read_committed",
         auto_offset_reset="earliest",
@@ -50,8 +58,8 @@ def restore_consumer(config: RuntimeConfig) -> KafkaConsumer:
 
 
 def transactional_producer(config: RuntimeConfig, transactional_id: str) -> KafkaProducer:
-    return KafkaProducer(
-        bootstrap_servers=config.bootstrap_servers,
+    return kafka_clients.producer(
+        config.bootstrap_servers,
         client_id=transactional_id,
         transactional_id=transactional_id,
         transaction_timeout_ms=config.transaction_timeout_ms,
@@ -61,8 +69,8 @@ def transactional_producer(config: RuntimeConfig, transactional_id: str) -> Kafk
 
 
 def idempotent_producer(config: RuntimeConfig, client_id: str) -> KafkaProducer:
-    return KafkaProducer(
-        bootstrap_servers=config.bootstrap_servers,
+    return kafka_clients.producer(
+        config.bootstrap_servers,
         client_id=client_id,
         enable_idempotence=True,
         max_block_ms=config.commit_timeout_ms,
@@ -71,4 +79,31 @@ def idempotent_producer(config: RuntimeConfig, client_id: str) -> KafkaProducer:
 
 
 def admin_client(config: RuntimeConfig) -> KafkaAdminClient:
-    return KafkaAdminClient(bootstrap_servers=config.bootstrap_servers, client_id=f"admin-{config.instance_id}")
+    return kafka_clients.admin(config.bootstrap_servers, client_id=f"admin-{config.instance_id}")
+
+
+class ClientFactory(Protocol):
+    """Everything the runner asks for its clients (one call per client it makes)."""
+
+    def group_consumer(self, config: RuntimeConfig, group_id: str, partitions: int | None = None) -> KafkaConsumer: ...
+
+    def restore_consumer(self, config: RuntimeConfig) -> KafkaConsumer: ...
+
+    def transactional_producer(self, config: RuntimeConfig, transactional_id: str) -> KafkaProducer: ...
+
+    def idempotent_producer(self, config: RuntimeConfig, client_id: str) -> KafkaProducer: ...
+
+    def admin_client(self, config: RuntimeConfig) -> KafkaAdminClient: ...
+
+
+class KafkaClients:
+    """The real clients: kafka-python, configured as above."""
+
+    group_consumer = staticmethod(group_consumer)
+    restore_consumer = staticmethod(restore_consumer)
+    transactional_producer = staticmethod(transactional_producer)
+    idempotent_producer = staticmethod(idempotent_producer)
+    admin_client = staticmethod(admin_client)
+
+
+KAFKA_CLIENTS: ClientFactory = KafkaClients()

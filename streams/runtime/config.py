@@ -12,10 +12,13 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from streams import kafka_clients
+
 
 @dataclass(frozen=True)
 class RuntimeConfig:
     bootstrap_servers: str
+    """Where the cluster is; `from_env` reads it as every client does (`streams.kafka_clients`)."""
     instance_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     static_membership: bool = False
     """Join the group with `group.instance.id` = instance id: a restarted instance takes its
@@ -43,7 +46,7 @@ class RuntimeConfig:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ, **overrides) -> RuntimeConfig:
-        settings: dict = {"bootstrap_servers": env.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")}
+        settings: dict = {"bootstrap_servers": kafka_clients.bootstrap_servers(env)}
         if "STREAMS_INSTANCE_ID" in env:
             settings["instance_id"] = env["STREAMS_INSTANCE_ID"]
         if "STREAMS_METRICS_ADDRESS" in env:

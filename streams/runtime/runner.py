@@ -22,6 +22,12 @@ Failures, from the record outwards:
   and the consumer rewinds;
 - being fenced (another instance took this one's transactional id or group instance id) is
   fatal: the process exits and its supervisor restarts it.
+
+The runner makes no client of its own and takes its time from what it is given: clients from its
+`ClientFactory` (the real kafka-python ones by default), `clock` for the stream's wall-clock
+time, `monotonic` and `sleep` for back-off, idle rejoining, gauges and health (only timings for
+metrics and logs read the real clock). So the unit tests drive `step()` against an in-memory
+broker and a fake clock (`tests/unit/runtime/fakebroker.py`).
 """
 from __future__ import annotations
 
@@ -41,8 +47,8 @@ from kafka.errors import (
 )
 from kafka.structs import TopicPartition
 
-from streams.runtime import clients
 from streams.runtime.changelog import changelog_emits, restore_tasks
+from streams.runtime.clients import KAFKA_CLIENTS, ClientFactory
 from streams.runtime.config import RuntimeConfig
 from streams.runtime.context import Clock, Context
 from streams.runtime.deadletter import record_dead_letter, timer_dead_letter
@@ -71,6 +77,29 @@ class RetryBatch(Exception):
     """A handler failed transiently: the whole batch is aborted and tried again, nothing dead-lettered."""
 
 
+class Undecodable(Exception):
+    """The processor's decoder refused a record; `error` is what it raised."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(f"{type(error).__name__}: {error}")
+        self.error = error
+
+
+def handled(processor: Processor, raw: Any, call: Callable[[Callable[[Context], Any]], list]) -> list:
+    """What the processor's handler makes of a consumed record: decoded, made a `Record`, handled.
+
+    `call(handler)` runs `handler(context)` as its caller must (the runner: with retries, state
+    savepoints and its transaction's checks of the results); `streams.runtime.replay` takes the
+    same path. Raises `Undecodable` when the decoder refuses the record, and whatever the handler
+    raised otherwise."""
+    try:
+        value = processor.decode(raw.headers, raw.key, raw.value)
+    except Exception as error:
+        raise Undecodable(error) from error
+    record = Record(raw.topic, raw.partition, raw.offset, raw.timestamp, raw.key, value, raw.headers)
+    return call(lambda context: processor.handle(record, context))
+
+
 def _header(headers: Iterable[tuple[str, bytes]], name: str) -> bytes | None:
     for key, value in headers:
         if key == name:
@@ -95,11 +124,23 @@ class _RebalanceEvents(ConsumerRebalanceListener):
 
 
 class Runner:
-    def __init__(self, processor: Processor, config: RuntimeConfig, *, clock: Clock = time.time) -> None:
+    def __init__(
+        self,
+        processor: Processor,
+        config: RuntimeConfig,
+        *,
+        clients: ClientFactory = KAFKA_CLIENTS,
+        clock: Clock = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.processor = processor
         self.config = config
         self.metrics = RuntimeMetrics(processor.name)
+        self._clients = clients
         self._clock = clock
+        self._monotonic = monotonic
+        self._sleep = sleep
         self._context = Context(processor.name, clock)
         self._sync = InputSynchronizer(processor.inputs, processor.max_idle_ms)
         self._stateful = bool(processor.state_stores)
@@ -118,9 +159,9 @@ class Runner:
         self._last_timestamps: dict[TopicPartition, int] = {}
         """Per input partition, the latest timestamp handled and committed (for stream time)."""
         self._task_count = 0
-        self._idle_since = time.monotonic()
+        self._idle_since = monotonic()
         self._rejoin_wait_s = config.idle_rejoin_ms / 1000
-        self.health = Health(processor.name, config.instance_id, config.liveness_timeout_ms / 1000)
+        self.health = Health(processor.name, config.instance_id, config.liveness_timeout_ms / 1000, monotonic)
         self._endpoint = Endpoint(self.metrics.registry, self.health)
 
     @property
@@ -140,7 +181,7 @@ class Runner:
             self.close()
 
     def start(self) -> None:
-        config, processor = self.config, self.processor
+        config, processor, clients = self.config, self.processor, self._clients
         admin = clients.admin_client(config)
         try:
             self._task_count = check_topics(admin, processor)
@@ -164,7 +205,7 @@ class Runner:
         if self._stateful:
             self._restorer = clients.restore_consumer(config)
         self._consumer.subscribe(list(processor.inputs), listener=self._events)
-        self._idle_since = time.monotonic()
+        self._idle_since = self._monotonic()
         self._endpoint.serve(config.metrics_port, config.metrics_address)
         log.info("started as %s", transactional_id)
 
@@ -183,7 +224,7 @@ class Runner:
         """One poll and at most one transaction; returns how many records and timers it handled."""
         pause = self._failures.backoff_s()
         if pause:
-            time.sleep(pause)
+            self._sleep(pause)
         if self._unpositioned and not self._position():
             self.health.stepped()  # waiting for a server is a step: the loop is not hung
             return 0
@@ -265,7 +306,6 @@ class Runner:
     # -- handlers ----------------------------------------------------------------------------
 
     def _handle(self, raw: Any, task: TaskState) -> None:
-        processor = self.processor
         current_event_id.set(_header(raw.headers, "ce_id"))
         if self._failures.splitting:
             poisoned = self._failures.poisoned(TopicPartition(raw.topic, raw.partition), raw.offset)
@@ -273,13 +313,10 @@ class Runner:
                 self._dead_letter_record(raw, poisoned)
                 return
         try:
-            value = processor.decode(raw.headers, raw.key, raw.value)
-        except Exception as error:
-            self._dead_letter_record(raw, error)
+            outputs = handled(self.processor, raw, lambda handler: self._call_handler(task, handler))
+        except Undecodable as undecodable:
+            self._dead_letter_record(raw, undecodable.error)
             return
-        record = Record(raw.topic, raw.partition, raw.offset, raw.timestamp, raw.key, value, raw.headers)
-        try:
-            outputs = self._call_handler(task, lambda context: processor.handle(record, context))
         except Exception as error:
             if self._transient(error):
                 raise RetryBatch(f"{type(error).__name__}: {error}") from error
@@ -355,7 +392,7 @@ class Runner:
             finally:
                 observe(time.perf_counter() - started)
 
-        return call_with_retries(attempt, self.processor.retry)
+        return call_with_retries(attempt, self.processor.retry, self._sleep)
 
     def _deliver(self, outputs: list) -> None:
         if outputs:
@@ -400,7 +437,7 @@ class Runner:
                 self._assign(partitions, polled)
             else:
                 self._release(partitions)
-        self._idle_since = time.monotonic()
+        self._idle_since = self._monotonic()
         if self._assigned:
             self._rejoin_wait_s = self.config.idle_rejoin_ms / 1000
         self.health.held([(tp.topic, tp.partition) for tp in self._assigned], self._task_count)
@@ -413,13 +450,13 @@ class Runner:
         count, but a member can still miss out (a rebalance cut short, a broker failover): this is
         the safety net, checked against the group's real size and backing off while it changes nothing.
         """
-        if self._assigned or time.monotonic() - self._idle_since < self._rejoin_wait_s:
+        if self._assigned or self._monotonic() - self._idle_since < self._rejoin_wait_s:
             return
-        self._idle_since = time.monotonic()
+        self._idle_since = self._monotonic()
         self._rejoin_wait_s = min(self._rejoin_wait_s * 2, MAX_REJOIN_WAIT_S)
         try:
             if self._admin is None:
-                self._admin = clients.admin_client(self.config)
+                self._admin = self._clients.admin_client(self.config)
             members = len(self._admin.describe_groups([self.processor.name])[self.processor.name]["members"])
         except Exception as error:  # the check is best effort; the next one comes later
             log.warning("could not read the group's size: %s: %s", type(error).__name__, error)
@@ -557,7 +594,7 @@ class Runner:
             self.metrics.observe_end_to_end(ce_times, self._context.now())
 
     def _refresh_gauges(self) -> None:
-        now = time.monotonic()
+        now = self._monotonic()
         if now < self._gauges_due:
             return
         self._gauges_due = now + GAUGE_INTERVAL_S

@@ -30,10 +30,9 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from auction.analytics import models  # noqa: E402
+from auction.analytics import processor as analytics  # noqa: E402
 from auction.analytics.policy import analytics_policy  # noqa: E402
 from auction.analytics.services import analytics_reset  # noqa: E402
-from auction.analytics.sink import AnalyticsSink  # noqa: E402
-from auction.processors import analytics  # noqa: E402
 from auction.publishing import publish  # noqa: E402
 from streams.analytics.facts import fact_of  # noqa: E402
 from streams.analytics.fold import Arrival  # noqa: E402
@@ -84,7 +83,7 @@ def throughput(events: int) -> None:
     print(f"CloudEvents decode + fact: {decoding:,.0f} records/s (runtime side, per core)")
 
     analytics_reset(consumer=analytics.NAME)
-    sink = AnalyticsSink(analytics.NAME, analytics_policy())
+    sink = analytics.analytics_sink(analytics.NAME, analytics_policy())
     started = time.perf_counter()
     for start in range(0, len(log), BATCH):
         sink.commit(log[start : start + BATCH], {})

@@ -13,7 +13,7 @@ in one Kafka transaction per batch. The clock starts when the first record is ha
 when every bid is decided and committed. Bids follow a Nexmark-like skew (most go to a few hot
 items); a third carry a proxy maximum.
 
-Then the projector (`auction.processors.projector`, exactly-once into PostgreSQL) reads the
+Then the projector (`auction.projector.processor`, exactly-once into PostgreSQL) reads the
 same private topics — listings, bids and decisions — into the read models of the database
 `DATABASE_URL` names (a scratch one: it is migrated first and keeps the bench's rows).
 """
@@ -37,7 +37,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
-from auction.processors import projector  # noqa: E402
+from auction.projector import processor as projector  # noqa: E402
 from streams.processors import bidding  # noqa: E402
 from streams.runtime import Processor, Runner, RuntimeConfig  # noqa: E402
 from tests.integration.coreflow.private_topics import on_private_topics, produce_privately, provision  # noqa: E402

@@ -17,9 +17,8 @@ from django.db import connections
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from auction.analytics import models
-from auction.analytics.services import RESULT_TABLES
-from auction.processors import analytics
-from auction.projector.models import ConsumedOffset
+from auction.analytics import processor as analytics
+from auction.streaming.models import ConsumedOffset
 from streams.events import encode
 from streams.runtime import Processor, Runner, RuntimeConfig
 from tests.integration.runtime.support import create_topics
@@ -39,7 +38,7 @@ class Topics:
 
     @property
     def inputs(self) -> tuple[str, ...]:
-        return tuple(self.name(topic) for topic in analytics.TOPICS)
+        return tuple(self.name(topic) for topic in analytics.INPUTS)
 
 
 def new_topics(bootstrap: str) -> Topics:
@@ -120,7 +119,7 @@ def wait_caught_up(bootstrap: str, topics: Topics, consumers: Iterable[str], tim
 def snapshot() -> dict[str, list[tuple]]:
     """Every analytics table's rows, without surrogate ids, in a stable order."""
     out = {}
-    for model in RESULT_TABLES:
+    for model in analytics.TABLES.derived:
         fields = [f.attname for f in model._meta.concrete_fields if not (f.primary_key and f.name == "id")]
         if model is models.LateEvent:
             fields.remove("topic")  # runs on different copies of the topics are compared too

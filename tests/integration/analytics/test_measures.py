@@ -15,7 +15,8 @@ from auction.analytics import selectors
 from auction.analytics.filters import filters_from
 from auction.analytics.policy import analytics_policy
 from auction.analytics.services import analytics_reset
-from auction.processors import analytics, projector
+from auction.analytics import processor as analytics
+from auction.projector import processor as projector
 from streams.analytics.suspicion import BidderSellerTotals, candidates
 from streams.analytics.windows import sliding_span
 from streams.events import AuctionExtended

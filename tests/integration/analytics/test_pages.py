@@ -8,10 +8,9 @@ from datetime import timedelta
 import pytest
 
 from auction.analytics import models
+from auction.analytics import processor as analytics
 from auction.analytics.policy import analytics_policy
 from auction.analytics.presentation import AUCTIONS_ON_PAGE, MEASURES
-from auction.analytics.sink import AnalyticsSink
-from auction.processors import analytics
 from tests.unit.analytics.memory import arrivals_of, facts_of
 from tests.workloads.nexmark import Shape, generate
 
@@ -26,7 +25,7 @@ CUT_SHORT_ON_PAGE = {"auctions", "price-trajectories"}
 def figures():
     """A closed-out workload applied by the analytics sink, in batches as the processor would."""
     arrivals = arrivals_of(facts_of(generate(Shape(items=60, bids=1200, span=timedelta(minutes=15), seed=4))))
-    sink = AnalyticsSink(analytics.NAME, analytics_policy())
+    sink = analytics.analytics_sink(analytics.NAME, analytics_policy())
     for start in range(0, len(arrivals), 300):
         sink.commit(arrivals[start : start + 300], {})
     return arrivals

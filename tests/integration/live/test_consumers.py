@@ -19,7 +19,7 @@ from auction.catalog.models import Item
 from auction.live.groups import BROWSE, item_group, person_group
 from auction.live.messages import Push
 from auction.live.push import pusher
-from auction.processors.live import handle, processor
+from auction.live.processor import handle, processor
 from streams.events import AuctionState, BidAccepted, decode, encode
 from streams.money import Money
 from streams.runtime.context import Context

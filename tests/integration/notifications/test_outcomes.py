@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 
 from auction.notifications.models import Notification
-from auction.projector.models import ConsumedOffset
+from auction.streaming.models import ConsumedOffset
 from tests.integration.notifications.support import bid, buy_now, cancel, list_item, settled_tally, tally, wait_until_read
 
 ENDS_IN_S = 5

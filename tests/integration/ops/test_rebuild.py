@@ -1,8 +1,10 @@
 """Rebuilding the read models from the ops page replays the log into the same rows the projector wrote,
-repairing damage, and the running projector carries on afterwards.
+repairing damage, and the running projector carries on afterwards; processors whose tables hold
+what the log does not are refused.
 
-`manage.py rebuild_read_models` runs the same `rebuild_begin` + `rebuild_execute`, in the foreground;
-one rebuild of the whole log is enough for the suite's time budget.
+`manage.py rebuild_read_models` (and `rebuild NAME`) runs the same `rebuild_begin` + `rebuild_execute`,
+in the foreground; one rebuild of the whole log is enough for the suite's time budget (the analytics
+rebuild is tested on topics of its own, in tests/integration/analytics).
 """
 
 from datetime import timedelta
@@ -88,3 +90,15 @@ def test_a_second_rebuild_is_refused_while_one_runs_but_not_after_its_process_di
     rebuild_begin(requested_by=staff)
     died = RebuildRun.objects.get(pk=running.pk)
     assert (died.status, died.error) == ("failed", "interrupted (its process stopped)")
+
+
+def test_only_processors_whose_tables_the_log_determines_can_be_rebuilt(staff_client):
+    page = staff_client.get(reverse("ops:page")).content.decode()
+    assert '<option value="projector" selected>' in page and '<option value="analytics">' in page
+    assert "notifications is not rebuilt" in page and "dead-letters is not rebuilt" in page
+
+    for name in ("notifications", "dead-letters", "live", "nonsense"):
+        refused = staff_client.post(reverse("ops:rebuild"), {"processor": name}, content_type="application/json")
+        assert refused.status_code == 400, name
+        assert name in refused.json()["error"]
+    assert not RebuildRun.objects.exists()

@@ -1,6 +1,6 @@
-"""The analytics sink's bookkeeping done in dicts, so the pure core can be run batch by batch in tests.
+"""The analytics processor's batch bookkeeping done in dicts, so the pure core can be run batch by batch in tests.
 
-It mirrors what `auction.analytics.sink` does with PostgreSQL: look up what `needs` asks for,
+It mirrors what `auction.analytics.processor.fold` does with PostgreSQL: look up what `needs` asks for,
 `fold`, keep the changes, re-summarise closed auctions. Comparing two runs compares `results()`.
 """
 from __future__ import annotations

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
+from auction.analytics.processor import NAME
 from auction.analytics.services import analytics_reset
-from auction.processors.analytics import NAME
 
 
 class Command(BaseCommand):

@@ -172,7 +172,7 @@
     document.getElementById("rebuild-start").disabled = rebuildRunning;
     document.getElementById("rebuild-runs").replaceChildren(...runs.map((run) => {
       const total = run.records_total || 0;
-      const label = `#${run.id} ${run.status} · ${number(run.records_done)} of ${number(total)} records · by ${run.requested_by} · started ${when(run.started_at)}`
+      const label = `#${run.id} ${run.processor} ${run.status} · ${number(run.records_done)} of ${number(total)} records · by ${run.requested_by} · started ${when(run.started_at)}`
         + (run.finished_at ? ` · finished ${when(run.finished_at)}` : "") + (run.error ? ` · ${run.error}` : "");
       return el("div", { className: `rebuild-run ${run.status}`, "data-run": run.id, "data-status": run.status },
         el("div", {}, label),
@@ -232,8 +232,9 @@
     document.getElementById("dl-reason").value = "";
   }));
   document.getElementById("rebuild-start").addEventListener("click", () => act(async () => {
-    if (!window.confirm("Rebuild the read models from the log now?")) return;
-    await postJson(urls.rebuildUrl);
+    const processor = document.getElementById("rebuild-processor").value;
+    if (!window.confirm(`Rebuild the ${processor}'s tables from the log now?`)) return;
+    await postJson(urls.rebuildUrl, { processor });
   }));
 
   async function loop() {

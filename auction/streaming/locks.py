@@ -1,7 +1,7 @@
-"""One advisory lock per database consumer: its commits share it, a rebuild of its read models holds it alone.
+"""One advisory lock per database consumer: its commits share it, a rebuild of its tables holds it alone.
 
 Transaction-scoped, so it is released at commit or rollback whatever happens. A running
-projector's commit therefore waits for a rebuild instead of interleaving with it, and the
+processor's commit therefore waits for a rebuild instead of interleaving with it, and the
 rebuild waits for commits already under way; no table is locked, so readers never wait.
 """
 import zlib

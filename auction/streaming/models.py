@@ -9,6 +9,8 @@ class ConsumedOffset(models.Model):
     next_offset = models.BigIntegerField(help_text="offset of the next record to read")
 
     class Meta:
+        db_table = "projector_consumedoffset"
+        """The table it had when the projector app held it: moving the model moved no data."""
         constraints = [
             models.UniqueConstraint(fields=["consumer", "topic", "partition"], name="one_offset_per_partition")
         ]

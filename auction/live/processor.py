@@ -23,8 +23,10 @@ from auction.live.push import pusher
 from auction.live.sink import PushSink
 from streams.events import Envelope, decode
 from streams.runtime.processor import Processor, Record
+from streams.topics import BIDS_HISTORY_TOPIC, ITEMS_COMPLETE_TOPIC
 
 NAME = "live"
+INPUTS = (BIDS_HISTORY_TOPIC, ITEMS_COMPLETE_TOPIC)
 log = logging.getLogger(__name__)
 
 
@@ -52,7 +54,7 @@ def handle(record: Record, ctx) -> list[Push]:
 
 processor = Processor(
     name=NAME,
-    inputs=("auction.bids.history", "auction.items.complete"),
+    inputs=INPUTS,
     handle=handle,
     decode=decode,
     sink=PushSink(pusher),

@@ -1,39 +1,19 @@
-"""The notifications processor's sink side: a whole batch of events, in the sink's transaction.
+"""The notifications processor's memory in PostgreSQL (`TrackedItem`, `TrackedBidder`): a batch's items loaded, what changed stored.
 
-It loads what it remembers of the batch's items, folds the events through that memory (pure, see
-`memory`), writes back what changed, and adds the decided emails to the ledger; the offsets commit
-in the same transaction (`BatchPostgresSink`). A batch costs a handful of queries however many events
-it holds, so the processor keeps up with the bid history and replays it quickly.
+Two queries load what is remembered of a batch's items, and one statement per table and kind of
+change writes back what the batch changed, so a batch costs a handful of queries however many
+events it holds. The processor calls both inside its sink's transaction.
 """
-from collections.abc import Collection, Sequence
-from datetime import timedelta
-
-from django.conf import settings
+from collections.abc import Collection
 
 from auction.notifications.audience import ItemFacts
-from auction.notifications.ledger import notifications_create
-from auction.notifications.memory import TRACKED, Bidder, Memory
+from auction.notifications.memory import Bidder, Memory
 from auction.notifications.models import TrackedBidder, TrackedItem
-from auction.notifications.tasks import enqueue_on_commit
-from streams.events import Envelope
 
-TOPICS = ("auction.items", "auction.bids.history", "auction.items.complete")
 ITEM_FIELDS = ("seller_id", "seller_name", "title", "image_url", "currency", "cancel_reason")
 
 
-def track(envelopes: Sequence[Envelope]) -> None:
-    """The sink's `apply_batch`: the whole batch, inside the transaction that stores its offsets."""
-    tracked = [envelope for envelope in envelopes if isinstance(envelope.event, TRACKED)]
-    if not tracked:
-        return
-    memory = _recall({envelope.event.item_id for envelope in tracked})
-    throttle = timedelta(seconds=settings.NOTIFY_OUTBID_THROTTLE_SECONDS)
-    decided = [(envelope.id, notice) for envelope in tracked for notice in memory.remember(envelope, throttle)]
-    _keep(memory)
-    enqueue_on_commit(notifications_create(decided))
-
-
-def _recall(item_ids: Collection[str]) -> Memory:
+def memory_load(item_ids: Collection[str]) -> Memory:
     memory = Memory()
     for row in TrackedItem.objects.filter(item_id__in=item_ids):
         memory.items[str(row.item_id)] = ItemFacts(item_id=str(row.item_id), **{name: getattr(row, name) for name in ITEM_FIELDS})
@@ -42,7 +22,7 @@ def _recall(item_ids: Collection[str]) -> Memory:
     return memory
 
 
-def _keep(memory: Memory) -> None:
+def memory_store(memory: Memory) -> None:
     """Write back what the batch changed: one statement per table and kind of change."""
     if memory.forgotten:
         TrackedBidder.objects.filter(item_id__in=memory.forgotten).delete()

@@ -1,0 +1,78 @@
+"""The analytics processor: listings, bid decisions and closes → event-time analytics in PostgreSQL, exactly once.
+
+Per record, the fact it states, stamped with the partition and offset it came from (`streams.analytics`
+decides what a fact is). Per batch (`fold`, inside the sink's transaction with the offsets), because
+the pure core decides per batch: look up the stored state the batch needs once (`loading`), fold the
+batch through `streams.analytics` with the time policy, and write facts, window cells, late events,
+watermarks and recomputed auction summaries together (`writing`). Listings come first in the inputs:
+on equal timestamps the runtime hands them over first. Everything it writes is derived from the
+log, so it can be rebuilt (`auction.streaming.rebuild`) or reset (`services.analytics_reset`).
+"""
+from collections.abc import Sequence
+from functools import partial
+
+from auction.analytics.facts import storable
+from auction.analytics.loading import histories, known_state
+from auction.analytics.models import (
+    AuctionSummary,
+    BidFact,
+    BidWindow,
+    CloseFact,
+    ExtensionFact,
+    ItemPane,
+    LateEvent,
+    ListingFact,
+    OutcomeWindow,
+    Participation,
+    SourceWatermark,
+)
+from auction.analytics.policy import analytics_policy
+from auction.analytics.writing import changes_write, summaries_write
+from auction.streaming.sink import PostgresSink, Tables
+from streams.analytics.auctions import summarize
+from streams.analytics.facts import fact_of
+from streams.analytics.fold import Arrival, fold as fold_arrivals, needs
+from streams.analytics.policy import Policy
+from streams.events import decode
+from streams.runtime.processor import Processor, Record
+from streams.topics import BIDS_HISTORY_TOPIC, ITEMS_COMPLETE_TOPIC, ITEMS_TOPIC
+
+NAME = "analytics"
+INPUTS = (ITEMS_TOPIC, BIDS_HISTORY_TOPIC, ITEMS_COMPLETE_TOPIC)
+TABLES = Tables(
+    derived=(
+        ListingFact, BidFact, ExtensionFact, CloseFact, BidWindow, ItemPane, OutcomeWindow, AuctionSummary, Participation, LateEvent,
+    ),
+    per_consumer=(SourceWatermark,),
+)
+POLICY = analytics_policy()
+
+
+def handle(record: Record, ctx) -> tuple[Arrival, ...]:
+    """Per record: its fact, if it states one (checked here to fit PostgreSQL, so a bad one is dead-lettered)."""
+    fact = fact_of(record.value)
+    return () if fact is None else (Arrival((record.topic, record.partition), record.offset, storable(fact)),)
+
+
+def fold(arrivals: Sequence[Arrival], *, consumer: str = NAME, policy: Policy = POLICY) -> None:
+    """Per batch: fold the arrivals into what is stored, and store what changed (watermarks under `consumer`)."""
+    if not arrivals:
+        return
+    changes = fold_arrivals(arrivals, known_state(needs(arrivals), consumer=consumer), policy)
+    changes_write(changes, consumer=consumer)
+    if changes.to_summarize:
+        summaries_write(summarize(history, policy) for history in histories(changes.to_summarize))
+
+
+def analytics_sink(consumer: str, policy: Policy) -> PostgresSink:
+    """The processor's sink under a consumer name and a policy of its own (tests, benchmarks)."""
+    return PostgresSink(consumer, partial(fold, consumer=consumer, policy=policy), TABLES)
+
+
+processor = Processor(
+    name=NAME,
+    inputs=INPUTS,
+    handle=handle,
+    decode=decode,
+    sink=analytics_sink(NAME, POLICY),
+)

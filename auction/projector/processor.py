@@ -1,0 +1,63 @@
+"""The projector: auction facts → the read models, exactly once (offsets in the same transaction).
+
+Per record it hands the decoded envelope on; per batch (`project`, inside the sink's transaction
+with the offsets) it writes what the events change in the read models of catalog (items),
+bidding (bids) and staff (private maximums, the audit trail), each through that app's
+`projections`. The frequent events are written in bulk rather than one query each: bids placed
+and bid decisions are upserted together, and an item's public state is written once per batch,
+from its latest accepted bid, which carries all of it (soft-close extensions included). The rare
+events follow one by one, in log order. Every write is idempotent and the item's state is guarded
+by its sequence number, so the order inside a batch matters only in that listings come first:
+the updates need their rows. Everything it writes is derived from the log, so it can be rebuilt
+(`auction.streaming.rebuild`).
+"""
+from collections.abc import Sequence
+
+from auction.bidding import projections as bids
+from auction.bidding.models import Bid
+from auction.catalog import projections as items
+from auction.catalog.models import Item
+from auction.staff import projections as staff
+from auction.staff.models import AuditEntry, PlacedBid
+from auction.streaming.sink import PostgresSink, Tables
+from streams.events import AuctionClosed, AuctionExtended, BidAccepted, BidPlaced, BidRejected, Envelope, ItemListed, decode
+from streams.runtime.processor import Processor, Record
+from streams.topics import BIDS_HISTORY_TOPIC, BIDS_TOPIC, ITEMS_COMPLETE_TOPIC, ITEMS_TOPIC
+
+NAME = "projector"
+INPUTS = (ITEMS_TOPIC, BIDS_TOPIC, BIDS_HISTORY_TOPIC, ITEMS_COMPLETE_TOPIC)
+TABLES = Tables(derived=(Item, Bid, PlacedBid, AuditEntry))
+
+
+def handle(record: Record, ctx) -> tuple[Envelope]:
+    """Per record: the decoded envelope (the audit trail keeps its id)."""
+    return (record.value,)
+
+
+def project(envelopes: Sequence[Envelope]) -> None:
+    """Per batch: the read-model changes the batch's events make."""
+    events = [envelope.event for envelope in envelopes]
+    for event in events:
+        if isinstance(event, ItemListed):
+            items.item_listed(event)
+    staff.bids_placed([event for event in events if isinstance(event, BidPlaced)])  # the private maximums, for staff
+    bids.decisions_record([event for event in events if isinstance(event, (BidAccepted, BidRejected))])
+    items.bids_accepted([event for event in events if isinstance(event, BidAccepted)])
+    for envelope in envelopes:
+        event = envelope.event
+        if isinstance(event, AuctionExtended):
+            items.auction_extended(event)
+        elif isinstance(event, AuctionClosed):
+            items.auction_closed(event)
+        elif isinstance(event, staff.INTERVENTIONS):  # staff interventions are also the item's audit trail
+            staff.intervention(envelope)
+    # AuctionCancelled changes no read model itself: the item changes when the bidding processor closes it.
+
+
+processor = Processor(
+    name=NAME,
+    inputs=INPUTS,
+    handle=handle,
+    decode=decode,
+    sink=PostgresSink(NAME, project, TABLES),
+)
