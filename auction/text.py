@@ -6,7 +6,7 @@ characters typed and 239 once capitalized as a place name ("İİ" → "İi̇").
 
 Every free-text field a person or staff member sends has one `TextRule`, and everything calls
 its `clean`: the JSON API's pydantic types (`auction.api.shapes.ruled`), the HTML forms
-(`auction.catalog.fields.RuledTextField`) and the services, which clean again before they
+(`auction.fields.RuledTextField`) and the services, which clean again before they
 publish or save. Normalizing is idempotent, so that second pass changes nothing the edge
 accepted, and what the edge accepted is exactly what gets published. The limits of published
 fields are the event schemas' own (`streams.events.base`): what the edge accepts the decoder

@@ -3,18 +3,24 @@
 Every currency the platform accepts has two decimal places; an amount is stored as a
 count of cents (`minor`) plus its ISO 4217 code. Amounts of different currencies never
 mix: comparing or adding them raises `CurrencyMismatch` instead of guessing a rate.
+
+Everything that turns money into text or minor units into money goes through here: `format`
+(machines: "12.50"), `display` (people: "€12.50"), and `from_minor` / `to_minor` for the integer
+columns of read models and processor state (None passes through both).
 """
 from __future__ import annotations
 
 import functools
 import re
-from typing import Annotated
+from typing import Annotated, overload
 
 from pydantic import BaseModel, ConfigDict, Field
 
 DECIMALS = 2
 _SCALE = 10**DECIMALS
 _AMOUNT = re.compile(r"([0-9]+)(?:\.([0-9]+))?", re.ASCII)
+
+CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
 
 CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. EUR")]
 
@@ -51,6 +57,13 @@ class Money(BaseModel):
         units, cents = divmod(self.minor, _SCALE)
         return f"{units}.{cents:0{DECIMALS}d}"
 
+    def display(self) -> str:
+        """For people: "€1,234.50", or "1,234.50 CHF" for a currency without a well-known sign."""
+        units, cents = divmod(self.minor, _SCALE)
+        amount = f"{units:,}.{cents:0{DECIMALS}d}"
+        symbol = CURRENCY_SYMBOLS.get(self.currency)
+        return f"{symbol}{amount}" if symbol else f"{amount} {self.currency}"
+
     def __str__(self) -> str:
         return f"{self.format()} {self.currency}"
 
@@ -67,3 +80,21 @@ class Money(BaseModel):
             raise TypeError(f"cannot combine Money with {type(other).__name__}")
         if other.currency != self.currency:
             raise CurrencyMismatch(f"cannot combine {self.currency} with {other.currency}")
+
+
+@overload
+def from_minor(minor: int, currency: str = ...) -> Money: ...
+@overload
+def from_minor(minor: None, currency: str = ...) -> None: ...
+def from_minor(minor: int | None, currency: str = "EUR") -> Money | None:
+    """An integer of minor units (a read-model column, processor state) as `Money`; None stays None."""
+    return None if minor is None else Money(minor=minor, currency=currency)
+
+
+@overload
+def to_minor(money: Money) -> int: ...
+@overload
+def to_minor(money: None) -> None: ...
+def to_minor(money: Money | None) -> int | None:
+    """`Money` as its integer of minor units, for a read-model column or processor state; None stays None."""
+    return None if money is None else money.minor

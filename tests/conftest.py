@@ -41,16 +41,6 @@ def unique_name():
     return lambda prefix: f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
-@pytest.fixture(scope="session")
-def test_stack():
-    """The `test` profile's servers, for tests that stop and start one of them."""
-    if os.environ.get("AUCTION_PROFILE") != "test":
-        pytest.fail("this test stops and starts servers: run it through ./deploy/test")
-    from deploy.stack import Stack
-
-    return Stack.for_profile("test")
-
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -1,6 +1,6 @@
 """Sign-up: Django's own checks (free name, matching and strong passwords) plus a required email.
 
-The name and the email are free text under their `auction.catalog.text` rules: normalized as
+The name and the email are free text under their `auction.text` rules: normalized as
 Django will save them, then measured, so a name that grows under NFKC or an email whose
 domain grows in lower case is refused with a message instead of failing the database write.
 """
@@ -9,8 +9,8 @@ from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.validators import validate_email
 
-from auction.catalog.fields import RuledTextField
-from auction.catalog.text import EMAIL, USERNAME
+from auction.fields import RuledTextField
+from auction.text import EMAIL, USERNAME
 
 
 class SignupForm(UserCreationForm):

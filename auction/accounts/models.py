@@ -1,9 +1,10 @@
-"""Accounts are Django's users; API clients authenticate with a bearer token."""
+"""Accounts are Django's users; API clients authenticate with a bearer token; staff may suspend a person."""
 import hashlib
 import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 
 def hash_token(raw: str) -> str:
@@ -20,3 +21,26 @@ class ApiToken(models.Model):
     @staticmethod
     def new_raw() -> str:
         return secrets.token_urlsafe(32)
+
+
+class Suspension(models.Model):
+    """A person barred from bidding and listing, until a staff member lifts it; lifted ones stay as history."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suspensions")
+    reason = models.TextField()
+    suspended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    suspended_at = models.DateTimeField(auto_now_add=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lift_reason = models.TextField(blank=True)
+
+    class Meta:
+        db_table = "staff_suspension"  # kept from when staff owned it
+        ordering = ["-suspended_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=Q(lifted_at__isnull=True), name="one_active_suspension")
+        ]

@@ -1,14 +1,26 @@
-"""Writes about accounts: creating people and the API tokens they use."""
+"""Writes about accounts: creating people, the API tokens they use, and suspending them.
+
+Suspension is not an auction fact, so it is not an event: the web tier refuses a suspended
+person's request (`refuse_if_suspended`, called by the catalog and bidding services) before
+anything is produced, and bids already in the log stand. Every suspension and reinstatement is
+kept with who did it, when and why.
+"""
+from dataclasses import replace
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from auction.accounts.models import ApiToken, hash_token
-from auction.catalog.text import EMAIL, USERNAME, clean_all
+from auction.accounts.models import ApiToken, Suspension, hash_token
+from auction.accounts.selectors import active_suspension
+from auction.text import EMAIL, LIFT_REASON, REASON, USERNAME, TextProblem, TextRule, clean_all
 
 TAKEN = "A user with that username already exists."
+SUSPENDED = "Your account is suspended, so you cannot bid or list items ({reason}). Please contact support."
+SUSPENSION_REASON = replace(REASON, missing="Say why the account is suspended.")
 
 
 def user_create(*, username: str, email: str, password: str) -> AbstractBaseUser:
@@ -47,3 +59,39 @@ def token_issue(*, user: AbstractBaseUser) -> str:
     raw = ApiToken.new_raw()
     ApiToken.objects.create(user=user, digest=hash_token(raw))
     return raw
+
+
+def _reason(rule: TextRule, reason: str) -> str:
+    try:
+        return rule.clean(reason)
+    except TextProblem as problem:
+        raise ValidationError({"reason": str(problem)}) from None
+
+
+def refuse_if_suspended(*, user: AbstractBaseUser) -> None:
+    """Raise the clear message a suspended person sees instead of their bid or listing going through."""
+    suspension = active_suspension(user_id=user.pk)
+    if suspension is not None:
+        raise ValidationError(SUSPENDED.format(reason=suspension.reason))
+
+
+def user_suspend(*, user: AbstractBaseUser, staff: AbstractBaseUser, reason: str) -> Suspension:
+    reason = _reason(SUSPENSION_REASON, reason)
+    if user.pk == staff.pk:
+        raise ValidationError("You cannot suspend yourself.")
+    try:
+        with transaction.atomic():
+            return Suspension.objects.create(user=user, reason=reason, suspended_by=staff)
+    except IntegrityError:  # the partial unique constraint: one active suspension per person
+        raise ValidationError(f"{user.get_username()} is already suspended.") from None
+
+
+def user_reinstate(*, user: AbstractBaseUser, staff: AbstractBaseUser, reason: str) -> Suspension:
+    reason = _reason(LIFT_REASON, reason)
+    with transaction.atomic():
+        suspension = Suspension.objects.select_for_update().filter(user=user, lifted_at__isnull=True).first()
+        if suspension is None:
+            raise ValidationError(f"{user.get_username()} is not suspended.")
+        suspension.lifted_by, suspension.lifted_at, suspension.lift_reason = staff, timezone.now(), reason
+        suspension.save(update_fields=["lifted_by", "lifted_at", "lift_reason"])
+    return suspension

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from auction.accounts.forms import SignupForm
-from auction.accounts.selectors import account_overview
 from auction.accounts.services import user_create
+from auction.bidding.selectors import account_overview
 
 
 def _next_url(request: HttpRequest) -> str:

@@ -9,7 +9,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from auction.analytics.models import BidFact, CloseFact, ExtensionFact, ListingFact
-from streams.analytics.facts import Bid, Close, Extension, Fact, Listing
+from streams.analytics.facts import AcceptedBid, Close, Extension, Fact, Listing
 
 BIGINT_MAX = 2**63 - 1
 
@@ -50,7 +50,7 @@ LISTINGS = FactTable(
     ids=(0,),
 )
 BIDS = FactTable(
-    BidFact, Bid, ("bid_id", "item_id", "bidder_id", "bidder_name", "amount", "price", "currency", "decided_at"), ids=(0, 1), judged=True
+    BidFact, AcceptedBid, ("bid_id", "item_id", "bidder_id", "bidder_name", "amount", "price", "currency", "decided_at"), ids=(0, 1), judged=True
 )
 EXTENSIONS = FactTable(ExtensionFact, Extension, ("event_id", "item_id", "ends_at", "extended_at"), ids=(1,))
 CLOSES = FactTable(

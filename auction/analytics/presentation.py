@@ -15,7 +15,7 @@ from auction.analytics.filters import Filters
 from auction.analytics.selectors import Clock
 from auction.catalog.categories import CATEGORY_LABELS
 from streams.analytics.policy import Policy
-from streams.money import Money
+from streams.money import from_minor
 
 OUTCOMES = ("sold", "bought_now", "reserve_not_met", "no_bids", "cancelled")
 OUTCOME_LABELS = {
@@ -83,7 +83,7 @@ def _money(minor: int | None, currency: str) -> str | None:
     """A decimal string such as "-12.50" (differences of prices can be negative)."""
     if minor is None:
         return None
-    text = Money(minor=abs(minor), currency=currency).format()
+    text = from_minor(abs(minor), currency).format()
     return f"-{text}" if minor < 0 else text
 
 

@@ -14,7 +14,7 @@ from auction.analytics.models import AuctionSummary, BidWindow, ItemPane, LateEv
 from streams.analytics.auctions import Participation as Part
 from streams.analytics.auctions import Summary
 from streams.analytics.cells import Cells
-from streams.analytics.facts import Bid
+from streams.analytics.facts import AcceptedBid
 from streams.analytics.fold import Changes, Late
 
 _BID_WINDOWS = f"""
@@ -95,7 +95,7 @@ _LATE_COLUMNS = ("kind", "fact_id", "item_id", "event_time", "window_start", "wa
 
 def _late_values(late: Late) -> tuple:
     fact = late.fact
-    is_bid = isinstance(fact, Bid)
+    is_bid = isinstance(fact, AcceptedBid)
     topic, partition = late.source
     kind, fact_id = (LateEvent.Kind.BID, fact.bid_id) if is_bid else (LateEvent.Kind.CLOSE, fact.item_id)
     return (kind.value, fact_id, fact.item_id, fact.at, late.window_start, late.watermark, topic, partition, late.offset)

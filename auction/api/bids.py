@@ -64,7 +64,7 @@ def list_bids(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
     return respond(BidHistory(item_id=item.pk, bids=bids))
 
 
-def place_bid(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
+def bid_create(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
     """200 once the bidding processor decided (accepted or rejected), 202 while still pending."""
     bidder = require_user(request)
     item = item_or_404(item_id)

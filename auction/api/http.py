@@ -14,7 +14,7 @@ Handler = Callable[..., HttpResponse]
 
 
 def route(**handlers: Handler) -> Callable[..., HttpResponse]:
-    """One view per URL, dispatching on the method: `route(get=list_items, post=create_item)`.
+    """One view per URL, dispatching on the method: `route(get=items_browse, post=create_item)`.
 
     CSRF is exempt here only because `auth.api_user` checks it itself for session callers.
     """

@@ -18,10 +18,10 @@ from auction.catalog.forms import DEFAULT_DURATION_SECONDS
 from auction.catalog.models import Item
 from auction.catalog.presentation import minimum_bid
 from auction.catalog.selectors import DEFAULT_SORT, SORTS, item_get, item_search
-from auction.catalog.services import item_list
-from auction.catalog.text import DESCRIPTION, LOCATION, SEARCH, TITLE
+from auction.catalog.services import item_put_up
 from auction.catalog.uploads import MAX_IMAGES
 from auction.streaming.wait import projected
+from auction.text import DESCRIPTION, LOCATION, SEARCH, TITLE
 from streams.money import Money
 
 PAGE_SIZE = 24
@@ -129,7 +129,7 @@ def _viewer_id(request: HttpRequest) -> int | None:
     return None if viewer is None else viewer.pk
 
 
-def list_items(request: HttpRequest) -> HttpResponse:
+def items_browse(request: HttpRequest) -> HttpResponse:
     params = query(request, ItemQuery)
     viewer_id = _viewer_id(request)
     found = item_search(
@@ -156,7 +156,7 @@ def create_item(request: HttpRequest) -> HttpResponse:
     """201 with the item once the projection shows it; 202 "pending" if that takes too long."""
     seller = require_user(request)
     new = body(request, NewItem)
-    listed = item_list(
+    listed = item_put_up(
         seller=seller,
         title=new.title,
         description=new.description,

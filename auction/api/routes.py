@@ -2,8 +2,8 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from auction.api import PREFIX
-from auction.api.bids import BidHistory, BidReply, NewBid, list_bids, place_bid
-from auction.api.items import ItemQuery, ItemReply, ItemsPage, NewItem, Publishing, create_item, get_item, list_items
+from auction.api.bids import BidHistory, BidReply, NewBid, list_bids, bid_create
+from auction.api.items import ItemQuery, ItemReply, ItemsPage, NewItem, Publishing, create_item, get_item, items_browse
 from auction.api.openapi import Operation, document
 from auction.api.purchases import PurchaseReply, buy_now
 from auction.api.tokens import Credentials, TokenReply, create_token
@@ -31,7 +31,7 @@ ROUTES: dict[str, list[Operation]] = {
         ),
     ],
     "items": [
-        Operation("get", list_items, "Browse auctions", query=ItemQuery, ok={200: ItemsPage}, errors=(400, 401)),
+        Operation("get", items_browse, "Browse auctions", query=ItemQuery, ok={200: ItemsPage}, errors=(400, 401)),
         Operation(
             "post",
             create_item,
@@ -50,7 +50,7 @@ ROUTES: dict[str, list[Operation]] = {
         Operation("get", list_bids, "The public bid history", ok={200: BidHistory}, errors=(401, 404)),
         Operation(
             "post",
-            place_bid,
+            bid_create,
             "Place a bid",
             description="Waits briefly for the bidding processor's decision: 200 with it, 202 if still pending.",
             body=NewBid,

@@ -3,8 +3,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from auction.catalog.text import TextRule
-from streams.money import Money
+from auction.text import TextRule
+from streams.money import Money, from_minor
 
 AMOUNT_PATTERN = r"^[0-9]+(\.[0-9]{1,2})?$"
 
@@ -52,7 +52,8 @@ Amount = Annotated[
 
 
 def decimal_text(minor: int | None) -> str | None:
-    return None if minor is None else Money(minor=minor).format()
+    money = from_minor(minor)
+    return None if money is None else money.format()
 
 
 class Problem(Reply):

@@ -8,7 +8,7 @@ from auction.api.errors import ApiError
 from auction.api.http import body, respond
 from auction.api.shapes import Reply, RequestBody, ruled
 from auction.api.users import PASSWORD_MAX
-from auction.catalog.text import USERNAME
+from auction.text import USERNAME
 
 
 class Credentials(RequestBody):

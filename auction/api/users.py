@@ -5,7 +5,7 @@ from pydantic import Field
 from auction.accounts.services import user_create
 from auction.api.http import body, respond
 from auction.api.shapes import Reply, RequestBody, ruled
-from auction.catalog.text import EMAIL, USERNAME
+from auction.text import EMAIL, USERNAME
 
 PASSWORD_MAX = 4096
 

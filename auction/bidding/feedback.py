@@ -7,9 +7,8 @@ from typing import Literal
 
 from auction.bidding.models import Bid
 from auction.catalog.models import Item
-from auction.catalog.presentation import money_display
 from streams.events import RejectReason
-from streams.money import Money
+from streams.money import Money, from_minor
 
 PENDING = "Pending — your bid is being processed; its result will show in a moment."
 PURCHASE_PENDING = "Pending — your Buy It Now request is being processed. Refresh in a moment to see the result."
@@ -36,10 +35,10 @@ def bid_feedback(bid: Bid | None, *, bidder_id: int) -> BidFeedback:
             message="You've been outbid by an automatic bid. Bid again to take the lead.",
             leading=False,
         )
-    minimum = None if bid.minimum is None else Money(minor=bid.minimum, currency=bid.currency)
+    minimum = from_minor(bid.minimum, bid.currency)
     message = f"Your bid was not accepted: {bid.reason}"
     if minimum is not None and bid.reason_code != RejectReason.BELOW_MINIMUM:
-        message += f" The minimum bid is {money_display(minimum)}."
+        message += f" The minimum bid is {minimum.display()}."
     return BidFeedback(status="rejected", message=message, reason=bid.reason, minimum=minimum)
 
 
@@ -55,5 +54,5 @@ def purchase_feedback(decision: Bid | Item | None) -> PurchaseFeedback:
         return PurchaseFeedback(status="pending", message=PURCHASE_PENDING)
     if isinstance(decision, Bid):
         return PurchaseFeedback(status="rejected", message=f"Your Buy It Now request was not accepted: {decision.reason}")
-    price = money_display(Money(minor=decision.final_price, currency=decision.currency))
+    price = from_minor(decision.final_price, decision.currency).display()
     return PurchaseFeedback(status="bought", message=f"You bought this item for {price}.")

@@ -1,9 +1,9 @@
 """The bid form; the rules on amounts live in the bidding service and the bidding processor."""
 from django import forms
 
-from auction.catalog.fields import MoneyField
 from auction.catalog.models import Item
 from auction.catalog.presentation import minimum_bid
+from auction.fields import MoneyField
 
 
 class BidForm(forms.Form):

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from streams.events import BidAccepted, BidRejected, RejectReason
 
 from auction.bidding.models import Bid
+from streams.money import to_minor
 
 _DECISION_FIELDS = [field.name for field in Bid._meta.concrete_fields if not field.primary_key]
 
@@ -21,7 +22,7 @@ def _row(event: BidAccepted | BidRejected) -> Bid:
             reason_code="",
             reason="",
             minimum=None,
-            price_after=event.state.price.minor if event.state.price else None,
+            price_after=to_minor(event.state.price),
             leader_after_id=event.state.leader_id,
             seq=event.state.seq,
         )
@@ -33,7 +34,7 @@ def _row(event: BidAccepted | BidRejected) -> Bid:
         status=Bid.Status.REJECTED,
         reason_code=event.reason_code.value,
         reason=event.reason,
-        minimum=event.minimum.minor if event.minimum else None,
+        minimum=to_minor(event.minimum),
         price_after=None,
         leader_after_id=None,
         seq=None,

@@ -1,11 +1,15 @@
-"""Reads of the bid read model, and of the item as a bidder waits on it."""
+"""Reads of the bid read model, of the item as a bidder waits on it, and of where a person stands in their auctions."""
 import uuid
+from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
 from auction.bidding.models import Bid
 from auction.catalog.models import Item
 from streams.events import Outcome
+
+HISTORY_SHOWN = 50
+"""How many of the newest accepted bids an item page shows (and its live snapshot)."""
 
 
 def bid_get(*, bid_id: uuid.UUID) -> Bid | None:
@@ -27,3 +31,47 @@ def purchase_decision(*, item_id: uuid.UUID, request_id: uuid.UUID, buyer_id: in
     refusal = Bid.objects.filter(pk=request_id, status=Bid.Status.REJECTED).first()
     bought = Item.objects.filter(pk=item_id, status=Item.Status.CLOSED, outcome=Outcome.BOUGHT_NOW, winner_id=buyer_id)
     return refusal or bought.first()
+
+
+@dataclass(frozen=True)
+class BidStanding:
+    """An item someone bid on, with the highest amount they bid on it."""
+
+    item: Item
+    my_highest: int
+
+
+@dataclass(frozen=True)
+class AccountOverview:
+    leading: list[BidStanding]
+    outbid: list[BidStanding]
+    lost: list[BidStanding]
+    won: list[Item]
+    """Every item the person won, by bidding or with Buy It Now."""
+    listings: list[Item]
+
+
+def bid_standing(item: Item, user_id: int) -> str:
+    """"leading" / "outbid" while the auction runs, "won" / "lost" once it closed."""
+    if item.status == Item.Status.CLOSED:
+        return "won" if item.winner_id == user_id else "lost"
+    return "leading" if item.leader_id == user_id else "outbid"
+
+
+def account_overview(*, user_id: int) -> AccountOverview:
+    highest = dict(
+        Bid.objects.filter(bidder_id=user_id, status=Bid.Status.ACCEPTED)
+        .values("item_id")
+        .annotate(highest=Max("amount"))
+        .values_list("item_id", "highest")
+    )
+    groups: dict[str, list[BidStanding]] = {"leading": [], "outbid": [], "won": [], "lost": []}
+    for item in Item.objects.filter(pk__in=highest).order_by("ends_at"):
+        groups[bid_standing(item, user_id)].append(BidStanding(item=item, my_highest=highest[item.pk]))
+    return AccountOverview(
+        leading=groups["leading"],
+        outbid=groups["outbid"],
+        lost=groups["lost"],
+        won=list(Item.objects.filter(winner_id=user_id).order_by("-closed_at")),
+        listings=list(Item.objects.filter(seller_id=user_id).order_by("-starts_at")),
+    )

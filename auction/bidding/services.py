@@ -7,10 +7,10 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 
+from auction.accounts.services import refuse_if_suspended
 from auction.bidding.rate_limit import RateLimited, bid_rate_check
 from auction.catalog.models import Item
 from auction.publishing import Published, publish
-from auction.staff.moderation import refuse_if_suspended
 from streams.events import BidPlaced, BuyNowRequested
 from streams.money import Money
 

@@ -1,21 +1,27 @@
-"""Bidding from the item page: publish, wait briefly for the decision, redirect with the answer (PRG)."""
+"""The item page, and bidding from it: publish, wait briefly for the decision, redirect with the answer (PRG).
+
+The bidding app owns the item page: the item comes from `auction.catalog.selectors`, the history,
+the bid form and the answers from here.
+"""
 import uuid
+from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from auction.bidding.feedback import bid_feedback, purchase_feedback
 from auction.bidding.forms import BidForm
-from auction.bidding.selectors import bid_get, purchase_decision
+from auction.bidding.selectors import HISTORY_SHOWN, bid_get, bid_history, purchase_decision
 from auction.bidding.services import bid_place, buy_now_request
 from auction.catalog.models import Item
 from auction.catalog.selectors import item_get
-from auction.catalog.views import item_page
+from auction.catalog.views import PUBLISHING_KEY
 from auction.streaming.wait import projected
 
 LEVELS = {
@@ -34,7 +40,40 @@ def _item_or_404(item_id: uuid.UUID) -> Item:
 
 
 def _item_url(item: Item) -> str:
-    return reverse("catalog:item", kwargs={"item_id": item.pk})
+    return reverse("bidding:item", kwargs={"item_id": item.pk})
+
+
+def item_detail(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
+    item = item_get(item_id=item_id)
+    if item is not None:
+        return item_page(request, item)
+    if request.session.get(PUBLISHING_KEY) == str(item_id):
+        return render(request, "bidding/publishing.html", status=202)
+    raise Http404("No such item")
+
+
+def item_page(
+    request: HttpRequest,
+    item: Item,
+    *,
+    bid_form: BidForm | None = None,
+    errors: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The item page; the bid views render it again, with their form and errors, when a bid is refused."""
+    now: datetime = timezone.now()
+    user = request.user
+    context = {
+        "item": item,
+        "now": now,
+        "history": bid_history(item_id=item.pk)[:HISTORY_SHOWN],
+        "bid_form": bid_form or BidForm(item=item),
+        "errors": errors or [],
+        "is_seller": user.is_authenticated and item.seller_id == user.pk,
+        "is_leader": user.is_authenticated and item.leader_id == user.pk,
+        "bidding_open": item.status == Item.Status.OPEN and item.ends_at > now,
+    }
+    return render(request, "bidding/item.html", context, status=status)
 
 
 @require_POST

@@ -3,9 +3,10 @@ from django import forms
 from django.conf import settings
 
 from auction.catalog.categories import CATEGORIES
-from auction.catalog.fields import ImagesField, MoneyField, RuledTextField
+from auction.catalog.fields import ImagesField
 from auction.catalog.rules import STANDARD_DURATIONS_DAYS, listing_problems
-from auction.catalog.text import DESCRIPTION, LOCATION, TITLE
+from auction.fields import MoneyField, RuledTextField
+from auction.text import DESCRIPTION, LOCATION, TITLE
 
 SHORT_DURATIONS = ((60, "1 minute"), (5 * 60, "5 minutes"))
 DAY_DURATIONS = tuple((days * 86400, f"{days} day{'s' if days > 1 else ''}") for days in STANDARD_DURATIONS_DAYS)
@@ -56,6 +57,6 @@ class SellForm(forms.Form):
         return cleaned
 
     def listing(self) -> dict:
-        """The cleaned values as `item_list` takes them (without the seller and the stored photos)."""
+        """The cleaned values as `item_put_up` takes them (without the seller and the stored photos)."""
         data = self.cleaned_data
         return {name: data[name] for name in ("title", "description", "category", "location", "duration_seconds", *PRICE_FIELDS)}

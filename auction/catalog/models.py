@@ -2,7 +2,7 @@
 
 Nothing but the projector writes it; drop it and `rebuild_read_models` replays it from the log.
 Free text from events is `TextField`: the event schemas and the web tier bound its length
-(`streams.events.base`, `auction.catalog.text`), so no column is stricter than they are and no
+(`streams.events.base`, `auction.text`), so no column is stricter than they are and no
 event that decodes can fail the projector's write by its length.
 """
 from django.db import models

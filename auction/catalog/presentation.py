@@ -1,6 +1,6 @@
 """What a shopper is told about an item, derived from its read-model row.
 
-Pages and the JSON API both build on these, so "reserve met", the minimum next bid or how
+Pages and the JSON API both build on these (money itself is shown by `Money.display`), so "reserve met", the minimum next bid or how
 an auction ended read the same everywhere. The reserve amount itself never leaves here.
 """
 from datetime import datetime
@@ -9,30 +9,15 @@ from auction.accounts.masking import mask_name
 from auction.catalog.models import Item
 from streams.bidding import minimum_next_bid
 from streams.events import Outcome
-from streams.money import Money
-
-CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
-
-
-def money_display(money: Money) -> str:
-    """For people: "€1,234.50", or "1,234.50 CHF" for a currency without a well-known sign."""
-    units, cents = divmod(money.minor, 100)
-    amount = f"{units:,}.{cents:02d}"
-    symbol = CURRENCY_SYMBOLS.get(money.currency)
-    return f"{symbol}{amount}" if symbol else f"{amount} {money.currency}"
-
-
-def money_of(item: Item, minor: int | None) -> Money | None:
-    return None if minor is None else Money(minor=minor, currency=item.currency)
-
+from streams.money import Money, from_minor
 
 def shown_price(item: Item) -> Money:
     """The current price once someone has bid, else the starting price."""
-    return Money(minor=item.starting_price if item.current_price is None else item.current_price, currency=item.currency)
+    return from_minor(item.starting_price if item.current_price is None else item.current_price, item.currency)
 
 
 def minimum_bid(item: Item) -> Money:
-    return Money(minor=minimum_next_bid(item.starting_price, item.current_price), currency=item.currency)
+    return from_minor(minimum_next_bid(item.starting_price, item.current_price), item.currency)
 
 
 def reserve_status(item: Item) -> str | None:
@@ -46,7 +31,7 @@ def buy_now_offer(item: Item) -> Money | None:
     """The Buy It Now price while it can still be used."""
     if item.status != Item.Status.OPEN or not item.buy_now_available:
         return None
-    return money_of(item, item.buy_now_price)
+    return from_minor(item.buy_now_price, item.currency)
 
 
 def time_left(ends_at: datetime, now: datetime) -> str:
@@ -70,11 +55,11 @@ def outcome_summary(item: Item) -> str | None:
     """One sentence on how a closed auction ended; None while it runs. Winners appear masked."""
     if item.status != Item.Status.CLOSED:
         return None
-    final = money_of(item, item.final_price)
+    final = from_minor(item.final_price, item.currency)
     if item.outcome == Outcome.SOLD and final is not None:
-        return f"Sold to {mask_name(item.winner_name)} for {money_display(final)}"
+        return f"Sold to {mask_name(item.winner_name)} for {final.display()}"
     if item.outcome == Outcome.BOUGHT_NOW and final is not None:
-        return f"Bought with Buy It Now by {mask_name(item.winner_name)} for {money_display(final)}"
+        return f"Bought with Buy It Now by {mask_name(item.winner_name)} for {final.display()}"
     return {
         Outcome.NO_BIDS: "Ended with no bids",
         Outcome.RESERVE_NOT_MET: "Ended without a sale: the reserve was not met",

@@ -6,13 +6,9 @@ decision never overwrites a newer state.
 from collections.abc import Iterable
 
 from streams.events import AuctionClosed, AuctionExtended, AuctionState, BidAccepted, ItemListed
-from streams.money import Money
+from streams.money import to_minor
 
 from auction.catalog.models import Item
-
-
-def _minor(money: Money | None) -> int | None:
-    return None if money is None else money.minor
 
 
 def item_listed(event: ItemListed) -> None:
@@ -26,8 +22,8 @@ def item_listed(event: ItemListed) -> None:
         location=event.location,
         currency=event.starting_price.currency,
         starting_price=event.starting_price.minor,
-        reserve_price=_minor(event.reserve_price),
-        buy_now_price=_minor(event.buy_now_price),
+        reserve_price=to_minor(event.reserve_price),
+        buy_now_price=to_minor(event.buy_now_price),
         starts_at=event.starts_at,
         original_ends_at=event.ends_at,
     )
@@ -45,7 +41,7 @@ def item_listed(event: ItemListed) -> None:
 
 def _state_fields(state: AuctionState) -> dict:
     return dict(
-        current_price=_minor(state.price),
+        current_price=to_minor(state.price),
         leader_id=state.leader_id,
         leader_name=state.leader_name or "",
         bid_count=state.bid_count,
@@ -76,9 +72,9 @@ def auction_closed(event: AuctionClosed) -> None:
         outcome=event.outcome.value,
         winner_id=event.winner_id,
         winner_name=event.winner_name or "",
-        final_price=_minor(event.final_price),
-        high_bid=_minor(event.high_bid),
-        current_price=_minor(event.final_price or event.high_bid),
+        final_price=to_minor(event.final_price),
+        high_bid=to_minor(event.high_bid),
+        current_price=to_minor(event.final_price or event.high_bid),
         bid_count=event.bid_count,
         buy_now_available=False,
         closed_at=event.closed_at,

@@ -1,8 +1,8 @@
 """What makes a listing acceptable, as a pure function shared by the sell form and the API.
 
-Its free text (title, description, location) follows `auction.catalog.text`.
+Its free text (title, description, location) follows `auction.text`.
 """
-from streams.money import Money
+from streams.money import Money, from_minor
 
 MAX_DURATION_SECONDS = 10 * 24 * 3600
 STANDARD_DURATIONS_DAYS = (1, 3, 5, 7, 10)
@@ -21,7 +21,7 @@ def listing_problems(
     problems: dict[str, str] = {}
     for field, price in (("starting_price", starting_price), ("reserve_price", reserve_price), ("buy_now_price", buy_now_price)):
         if price is not None and not 0 < price.minor <= MAX_PRICE_MINOR:
-            problems[field] = f"Enter an amount above 0.00 and at most {Money(minor=MAX_PRICE_MINOR).format()}."
+            problems[field] = f"Enter an amount above 0.00 and at most {from_minor(MAX_PRICE_MINOR).format()}."
     if "starting_price" not in problems:
         if reserve_price is not None and "reserve_price" not in problems and reserve_price < starting_price:
             problems["reserve_price"] = "The reserve price cannot be below the starting price."

@@ -7,10 +7,10 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 
+from auction.accounts.services import refuse_if_suspended
 from auction.catalog.rules import listing_problems
-from auction.catalog.text import DESCRIPTION, LOCATION, REASON, TITLE, clean_all
 from auction.publishing import Published, publish
-from auction.staff.moderation import refuse_if_suspended
+from auction.text import DESCRIPTION, LOCATION, REASON, TITLE, clean_all
 from streams.events import AuctionCancelled, ItemListed
 from streams.money import Money
 
@@ -76,7 +76,7 @@ def listing_event(
     )
 
 
-def item_list(*, seller: AbstractBaseUser, **listing) -> Listed:
+def item_put_up(*, seller: AbstractBaseUser, **listing) -> Listed:
     """List an item for auction as `seller`; `listing` holds the fields of `listing_event`."""
     refuse_if_suspended(user=seller)
     event = listing_event(seller_id=seller.pk, seller_name=seller.get_username(), **listing)

@@ -8,18 +8,14 @@ import copy
 
 from auction.catalog.models import Item
 from streams.events import AuctionClosed, AuctionExtended, AuctionState
-from streams.money import Money
-
-
-def _minor(money: Money | None) -> int | None:
-    return None if money is None else money.minor
+from streams.money import to_minor
 
 
 def after_bid(item: Item, state: AuctionState) -> Item:
     """An accepted bid carries the item's whole public state."""
     after = copy.copy(item)
     after.status = Item.Status.OPEN
-    after.current_price = _minor(state.price)
+    after.current_price = to_minor(state.price)
     after.leader_id = state.leader_id
     after.leader_name = state.leader_name or ""
     after.bid_count = state.bid_count
@@ -43,9 +39,9 @@ def after_close(item: Item, event: AuctionClosed) -> Item:
     after.outcome = event.outcome.value
     after.winner_id = event.winner_id
     after.winner_name = event.winner_name or ""
-    after.final_price = _minor(event.final_price)
-    after.high_bid = _minor(event.high_bid)
-    after.current_price = _minor(event.final_price or event.high_bid)
+    after.final_price = to_minor(event.final_price)
+    after.high_bid = to_minor(event.high_bid)
+    after.current_price = to_minor(event.final_price or event.high_bid)
     after.bid_count = event.bid_count
     after.buy_now_available = False
     after.closed_at = event.closed_at

@@ -15,7 +15,6 @@ from auction.catalog.models import Item
 from auction.catalog.presentation import (
     buy_now_offer,
     minimum_bid,
-    money_display,
     outcome_summary,
     reserve_status,
     shown_price,
@@ -43,9 +42,9 @@ def public_fields(item: Item, *, viewer_id: int | None = None) -> Fields:
     minimum = minimum_bid(item)
     return {
         "status": item.status,
-        "price": money_display(shown_price(item)),
+        "price": shown_price(item).display(),
         "price-label": price_label(item),
-        "minimum-bid": {"text": money_display(minimum), "amount": minimum.format()} if is_open else None,
+        "minimum-bid": {"text": minimum.display(), "amount": minimum.format()} if is_open else None,
         "bid-count": {"count": item.bid_count, "text": f"{item.bid_count} bid{pluralize(item.bid_count)}"},
         "reserve": None if reserve is None else {"met": bool(item.reserve_met), "text": capfirst(reserve)},
         "leader": (
@@ -68,7 +67,7 @@ def history_row(
     """One line of the public bid history: who (masked), how much, when."""
     return {
         "bidder": public_name(bidder_name, person_id=bidder_id, viewer_id=viewer_id),
-        "amount": money_display(amount),
+        "amount": amount.display(),
         "datetime": decided_at.isoformat(),
         "time": date(decided_at, HISTORY_TIME_FORMAT),
     }

@@ -17,7 +17,6 @@ from typing import Any
 from django.urls import reverse
 
 from auction.catalog.models import Item
-from auction.catalog.presentation import money_display
 from auction.live.changes import after_bid, after_close, after_extension
 from auction.live.fields import Fields, history_row, public_fields
 from auction.live.groups import BROWSE, item_group, person_group
@@ -72,7 +71,7 @@ def _toast(person_id: int, kind: str, *, item_id: str, seq: int, text: str) -> P
         "item": item_id,
         "seq": seq,
         "text": text,
-        "url": reverse("catalog:item", kwargs={"item_id": item_id}),
+        "url": reverse("bidding:item", kwargs={"item_id": item_id}),
     }
     return Push(person_group(person_id), message)
 
@@ -92,7 +91,7 @@ def _bid_accepted(event: BidAccepted, item: Item | None) -> list[Push]:
             bidder_name=event.bidder_name, bidder_id=event.bidder_id, amount=event.amount, decided_at=event.decided_at
         )
         pushes += _item_changed(after_bid(item, state), BID_FIELDS, bid=bid)
-    price = money_display(state.price) if state.price is not None else ""
+    price = state.price.display() if state.price is not None else ""
     outbid = {event.previous_leader_id, event.bidder_id} - {state.leader_id, None}
     pushes += [
         _toast(
@@ -116,7 +115,7 @@ def _closed(event: AuctionClosed, item: Item | None) -> list[Push]:
     item_id, seq = event.item_id, event.seq
     listing = f"Your listing {_title(item, '')}".rstrip()
     if event.winner_id is not None and event.final_price is not None:
-        price = money_display(event.final_price)
+        price = event.final_price.display()
         verb = "bought" if event.outcome == Outcome.BOUGHT_NOW else "won"
         pushes.append(_toast(event.winner_id, "won", item_id=item_id, seq=seq, text=f"You {verb} {_title(item, 'an auction')} for {price}."))
         pushes.append(_toast(event.seller_id, "sold", item_id=item_id, seq=seq, text=f"{listing} sold for {price}."))

@@ -9,13 +9,12 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from auction.bidding.selectors import bid_history
+from auction.bidding.selectors import HISTORY_SHOWN, bid_history
 from auction.catalog.models import Item
 from auction.catalog.selectors import item_get
-from auction.catalog.views import HISTORY_SHOWN
 from auction.live.fields import history_row, public_fields
 from auction.live.selectors import items_by_id
-from streams.money import Money
+from streams.money import from_minor
 
 MAX_ITEMS = 48
 """More than a browse page shows."""
@@ -41,7 +40,7 @@ def item_snapshot(request: HttpRequest, item_id: uuid.UUID) -> JsonResponse:
         history_row(
             bidder_name=bid.bidder_name,
             bidder_id=bid.bidder_id,
-            amount=Money(minor=bid.amount, currency=bid.currency),
+            amount=from_minor(bid.amount, bid.currency),
             decided_at=bid.decided_at,
             viewer_id=viewer_id,
         )

@@ -10,7 +10,7 @@ from typing import Any
 
 from auction.notifications.kinds import Kind
 from streams.events import AuctionClosed, BidAccepted, Outcome
-from streams.money import Money
+from streams.money import to_minor
 
 
 @dataclass(frozen=True)
@@ -37,10 +37,6 @@ def _about(item: ItemFacts) -> dict[str, Any]:
     return {"item_id": item.item_id, "title": item.title, "image_url": item.image_url, "currency": item.currency}
 
 
-def _minor(money: Money | None) -> int | None:
-    return None if money is None else money.minor
-
-
 def closing_notices(closed: AuctionClosed, item: ItemFacts, bids: Mapping[int, int]) -> list[Notice]:
     """Everyone who took part hears how it ended, each exactly once.
 
@@ -62,7 +58,7 @@ def closing_notices(closed: AuctionClosed, item: ItemFacts, bids: Mapping[int, i
         return [Notice(closed.seller_id, Kind.CANCELLED, {**reason, "your_bid": None})] + [
             Notice(bidder, Kind.CANCELLED, {**reason, "your_bid": bid}) for bidder, bid in others
         ]
-    high_bid = _minor(closed.high_bid)
+    high_bid = to_minor(closed.high_bid)
     return [Notice(closed.seller_id, Kind.UNSOLD, {**about, "high_bid": high_bid, "bid_count": closed.bid_count})] + [
         Notice(bidder, Kind.ENDED, {**about, "high_bid": high_bid, "your_bid": bid}) for bidder, bid in others
     ]
@@ -90,7 +86,7 @@ def outbid_notice(accepted: BidAccepted, item: ItemFacts, loser_bid: int | None)
         return None
     details = {
         **_about(item),
-        "price": _minor(accepted.state.price),
+        "price": to_minor(accepted.state.price),
         "your_bid": loser_bid,
         "ends_at": accepted.state.ends_at.isoformat(),
     }

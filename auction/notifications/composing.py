@@ -14,12 +14,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 
-from auction.catalog.presentation import money_display
 from auction.notifications.kinds import OPTIONAL, Kind
 from auction.notifications.models import Notification
 from auction.notifications.selectors import recipient_get
 from auction.notifications.tokens import unsubscribe_token
-from streams.money import Money
+from streams.money import from_minor
 
 AMOUNTS = ("price", "your_bid", "high_bid")
 COUNTERPARTS = {Kind.WON: ("seller", "seller_id"), Kind.SOLD: ("buyer", "buyer_id")}
@@ -45,7 +44,7 @@ def email_context(entry: Notification, recipient: AbstractBaseUser) -> dict[str,
     context = {
         **details,
         **{
-            name: money_display(Money(minor=details[name], currency=details["currency"]))
+            name: from_minor(details[name], details["currency"]).display()
             for name in AMOUNTS
             if details.get(name) is not None
         },
@@ -53,7 +52,7 @@ def email_context(entry: Notification, recipient: AbstractBaseUser) -> dict[str,
         "site_name": settings.SITE_NAME,
         "site_url": settings.SITE_URL,
         "recipient_name": recipient.get_username(),
-        "item_url": absolute(reverse("catalog:item", kwargs={"item_id": details["item_id"]})),
+        "item_url": absolute(reverse("bidding:item", kwargs={"item_id": details["item_id"]})),
         "image_url": absolute(details["image_url"]) if details.get("image_url") else "",
         "account_url": absolute(reverse("accounts:overview")),
         "ends_at": parse_datetime(details["ends_at"]) if details.get("ends_at") else None,

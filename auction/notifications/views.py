@@ -32,7 +32,7 @@ def _back(request: HttpRequest, fallback: str) -> str:
 def watch(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
     watching = watch_toggle(user=request.user, item_id=item_id)
     messages.success(request, "Added to your watchlist." if watching else "Removed from your watchlist.")
-    return redirect(_back(request, reverse("catalog:item", kwargs={"item_id": item_id})))
+    return redirect(_back(request, reverse("bidding:item", kwargs={"item_id": item_id})))
 
 
 @login_required

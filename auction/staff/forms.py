@@ -1,9 +1,9 @@
 """The small forms behind the admin's action buttons; the rules themselves live in `rules` and the services."""
 from django import forms
 
-from auction.catalog.fields import RuledTextField
 from auction.catalog.forms import DAY_DURATIONS, duration_choices
-from auction.catalog.text import REASON
+from auction.fields import RuledTextField
+from auction.text import REASON
 
 
 class ReasonForm(forms.Form):

@@ -10,14 +10,14 @@ from datetime import datetime, timezone
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 
+from auction.accounts.selectors import active_suspension
 from auction.catalog.models import Item
 from auction.catalog.services import item_cancel, listing_event
-from auction.catalog.text import REASON, TextProblem
 from auction.publishing import Published, publish
 from auction.staff import rules
-from auction.staff.selectors import active_suspension
+from auction.text import REASON, TextProblem
 from streams.events import AuctionEndRequested, AuctionExtensionRequested, ItemListed
-from streams.money import Money
+from streams.money import from_minor
 
 
 @dataclass(frozen=True)
@@ -65,9 +65,6 @@ def auction_relist(
     if active_suspension(user_id=item.seller_id) is not None:
         raise ValidationError("The seller is suspended, so their item cannot be listed again.")
 
-    def money(minor: int | None) -> Money | None:
-        return None if minor is None else Money(minor=minor, currency=item.currency)
-
     event = listing_event(
         seller_id=item.seller_id,
         seller_name=item.seller_name,
@@ -76,9 +73,9 @@ def auction_relist(
         category=item.category,
         image_urls=list(item.image_urls),
         location=item.location,
-        starting_price=money(item.starting_price),
-        reserve_price=money(item.reserve_price),
-        buy_now_price=money(item.buy_now_price),
+        starting_price=from_minor(item.starting_price),
+        reserve_price=from_minor(item.reserve_price),
+        buy_now_price=from_minor(item.buy_now_price),
         duration_seconds=duration_seconds,
         now=now,
         relisted_from=str(item.pk),

@@ -3,12 +3,9 @@
 `PlacedBid` and `AuditEntry` are read models: only the projector writes them, from
 `auction.bids` and `auction.items`, and `rebuild_read_models` replays them from the log.
 Text taken from records (names, reasons, event ids) is `TextField`, so no record that decodes can
-fail the projector's write by its length. `Suspension` is account state, written by the moderation
-services and checked when a person bids or lists.
+fail the projector's write by its length. Suspensions are account state: `auction.accounts`.
 """
-from django.conf import settings
 from django.db import models
-from django.db.models import Q
 
 from auction.catalog.models import Item
 
@@ -47,28 +44,6 @@ class AuditEntry(models.Model):
     class Meta:
         verbose_name_plural = "audit entries"
         ordering = ["at", "id"]
-
-
-class Suspension(models.Model):
-    """A person barred from bidding and listing, until a staff member lifts it; lifted ones stay as history."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suspensions")
-    reason = models.TextField()
-    suspended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    suspended_at = models.DateTimeField(auto_now_add=True)
-    lifted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    lifted_at = models.DateTimeField(null=True, blank=True)
-    lift_reason = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["-suspended_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["user"], condition=Q(lifted_at__isnull=True), name="one_active_suspension")
-        ]
 
 
 class ResultManager(models.Manager):

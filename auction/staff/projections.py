@@ -11,6 +11,7 @@ from streams.events import (
 )
 
 from auction.staff.models import AuditEntry, PlacedBid
+from streams.money import to_minor
 
 INTERVENTIONS = (AuctionCancelled, AuctionEndRequested, AuctionExtensionRequested, ItemListed)
 """Event types that may be an intervention; `audit_fields` says whether a given one is."""
@@ -25,7 +26,7 @@ def bids_placed(events: Sequence[BidPlaced]) -> None:
             bidder_id=event.bidder_id,
             bidder_name=event.bidder_name,
             amount=event.amount.minor,
-            max_amount=None if event.max_amount is None else event.max_amount.minor,
+            max_amount=to_minor(event.max_amount),
             currency=event.amount.currency,
             placed_at=event.placed_at,
         )

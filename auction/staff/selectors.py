@@ -1,4 +1,4 @@
-"""Reads for staff: private bid details, audit trails, suspensions."""
+"""Reads for staff: private bid details and audit trails (suspensions: `auction.accounts.selectors`)."""
 import uuid
 from dataclasses import dataclass
 
@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 
 from auction.bidding.models import Bid
 from auction.catalog.models import Item
-from auction.staff.models import AuditEntry, PlacedBid, Suspension
+from auction.staff.models import AuditEntry, PlacedBid
 
 
 @dataclass(frozen=True)
@@ -38,16 +38,3 @@ def leader_maximum(*, item: Item, bids: list[StaffBidLine]) -> int | None:
 def audit_trail(*, item_id: uuid.UUID) -> QuerySet[AuditEntry]:
     """Interventions on the item, including a relist of it (recorded on the new item)."""
     return AuditEntry.objects.filter(Q(item_id=item_id) | Q(related_item_id=item_id))
-
-
-def active_suspension(*, user_id: int) -> Suspension | None:
-    return Suspension.objects.filter(user_id=user_id, lifted_at__isnull=True).first()
-
-
-def suspensions_of(*, user_id: int) -> QuerySet[Suspension]:
-    return Suspension.objects.filter(user_id=user_id).select_related("suspended_by", "lifted_by")
-
-
-def suspended_user_ids() -> QuerySet:
-    """A subquery of the people suspended right now."""
-    return Suspension.objects.filter(lifted_at__isnull=True).values("user_id")

@@ -11,14 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from streams.analytics.facts import Bid, Close, Extension, Listing
+from streams.analytics.facts import AcceptedBid, Close, Extension, Listing
 from streams.analytics.policy import Policy
 
 
 @dataclass(frozen=True, slots=True)
 class History:
     listing: Listing
-    bids: Sequence[Bid]
+    bids: Sequence[AcceptedBid]
     extensions: Sequence[Extension]
     close: Close
 
@@ -69,12 +69,12 @@ class Participation:
     won: bool
 
 
-def _ordered(bids: Sequence[Bid]) -> list[Bid]:
+def _ordered(bids: Sequence[AcceptedBid]) -> list[AcceptedBid]:
     """Decision order; ties on time fall back to price, then id, so every arrival order agrees."""
     return sorted(bids, key=lambda bid: (bid.at, bid.price, bid.bid_id))
 
 
-def _price_at(bids: list[Bid], moment: datetime, starting_price: int) -> int:
+def _price_at(bids: list[AcceptedBid], moment: datetime, starting_price: int) -> int:
     price = starting_price
     for bid in bids:
         if bid.at > moment:
@@ -128,8 +128,8 @@ def summarize(history: History, policy: Policy) -> tuple[Summary, list[Participa
     return summary, _participations(listing, close, bids)
 
 
-def _participations(listing: Listing, close: Close, bids: list[Bid]) -> list[Participation]:
-    by_bidder: dict[int, list[Bid]] = {}
+def _participations(listing: Listing, close: Close, bids: list[AcceptedBid]) -> list[Participation]:
+    by_bidder: dict[int, list[AcceptedBid]] = {}
     for bid in bids:
         by_bidder.setdefault(bid.bidder_id, []).append(bid)
     return [

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from streams.analytics.facts import Bid, Close, Listing
+from streams.analytics.facts import AcceptedBid, Close, Listing
 from streams.analytics.policy import Policy
 from streams.analytics.windows import window_start
 
@@ -85,7 +85,7 @@ class Cells:
     panes: dict[PaneKey, int] = field(default_factory=dict)
     outcomes: dict[OutcomeKey, OutcomeTally] = field(default_factory=dict)
 
-    def add_bid(self, listing: Listing, bid: Bid, policy: Policy) -> None:
+    def add_bid(self, listing: Listing, bid: AcceptedBid, policy: Policy) -> None:
         start = window_start(bid.at, policy.window)
         _add(self.bid_windows, BidWindowKey(start, listing.category, bid.currency), BidTally(1, Top(bid.amount, bid.bid_id, bid.item_id)))
         pane = PaneKey(start, bid.item_id, listing.category)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from streams.events import AuctionClosed, AuctionExtended, BidAccepted, Envelope, ItemListed
+from streams.money import to_minor
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +30,7 @@ class Listing:
 
 
 @dataclass(frozen=True, slots=True)
-class Bid:
+class AcceptedBid:
     """An accepted bid: `amount` is what the bidder offered, `price` the item's price after it."""
 
     bid_id: str
@@ -62,8 +63,8 @@ class Close:
     at: datetime
 
 
-Fact = Listing | Bid | Extension | Close
-Windowed = Bid | Close
+Fact = Listing | AcceptedBid | Extension | Close
+Windowed = AcceptedBid | Close
 """Facts that fall into time windows, so they are judged against the watermark."""
 
 
@@ -71,7 +72,7 @@ def fact_of(envelope: Envelope) -> Fact | None:
     """The fact an event contributes; None for events analytics does not measure (rejections, cancellations)."""
     event = envelope.event
     if isinstance(event, BidAccepted):
-        return Bid(
+        return AcceptedBid(
             bid_id=event.bid_id,
             item_id=event.item_id,
             bidder_id=event.bidder_id,
@@ -90,8 +91,8 @@ def fact_of(envelope: Envelope) -> Fact | None:
             category=event.category,
             currency=event.starting_price.currency,
             starting_price=event.starting_price.minor,
-            reserve_price=None if event.reserve_price is None else event.reserve_price.minor,
-            buy_now_price=None if event.buy_now_price is None else event.buy_now_price.minor,
+            reserve_price=to_minor(event.reserve_price),
+            buy_now_price=to_minor(event.buy_now_price),
             at=event.starts_at,
             ends_at=event.ends_at,
         )
@@ -101,8 +102,8 @@ def fact_of(envelope: Envelope) -> Fact | None:
             seller_id=event.seller_id,
             outcome=event.outcome.value,
             winner_id=event.winner_id,
-            final_price=None if event.final_price is None else event.final_price.minor,
-            high_bid=None if event.high_bid is None else event.high_bid.minor,
+            final_price=to_minor(event.final_price),
+            high_bid=to_minor(event.high_bid),
             bid_count=event.bid_count,
             at=event.closed_at,
         )

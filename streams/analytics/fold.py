@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from streams.analytics.cells import Cells
-from streams.analytics.facts import Bid, Close, Extension, Fact, Listing, Windowed
+from streams.analytics.facts import AcceptedBid, Close, Extension, Fact, Listing, Windowed
 from streams.analytics.policy import Policy
 from streams.analytics.watermark import Watermark
 from streams.analytics.windows import window_start
@@ -58,7 +58,7 @@ class Known:
     listings: dict[str, Listing] = field(default_factory=dict)
     closes: dict[str, tuple[Close, bool]] = field(default_factory=dict)
     """Stored closes with their on-time verdict."""
-    unjoined_bids: dict[str, list[tuple[Bid, bool]]] = field(default_factory=dict)
+    unjoined_bids: dict[str, list[tuple[AcceptedBid, bool]]] = field(default_factory=dict)
     """Stored bids (with on-time verdict) of items whose listing is not stored yet."""
     bid_ids: set[str] = field(default_factory=set)
     extension_ids: set[str] = field(default_factory=set)
@@ -79,7 +79,7 @@ class Late:
 @dataclass
 class Changes:
     listings: list[Listing] = field(default_factory=list)
-    bids: list[tuple[Bid, bool]] = field(default_factory=list)
+    bids: list[tuple[AcceptedBid, bool]] = field(default_factory=list)
     extensions: list[Extension] = field(default_factory=list)
     closes: list[tuple[Close, bool]] = field(default_factory=list)
     late: list[Late] = field(default_factory=list)
@@ -96,7 +96,7 @@ def needs(arrivals: Iterable[Arrival]) -> Needs:
         fact = arrival.fact
         items.add(fact.item_id)
         sources.add(arrival.source)
-        if isinstance(fact, Bid):
+        if isinstance(fact, AcceptedBid):
             bids.add(fact.bid_id)
         elif isinstance(fact, Listing):
             listed.add(fact.item_id)
@@ -127,7 +127,7 @@ class _Folding:
     def run(self, arrivals: Sequence[Arrival]) -> Changes:
         for arrival in arrivals:
             fact = arrival.fact
-            if isinstance(fact, Bid):
+            if isinstance(fact, AcceptedBid):
                 self._bid(fact, arrival)
             elif isinstance(fact, Listing):
                 self._listing(fact)
@@ -153,7 +153,7 @@ class _Folding:
             self.watermarks[arrival.source] = self.changes.watermarks[arrival.source] = moved
         return on_time
 
-    def _bid(self, bid: Bid, arrival: Arrival) -> None:
+    def _bid(self, bid: AcceptedBid, arrival: Arrival) -> None:
         if bid.bid_id in self.bid_ids:
             return
         self.bid_ids.add(bid.bid_id)

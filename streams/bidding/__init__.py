@@ -1,21 +1,21 @@
 """The pure bidding engine: auction rules as a deterministic state machine, no I/O.
 
-The bidding processor keeps an `AuctionState` per item and calls these functions for each
+The bidding processor keeps a `PrivateAuctionState` per item and calls these functions for each
 input; see `engine` for the transitions, `pricing` for the proxy rule, `view` for what is public.
 """
-from streams.bidding.decisions import Accepted, Closed, Extended, ReasonCode, Rejected
-from streams.bidding.engine import buy_now, cancel, close, end_now, extend, open_auction, place_bid
+from streams.bidding.decisions import Accepted, Closed, Extended, Rejected, RejectReason
+from streams.bidding.engine import buy_now, cancel, close, end_now, extend, open_auction, judge_bid
 from streams.bidding.increments import increment, minimum_next_bid
-from streams.bidding.inputs import Bid, BuyNowRequest
+from streams.bidding.inputs import BidRequest, BuyNowRequest
 from streams.bidding.rejections import MAX_BID_AMOUNT, reject_unknown
-from streams.bidding.state import AuctionState, ItemTerms, LeadingBid, Outcome, Status
+from streams.bidding.state import PrivateAuctionState, ItemTerms, LeadingBid, Outcome, Status
 from streams.bidding.view import PublicView, public_view
 
 __all__ = [
     "MAX_BID_AMOUNT",
     "Accepted",
-    "AuctionState",
-    "Bid",
+    "PrivateAuctionState",
+    "BidRequest",
     "BuyNowRequest",
     "Closed",
     "Extended",
@@ -23,7 +23,7 @@ __all__ = [
     "LeadingBid",
     "Outcome",
     "PublicView",
-    "ReasonCode",
+    "RejectReason",
     "Rejected",
     "Status",
     "buy_now",
@@ -34,7 +34,7 @@ __all__ = [
     "increment",
     "minimum_next_bid",
     "open_auction",
-    "place_bid",
+    "judge_bid",
     "public_view",
     "reject_unknown",
 ]

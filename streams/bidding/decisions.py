@@ -7,21 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from streams.bidding.state import Outcome
 from streams.bidding.view import PublicView
-
-
-class ReasonCode(StrEnum):
-    BELOW_MINIMUM = "below_minimum"
-    OWN_ITEM = "own_item"
-    UNKNOWN_ITEM = "unknown_item"
-    CLOSED = "closed"
-    CANCELLED = "cancelled"
-    INVALID_AMOUNT = "invalid_amount"
-    CURRENCY_MISMATCH = "currency_mismatch"
-    BUY_NOW_UNAVAILABLE = "buy_now_unavailable"
+from streams.events.decisions import RejectReason  # the published codes are the engine's: one list
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +42,7 @@ class Accepted:
 class Rejected:
     """A request was refused; `minimum` is the lowest acceptable amount when one exists."""
 
-    reason_code: ReasonCode
+    reason_code: RejectReason
     message: str
     minimum: int | None = None
 

@@ -24,19 +24,19 @@ from dataclasses import replace
 from datetime import datetime
 
 from streams.bidding.decisions import Accepted, Closed, Extended, Rejected
-from streams.bidding.inputs import Bid, BuyNowRequest
+from streams.bidding.inputs import BidRequest, BuyNowRequest
 from streams.bidding.pricing import proxy_price, with_reserve
 from streams.bidding.rejections import bid_rejection, buy_now_rejection
 from streams.bidding.soft_close import extended_end
-from streams.bidding.state import AuctionState, ItemTerms, LeadingBid, Outcome, Status
+from streams.bidding.state import PrivateAuctionState, ItemTerms, LeadingBid, Outcome, Status
 from streams.bidding.view import public_view
 
 
-def open_auction(terms: ItemTerms) -> AuctionState:
-    return AuctionState(terms=terms, ends_at=terms.ends_at)
+def open_auction(terms: ItemTerms) -> PrivateAuctionState:
+    return PrivateAuctionState(terms=terms, ends_at=terms.ends_at)
 
 
-def place_bid(state: AuctionState, bid: Bid, now: datetime) -> tuple[AuctionState, Accepted | Rejected]:
+def judge_bid(state: PrivateAuctionState, bid: BidRequest, now: datetime) -> tuple[PrivateAuctionState, Accepted | Rejected]:
     rejection = bid_rejection(state, bid, now)
     if rejection is not None:
         return state, rejection
@@ -60,7 +60,7 @@ def place_bid(state: AuctionState, bid: Bid, now: datetime) -> tuple[AuctionStat
     return final, decision
 
 
-def buy_now(state: AuctionState, request: BuyNowRequest, now: datetime) -> tuple[AuctionState, Closed | Rejected]:
+def buy_now(state: PrivateAuctionState, request: BuyNowRequest, now: datetime) -> tuple[PrivateAuctionState, Closed | Rejected]:
     rejection = buy_now_rejection(state, request, now)
     if rejection is not None:
         return state, rejection
@@ -77,13 +77,13 @@ def buy_now(state: AuctionState, request: BuyNowRequest, now: datetime) -> tuple
     return _close(replace(state, leader=buyer, price=price), Outcome.BOUGHT_NOW, now)
 
 
-def cancel(state: AuctionState, now: datetime) -> tuple[AuctionState, Closed | None]:
+def cancel(state: PrivateAuctionState, now: datetime) -> tuple[PrivateAuctionState, Closed | None]:
     if state.status is Status.CLOSED:
         return state, None
     return _close(state, Outcome.CANCELLED, now)
 
 
-def close(state: AuctionState, now: datetime) -> tuple[AuctionState, Closed | None]:
+def close(state: PrivateAuctionState, now: datetime) -> tuple[PrivateAuctionState, Closed | None]:
     if state.status is Status.CLOSED or now < state.ends_at:
         return state, None
     if state.leader is None:
@@ -95,13 +95,13 @@ def close(state: AuctionState, now: datetime) -> tuple[AuctionState, Closed | No
     return _close(state, outcome, now)
 
 
-def end_now(state: AuctionState, now: datetime) -> tuple[AuctionState, Closed | None]:
+def end_now(state: PrivateAuctionState, now: datetime) -> tuple[PrivateAuctionState, Closed | None]:
     if state.status is Status.CLOSED:
         return state, None
     return close(replace(state, ends_at=min(state.ends_at, now)), now)
 
 
-def extend(state: AuctionState, ends_at: datetime, now: datetime) -> tuple[AuctionState, Extended | None]:
+def extend(state: PrivateAuctionState, ends_at: datetime, now: datetime) -> tuple[PrivateAuctionState, Extended | None]:
     """None unless the auction is open and `ends_at` is later than both its end and `now`."""
     if state.status is Status.CLOSED or ends_at <= max(state.ends_at, now):
         return state, None
@@ -109,13 +109,13 @@ def extend(state: AuctionState, ends_at: datetime, now: datetime) -> tuple[Aucti
     return moved, Extended(state.terms.item_id, state.ends_at, ends_at, moved.seq)
 
 
-def _raise_own_maximum(state: AuctionState, leader: LeadingBid, ceiling: int) -> AuctionState:
+def _raise_own_maximum(state: PrivateAuctionState, leader: LeadingBid, ceiling: int) -> PrivateAuctionState:
     raised = replace(leader, max_amount=ceiling)
     assert state.price is not None  # there is a leader, so there is a price
     return replace(state, leader=raised, price=with_reserve(state.price, ceiling, state.terms.reserve_price))
 
 
-def _take_lead(state: AuctionState, bid: Bid) -> AuctionState:
+def _take_lead(state: PrivateAuctionState, bid: BidRequest) -> PrivateAuctionState:
     previous = state.leader
     runner_up_max = None if previous is None else previous.max_amount
     leader = LeadingBid(
@@ -130,7 +130,7 @@ def _take_lead(state: AuctionState, bid: Bid) -> AuctionState:
     return replace(state, leader=leader, runner_up_max=runner_up_max, price=price)
 
 
-def _push_price(state: AuctionState, leader: LeadingBid, ceiling: int) -> AuctionState:
+def _push_price(state: PrivateAuctionState, leader: LeadingBid, ceiling: int) -> PrivateAuctionState:
     """A rival bid that does not beat the leader's maximum still makes the leader pay more.
 
     It always becomes the runner-up: its amount is above the price, which is at least the old
@@ -140,7 +140,7 @@ def _push_price(state: AuctionState, leader: LeadingBid, ceiling: int) -> Auctio
     return replace(state, runner_up_max=ceiling, price=price)
 
 
-def _extend_if_late(state: AuctionState, now: datetime) -> tuple[AuctionState, Extended | None]:
+def _extend_if_late(state: PrivateAuctionState, now: datetime) -> tuple[PrivateAuctionState, Extended | None]:
     new_end = extended_end(state.terms, state.ends_at, now)
     if new_end is None:
         return state, None
@@ -148,7 +148,7 @@ def _extend_if_late(state: AuctionState, now: datetime) -> tuple[AuctionState, E
     return extended, Extended(state.terms.item_id, state.ends_at, new_end, extended.seq)
 
 
-def _close(state: AuctionState, outcome: Outcome, now: datetime) -> tuple[AuctionState, Closed]:
+def _close(state: PrivateAuctionState, outcome: Outcome, now: datetime) -> tuple[PrivateAuctionState, Closed]:
     closed = replace(state, status=Status.CLOSED, outcome=outcome, seq=state.seq + 1)
     winner = closed.leader if outcome in (Outcome.SOLD, Outcome.BOUGHT_NOW) else None
     fact = Closed(

@@ -10,7 +10,7 @@ from datetime import datetime
 
 
 @dataclass(frozen=True, slots=True)
-class Bid:
+class BidRequest:
     """A bid of `amount`, optionally with a private `max_amount` for proxy bidding."""
 
     bid_id: str

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from streams.bidding.decisions import ReasonCode, Rejected
-from streams.bidding.inputs import Bid, BuyNowRequest
-from streams.bidding.state import AuctionState, Outcome, Status
+from streams.bidding.decisions import RejectReason, Rejected
+from streams.bidding.inputs import BidRequest, BuyNowRequest
+from streams.bidding.state import PrivateAuctionState, Outcome, Status
 
 # Anything above this is a typo or an attack, not a bid: 1,000,000,000.00 in minor units.
 MAX_BID_AMOUNT = 1_000_000_000_00
@@ -21,29 +21,29 @@ def format_amount(minor: int, currency: str) -> str:
 
 def reject_unknown() -> Rejected:
     """For a request whose item the processor has never seen listed (it has no state to pass)."""
-    return Rejected(ReasonCode.UNKNOWN_ITEM, "There is no auction for this item.")
+    return Rejected(RejectReason.UNKNOWN_ITEM, "There is no auction for this item.")
 
 
-def bid_rejection(state: AuctionState, bid: Bid, now: datetime) -> Rejected | None:
+def bid_rejection(state: PrivateAuctionState, bid: BidRequest, now: datetime) -> Rejected | None:
     ended = _ended(state, now)
     if ended is not None:
         return ended
     terms = state.terms
     if bid.bidder_id == terms.seller_id:
-        return Rejected(ReasonCode.OWN_ITEM, "You cannot bid on your own item.")
+        return Rejected(RejectReason.OWN_ITEM, "You cannot bid on your own item.")
     minimum = state.minimum_next_bid
     if bid.currency != terms.currency:
         return Rejected(
-            ReasonCode.CURRENCY_MISMATCH,
+            RejectReason.CURRENCY_MISMATCH,
             f"This auction is in {terms.currency}; your bid was in {bid.currency}.",
             minimum,
         )
     invalid = _invalid_amount(bid, terms.currency)
     if invalid is not None:
-        return Rejected(ReasonCode.INVALID_AMOUNT, invalid, minimum)
+        return Rejected(RejectReason.INVALID_AMOUNT, invalid, minimum)
     if bid.amount < minimum:
         return Rejected(
-            ReasonCode.BELOW_MINIMUM,
+            RejectReason.BELOW_MINIMUM,
             f"Your bid must be at least {format_amount(minimum, terms.currency)}.",
             minimum,
         )
@@ -51,7 +51,7 @@ def bid_rejection(state: AuctionState, bid: Bid, now: datetime) -> Rejected | No
     if leader is not None and leader.bidder_id == bid.bidder_id and bid.ceiling <= leader.max_amount:
         # The leader may only raise their own maximum; they alone may see it in this message.
         return Rejected(
-            ReasonCode.BELOW_MINIMUM,
+            RejectReason.BELOW_MINIMUM,
             "You are already the highest bidder, with a maximum of "
             f"{format_amount(leader.max_amount, terms.currency)}; to raise it, bid more than that.",
             max(minimum, leader.max_amount + 1),
@@ -59,31 +59,31 @@ def bid_rejection(state: AuctionState, bid: Bid, now: datetime) -> Rejected | No
     return None
 
 
-def buy_now_rejection(state: AuctionState, request: BuyNowRequest, now: datetime) -> Rejected | None:
+def buy_now_rejection(state: PrivateAuctionState, request: BuyNowRequest, now: datetime) -> Rejected | None:
     ended = _ended(state, now)
     if ended is not None:
         return ended
     if request.buyer_id == state.terms.seller_id:
-        return Rejected(ReasonCode.OWN_ITEM, "You cannot buy your own item.")
+        return Rejected(RejectReason.OWN_ITEM, "You cannot buy your own item.")
     if state.terms.buy_now_price is None:
-        return Rejected(ReasonCode.BUY_NOW_UNAVAILABLE, "This item has no Buy It Now price.")
+        return Rejected(RejectReason.BUY_NOW_UNAVAILABLE, "This item has no Buy It Now price.")
     if not state.buy_now_available:
         return Rejected(
-            ReasonCode.BUY_NOW_UNAVAILABLE,
+            RejectReason.BUY_NOW_UNAVAILABLE,
             "Buy It Now is no longer available: bidding on this item has begun.",
         )
     return None
 
 
-def _ended(state: AuctionState, now: datetime) -> Rejected | None:
+def _ended(state: PrivateAuctionState, now: datetime) -> Rejected | None:
     if state.outcome is Outcome.CANCELLED:
-        return Rejected(ReasonCode.CANCELLED, "This auction was cancelled.")
+        return Rejected(RejectReason.CANCELLED, "This auction was cancelled.")
     if state.status is Status.CLOSED or now >= state.ends_at:
-        return Rejected(ReasonCode.CLOSED, "This auction has ended.")
+        return Rejected(RejectReason.CLOSED, "This auction has ended.")
     return None
 
 
-def _invalid_amount(bid: Bid, currency: str) -> str | None:
+def _invalid_amount(bid: BidRequest, currency: str) -> str | None:
     if bid.amount <= 0:
         return "A bid must be a positive amount."
     if bid.ceiling < bid.amount:

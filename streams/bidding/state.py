@@ -1,9 +1,11 @@
 """What the bidding processor remembers per item, as immutable values.
 
-The processor keeps one `AuctionState` per item in a changelogged state store, so every type
+The processor keeps one `PrivateAuctionState` per item in a changelogged state store, so every type
 here converts to and from a JSON-able dict. Amounts are integer minor units of the item's
 currency. The state holds private values (the leader's maximum, the runner-up's maximum, the
-reserve): only `streams.bidding.view.public_view` decides what leaves the processor.
+reserve): only `streams.bidding.view.public_view` decides what leaves the processor. It is
+`PrivateAuctionState` so as not to be confused with `streams.events.AuctionState`, the public
+state a decision event carries.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from streams.bidding.increments import minimum_next_bid
+from streams.events.outcomes import Outcome  # the published enum serves the engine too: one list of outcomes
 
 DEFAULT_EXTENSION_WINDOW_SECONDS = 120
 DEFAULT_EXTENSION_CAP_SECONDS = 1800
@@ -21,14 +24,6 @@ DEFAULT_EXTENSION_CAP_SECONDS = 1800
 class Status(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
-
-
-class Outcome(StrEnum):
-    SOLD = "sold"
-    NO_BIDS = "no_bids"
-    RESERVE_NOT_MET = "reserve_not_met"
-    BOUGHT_NOW = "bought_now"
-    CANCELLED = "cancelled"
 
 
 def _aware(moment: datetime, name: str) -> datetime:
@@ -132,7 +127,7 @@ class LeadingBid:
 
 
 @dataclass(frozen=True, slots=True)
-class AuctionState:
+class PrivateAuctionState:
     """One item's auction; `seq` counts public changes so live clients can detect gaps.
 
     `runner_up_max` is the highest maximum of any accepted bid that is not the leader's: it is
@@ -184,7 +179,7 @@ class AuctionState:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> AuctionState:
+    def from_dict(cls, data: dict[str, Any]) -> PrivateAuctionState:
         return cls(
             terms=ItemTerms.from_dict(data["terms"]),
             ends_at=_aware(datetime.fromisoformat(data["ends_at"]), "ends_at"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from streams.bidding.state import AuctionState
+from streams.bidding.state import PrivateAuctionState
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +24,7 @@ class PublicView:
     minimum_next_bid: int
 
 
-def public_view(state: AuctionState) -> PublicView:
+def public_view(state: PrivateAuctionState) -> PublicView:
     leader = state.leader
     return PublicView(
         price=state.price,

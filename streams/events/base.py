@@ -28,7 +28,7 @@ PersonId = Annotated[int, Field(ge=1, description="Account id")]
 
 # The longest free text each event field carries, in characters (code points) as published.
 # The web tier normalizes text first (trimming, one spelling per place, ...) and then checks
-# these very numbers (`auction.catalog.text`), so whatever it publishes decodes, while a record
+# these very numbers (`auction.text`), so whatever it publishes decodes, while a record
 # that bypassed it is refused by `decode` (and dead-lettered) rather than failing a consumer's
 # write. Read models keep free text in unbounded columns, so no database limit is stricter.
 TITLE_MAX, DESCRIPTION_MAX, LOCATION_MAX, CATEGORY_MAX = 120, 5000, 120, 32

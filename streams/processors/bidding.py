@@ -35,7 +35,7 @@ ITEMS = Store(
     "items",
     Serde(
         dumps=lambda state: json.dumps(state.to_dict(), separators=(",", ":")).encode(),
-        loads=lambda raw: bidding.AuctionState.from_dict(json.loads(raw)),
+        loads=lambda raw: bidding.PrivateAuctionState.from_dict(json.loads(raw)),
     ),
 )
 _IDS = uuid.UUID("6f1d7c52-3d0e-4c1b-9a59-1f0e2b7c9a11")
@@ -51,7 +51,7 @@ def handle(record: Record, ctx) -> Iterator[Emit]:
     envelope: Envelope = record.value
     event = envelope.event
     items = ctx.state(ITEMS.name)
-    state: bidding.AuctionState | None = items.get(event.item_id)
+    state: bidding.PrivateAuctionState | None = items.get(event.item_id)
     if isinstance(event, ItemListed):
         if state is None:
             items.set(event.item_id, bidding.open_auction(tr.terms_of(event)))
@@ -91,7 +91,7 @@ def _bid(event: BidPlaced, cause: str, state, items, ctx) -> Iterator[Emit]:
         )
         yield _emit(rejected, f"{cause}/decision")
         return
-    new_state, decision = bidding.place_bid(state, tr.bid_of(event), judged_at)
+    new_state, decision = bidding.judge_bid(state, tr.bid_of(event), judged_at)
     if isinstance(decision, bidding.Rejected):
         yield _emit(
             tr.rejected_event(

@@ -10,11 +10,7 @@ from streams.events import (
     BuyNowRequested,
     ItemListed,
 )
-from streams.money import Money
-
-
-def _money(minor: int | None, currency: str) -> Money | None:
-    return None if minor is None else Money(minor=minor, currency=currency)
+from streams.money import Money, from_minor, to_minor
 
 
 def terms_of(event: ItemListed) -> bidding.ItemTerms:
@@ -25,15 +21,15 @@ def terms_of(event: ItemListed) -> bidding.ItemTerms:
         currency=currency,
         starting_price=event.starting_price.minor,
         ends_at=event.ends_at,
-        reserve_price=None if event.reserve_price is None else event.reserve_price.minor,
-        buy_now_price=None if event.buy_now_price is None else event.buy_now_price.minor,
+        reserve_price=to_minor(event.reserve_price),
+        buy_now_price=to_minor(event.buy_now_price),
         extension_window_seconds=event.extension_window_seconds,
         extension_cap_seconds=event.extension_cap_seconds,
     )
 
 
-def bid_of(event: BidPlaced) -> bidding.Bid:
-    return bidding.Bid(
+def bid_of(event: BidPlaced) -> bidding.BidRequest:
+    return bidding.BidRequest(
         bid_id=event.bid_id,
         item_id=event.item_id,
         bidder_id=event.bidder_id,
@@ -41,7 +37,7 @@ def bid_of(event: BidPlaced) -> bidding.Bid:
         amount=event.amount.minor,
         currency=event.amount.currency,
         placed_at=event.placed_at,
-        max_amount=None if event.max_amount is None else event.max_amount.minor,
+        max_amount=to_minor(event.max_amount),
     )
 
 
@@ -57,7 +53,7 @@ def buy_now_of(event: BuyNowRequested) -> bidding.BuyNowRequest:
 
 def public_state(view: bidding.PublicView, currency: str) -> AuctionState:
     return AuctionState(
-        price=_money(view.price, currency),
+        price=from_minor(view.price, currency),
         leader_id=view.leader_id,
         leader_name=view.leader_name,
         bid_count=view.bid_count,
@@ -83,7 +79,7 @@ def accepted_event(bid: BidPlaced, decision: bidding.Accepted, decided_at) -> Bi
 
 def rejected_event(
     *, request_id: str, item_id: str, bidder_id: int, amount: Money | None, decision: bidding.Rejected,
-    state: bidding.AuctionState | None, decided_at,
+    state: bidding.PrivateAuctionState | None, decided_at,
 ) -> BidRejected:
     currency = state.terms.currency if state else None
     return BidRejected(
@@ -93,7 +89,7 @@ def rejected_event(
         amount=amount,
         reason_code=decision.reason_code.value,
         reason=decision.message,
-        minimum=_money(decision.minimum, currency) if currency else None,
+        minimum=from_minor(decision.minimum, currency) if currency else None,
         state=public_state(bidding.public_view(state), currency) if state else None,
         decided_at=decided_at,
     )
@@ -112,8 +108,8 @@ def closed_event(fact: bidding.Closed, currency: str) -> AuctionClosed:
         outcome=fact.outcome.value,
         winner_id=fact.winner_id,
         winner_name=fact.winner_name,
-        final_price=_money(fact.final_price, currency),
-        high_bid=_money(fact.high_bid, currency),
+        final_price=from_minor(fact.final_price, currency),
+        high_bid=from_minor(fact.high_bid, currency),
         bid_count=fact.bid_count,
         closed_at=fact.closed_at,
         seq=fact.seq,

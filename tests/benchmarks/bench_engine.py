@@ -11,16 +11,16 @@ import random
 import time
 from datetime import datetime, timedelta, timezone
 
-from streams.bidding import Accepted, AuctionState, Bid, ItemTerms, open_auction, place_bid
+from streams.bidding import Accepted, PrivateAuctionState, BidRequest, ItemTerms, open_auction, judge_bid
 
 START = datetime(2030, 1, 1, tzinfo=timezone.utc)
 SELLER = 1
 
 
-def workload(bids: int, items: int, seed: int) -> tuple[dict[str, AuctionState], list[Bid]]:
+def workload(bids: int, items: int, seed: int) -> tuple[dict[str, PrivateAuctionState], list[BidRequest]]:
     """Auctions with rising, noisy bids: most are accepted, some are too low, a few are invalid."""
     rng = random.Random(seed)
-    states: dict[str, AuctionState] = {}
+    states: dict[str, PrivateAuctionState] = {}
     for number in range(items):
         item_id = f"item-{number}"
         states[item_id] = open_auction(
@@ -40,7 +40,7 @@ def workload(bids: int, items: int, seed: int) -> tuple[dict[str, AuctionState],
         level[item_id] = int(level[item_id] * rng.uniform(0.99, 1.1)) + rng.randint(0, 100)
         amount = level[item_id]
         requests.append(
-            Bid(
+            BidRequest(
                 bid_id=f"bid-{number}",
                 item_id=item_id,
                 bidder_id=rng.randint(SELLER, 50),
@@ -60,7 +60,7 @@ def run(bids: int, items: int, seed: int) -> None:
     accepted = 0
     began = time.perf_counter()
     for request in requests:
-        states[request.item_id], decision = place_bid(states[request.item_id], request, now)
+        states[request.item_id], decision = judge_bid(states[request.item_id], request, now)
         accepted += isinstance(decision, Accepted)
     elapsed = time.perf_counter() - began
 
@@ -69,11 +69,11 @@ def run(bids: int, items: int, seed: int) -> None:
     began = time.perf_counter()
     for _ in range(rounds):
         for state in snapshots:
-            AuctionState.from_dict(json.loads(json.dumps(state.to_dict())))
+            PrivateAuctionState.from_dict(json.loads(json.dumps(state.to_dict())))
     serialized = rounds * len(snapshots)
     serialize_elapsed = time.perf_counter() - began
 
-    print(f"place_bid: {bids:,} decisions on {items:,} items ({accepted:,} accepted, {bids - accepted:,} rejected)")
+    print(f"judge_bid: {bids:,} decisions on {items:,} items ({accepted:,} accepted, {bids - accepted:,} rejected)")
     print(f"  {elapsed:.3f} s -> {bids / elapsed:,.0f} decisions/s")
     print(f"state to_dict -> JSON -> from_dict: {serialized:,} round trips")
     print(f"  {serialize_elapsed:.3f} s -> {serialized / serialize_elapsed:,.0f} round trips/s")

@@ -323,8 +323,6 @@ async def steady(web_url: str, rate: int, seconds: int, seller, bidders, tokens)
     bids through the JSON API on an item of its own, watched by another page."""
     import httpx
 
-    from auction.catalog.presentation import money_display
-
     item_ids = [await asyncio.to_thread(_list, seller, f"Steady {n}") for n in range(STEADY_ITEMS)]
     probe_item = await asyncio.to_thread(_list, seller, "Steady, bid over HTTP")
     stop = asyncio.Event()
@@ -342,7 +340,7 @@ async def steady(web_url: str, rate: int, seconds: int, seller, bidders, tokens)
 
     async def probe(http, n: int) -> None:
         amount = amounts[n]
-        posted[money_display(amount)] = time.time()
+        posted[amount.display()] = time.time()
         reply = await http.post(
             f"/api/items/{probe_item}/bids", json={"amount": amount.format()}, headers={"Authorization": f"Bearer {tokens[n % 2]}"}
         )

@@ -59,7 +59,7 @@ class _Auctions:
     def __init__(self, shape: Shape) -> None:
         self.shape = shape
         self.rng = random.Random(shape.seed)
-        self.states: dict[str, bidding.AuctionState] = {}
+        self.states: dict[str, bidding.PrivateAuctionState] = {}
         self.listings: dict[str, ItemListed] = {}
         self.ends: list[tuple[datetime, str]] = []
         self.open: list[str] = []
@@ -102,7 +102,7 @@ class _Auctions:
             self.open.append(listing.item_id)
         return self.entry(listing, at)
 
-    def _closed(self, item_id: str, state: bidding.AuctionState) -> None:
+    def _closed(self, item_id: str, state: bidding.PrivateAuctionState) -> None:
         self.states[item_id] = state
         index = self.position.pop(item_id, None)
         if index is not None:
@@ -133,8 +133,8 @@ class _Auctions:
             return
         amount = minimum if shill else minimum + rng.randint(0, 3) * 100
         ceiling = None if shill or rng.random() < 0.6 else amount + rng.randint(1, 20) * 100
-        request = bidding.Bid(self.uuid(), item_id, bidder_id, f"bidder{bidder_id}", amount, CURRENCY, now, ceiling)
-        new_state, decision = bidding.place_bid(state, request, now)
+        request = bidding.BidRequest(self.uuid(), item_id, bidder_id, f"bidder{bidder_id}", amount, CURRENCY, now, ceiling)
+        new_state, decision = bidding.judge_bid(state, request, now)
         if isinstance(decision, bidding.Rejected):
             return
         self.states[item_id] = new_state
@@ -145,7 +145,7 @@ class _Auctions:
             yield self.entry(tr.extended_event(decision.extended), now)
 
 
-def _placed(request: bidding.Bid) -> BidPlaced:
+def _placed(request: bidding.BidRequest) -> BidPlaced:
     return BidPlaced(
         bid_id=request.bid_id,
         item_id=request.item_id,

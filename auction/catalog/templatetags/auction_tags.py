@@ -7,7 +7,7 @@ from django.conf import settings
 from auction.accounts.masking import mask_name, public_name
 from auction.catalog import presentation
 from auction.catalog.categories import CATEGORIES, CATEGORY_LABELS
-from streams.money import Money
+from streams.money import Money, from_minor
 
 register = template.Library()
 
@@ -21,13 +21,13 @@ register.filter("outcome_summary", presentation.outcome_summary)
 
 @register.filter
 def money(value: Money | None) -> str:
-    return "" if value is None else presentation.money_display(value)
+    return "" if value is None else value.display()
 
 
 @register.filter
 def minor_money(minor: int | None, currency: str) -> str:
     """`{{ bid.amount|minor_money:bid.currency }}`: an integer of minor units, for people."""
-    return "" if minor is None else presentation.money_display(Money(minor=minor, currency=currency))
+    return "" if minor is None else from_minor(minor, currency).display()
 
 
 @register.filter

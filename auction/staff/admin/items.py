@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 
 from auction.catalog.models import Item
-from auction.catalog.presentation import money_display, shown_price
+from auction.catalog.presentation import shown_price
 from auction.staff import interventions, rules
 from auction.staff.admin.access import ReadModelAdmin
 from auction.staff.admin.display import amount
@@ -93,7 +93,7 @@ class ItemAdmin(ReadModelAdmin):
 
     @admin.display(description="price")
     def price(self, item: Item) -> str:
-        return money_display(shown_price(item))
+        return shown_price(item).display()
 
     @admin.display(description="starting price")
     def starting(self, item: Item) -> str:

@@ -8,12 +8,12 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 
+from auction.accounts.models import Suspension
+from auction.accounts.selectors import active_suspension, suspended_user_ids, suspensions_of
+from auction.accounts.services import user_reinstate, user_suspend
 from auction.staff.access import is_staff
 from auction.staff.admin.access import ReadModelAdmin
 from auction.staff.forms import ReasonForm
-from auction.staff.models import Suspension
-from auction.staff.moderation import user_reinstate, user_suspend
-from auction.staff.selectors import active_suspension, suspended_user_ids, suspensions_of
 
 User = get_user_model()
 MODERATION = {

@@ -23,7 +23,7 @@ def without_time(event: Event) -> dict:
 class Replay:
     """One item's auction judged again: its final state and the decision each bid should have had."""
 
-    state: bidding.AuctionState
+    state: bidding.PrivateAuctionState
     decisions: dict[str, BidAccepted | BidRejected] = field(default_factory=dict)
 
     @classmethod
@@ -32,7 +32,7 @@ class Replay:
         replay = cls(bidding.open_auction(tr.terms_of(listed)))
         for bid in placed:
             before = replay.state
-            replay.state, decision = bidding.place_bid(before, tr.bid_of(bid), bid.placed_at)
+            replay.state, decision = bidding.judge_bid(before, tr.bid_of(bid), bid.placed_at)
             replay.decisions[bid.bid_id] = (
                 tr.accepted_event(bid, decision, bid.placed_at)
                 if isinstance(decision, bidding.Accepted)

@@ -11,7 +11,7 @@ from streams.events import AuctionClosed, BidPlaced, ItemListed
 from tests.integration.coreflow.api import listed_item, run_async
 from tests.integration.coreflow.eventlog import committed_events, end_offsets, of_type
 from tests.integration.coreflow.replay import Replay, without_time
-from tests.integration.notifications.support import eventually
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -19,7 +19,7 @@ from tests.integration.coreflow.private_topics import PREFIX_VARIABLE, private, 
 from tests.integration.coreflow.eventlog import committed_events, decisions_by_bid, of_type
 from tests.integration.coreflow.replay import Replay, without_time
 from tests.integration.coreflow.workload import auction_workload
-from tests.integration.notifications.support import eventually
+from tests.support.waiting import eventually
 from tests.integration.runtime.support import committed_count, spawn
 
 ITEMS, BIDS, LOAD_S, KILLS = 12, 6_000, 12, 3

@@ -19,7 +19,7 @@ from streams.money import Money
 from tests.integration.coreflow.eventlog import committed_events, decisions_by_bid, of_type
 from tests.integration.coreflow.private_topics import PREFIX_VARIABLE, private, produce_privately, provision
 from tests.integration.coreflow.replay import Replay, without_time
-from tests.integration.notifications.support import eventually
+from tests.support.waiting import eventually
 from tests.integration.readiness import free_port, wait_holding
 from tests.integration.runtime.support import spawn
 

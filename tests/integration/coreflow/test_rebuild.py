@@ -9,7 +9,7 @@ from auction.catalog.models import Item
 from auction.staff.models import PlacedBid
 from streams.money import Money
 from tests.integration.coreflow.listing import listed
-from tests.integration.notifications.support import eventually
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TIMEOUT_S = 30

@@ -5,64 +5,25 @@ import subprocess
 import sys
 import time
 import urllib.request
-import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from auction.catalog.models import Item
-from auction.publishing import publish
-from streams.events import BidPlaced, ItemListed
-from streams.money import Money
+from tests.support.auctions import publish_listing
+from tests.support.waiting import eventually
 
 PROJECTION_TIMEOUT_S = 30
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def eventually(check: Callable[[], object], *, timeout_s: float, what: str, interval_s: float = 0.1):
-    """Poll until `check()` is truthy and return it; fail with `what` when it never is."""
-    deadline = time.monotonic() + timeout_s
-    while not (result := check()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
-        time.sleep(interval_s)
-    return result
-
-
 def list_item(seller, *, title: str, ends_in_s: float, starting: int = 20_00, extension_window_s: int = 0) -> str:
     """Publish a listing and wait for the projector to show it; returns its id."""
-    now = datetime.now(timezone.utc)
-    item_id = str(uuid.uuid4())
-    publish(
-        ItemListed(
-            item_id=item_id,
-            seller_id=seller.pk,
-            seller_name=seller.username,
-            title=title,
-            description="Listed by the live-update tests.",
-            category="home",
-            location="Lyon",
-            starting_price=Money(minor=starting),
-            starts_at=now - timedelta(seconds=1),
-            ends_at=now + timedelta(seconds=ends_in_s),
-            extension_window_seconds=extension_window_s,
-        )
+    item_id = publish_listing(
+        seller, title=title, ends_in_s=ends_in_s, starting=starting, extension_window_s=extension_window_s,
+        description="Listed by the live-update tests.",
     )
     eventually(lambda: Item.objects.filter(pk=item_id).exists(), timeout_s=PROJECTION_TIMEOUT_S, what=f"item {title!r} projected")
     return item_id
-
-
-def place_bid(item_id: str, bidder, amount: int) -> None:
-    publish(
-        BidPlaced(
-            bid_id=str(uuid.uuid4()),
-            item_id=item_id,
-            bidder_id=bidder.pk,
-            bidder_name=bidder.username,
-            amount=Money(minor=amount),
-            placed_at=datetime.now(timezone.utc),
-        )
-    )
 
 
 def projected_seq(item_id: str, seq: int) -> bool:

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.integration.live.support import WebServer, eventually, list_item, place_bid, projected_seq
+from tests.integration.live.support import WebServer, list_item, projected_seq
+from tests.support.auctions import publish_bid
+from tests.support.waiting import eventually
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "live"
 LIVE_S = 1.0
@@ -104,7 +106,7 @@ def test_a_short_auction_follows_its_extension_counts_down_and_shows_its_outcome
     countdown = field(ben_item, item_id, "time-left")
     listed_end = countdown.get_attribute("data-ends-at")
 
-    place_bid(item_id, ana, 30_00)  # within the last 9 s: the end moves to 9 s after the bid
+    publish_bid(item_id, ana, 30_00)  # within the last 9 s: the end moves to 9 s after the bid
     expect(field(ben_item, item_id, "price")).to_have_text("€30.00")
     expect(countdown).not_to_have_attribute("data-ends-at", listed_end)
     assert datetime.fromisoformat(countdown.get_attribute("data-ends-at")) > datetime.fromisoformat(listed_end)
@@ -137,8 +139,8 @@ def test_a_dropped_socket_reconnects_and_catches_up(live_pipeline, processor_env
         expect(ben_item.locator("html")).to_have_attribute("data-live", "reconnecting")
         expect(ben_item.locator(".live-status")).to_have_text("Reconnecting…")
         ben_item.screenshot(path=ARTIFACTS / "8-reconnecting.png", full_page=True)
-        place_bid(item_id, ana, 20_00)
-        place_bid(item_id, ben, 21_00)
+        publish_bid(item_id, ana, 20_00)
+        publish_bid(item_id, ben, 21_00)
         eventually(lambda: projected_seq(item_id, 2), timeout_s=30, what="both bids projected")
         server.start()
 
@@ -150,7 +152,7 @@ def test_a_dropped_socket_reconnects_and_catches_up(live_pipeline, processor_env
         ben_item.screenshot(path=ARTIFACTS / "9-caught-up.png", full_page=True)
         assert not_reloaded(ben_item)
 
-        place_bid(item_id, ana, 22_00)
+        publish_bid(item_id, ana, 22_00)
         expect(field(ben_item, item_id, "price")).to_have_text("€22.00", timeout=5_000)
         assert ben_item.locator('[data-item-id][data-seq]').get_attribute("data-seq") == "3"
         bens.close()

@@ -6,7 +6,8 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 
-from tests.integration.live.support import PageView, follow, list_item, place_bid
+from tests.integration.live.support import PageView, follow, list_item
+from tests.support.auctions import publish_bid
 from tests.integration.live.test_consumers import connected, synchronously
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,7 +29,7 @@ async def test_decisions_reach_open_pages_in_order_with_the_news_for_each_person
     anas = await connected("/ws/live/browse/", await cookie(ana))
     bens = await connected(f"/ws/live/items/{item_id}/", await cookie(ben))
     sellers = await connected("/ws/live/", await cookie(seller))
-    bid = sync_to_async(place_bid)
+    bid = sync_to_async(publish_bid)
 
     await bid(item_id, ana, 20_00)
     await bid(item_id, ben, 20_00)  # below the minimum: rejected, nothing to push

@@ -8,9 +8,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -21,24 +19,13 @@ from kafka.partitioner.default import murmur2
 
 from auction.notifications.models import TrackedItem
 from auction.publishing import publish
-from streams.events import AuctionCancelled, BidPlaced, BuyNowRequested, ItemListed
-from streams.money import Money
+from streams.events import AuctionCancelled
+from tests.support.auctions import publish_bid, publish_buy_now, publish_listing
+from tests.support.waiting import eventually  # noqa: F401  (the notification tests' import)
 from streams.topics import AUCTION_PARTITIONS
 
 ROOT = Path(__file__).resolve().parents[3]
 START_TIMEOUT_S = 60
-
-
-def eventually(check: Callable[[], object], *, timeout_s: float, what: str, interval_s: float = 0.2):
-    """Poll until `check()` is truthy and return it; fail with `what` when it never is."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
-        time.sleep(interval_s)
 
 
 @dataclass(frozen=True)
@@ -201,55 +188,14 @@ def celery_beat(env: dict[str, str], folder: Path) -> CeleryProcess:
 # -- auctions, through the event log ------------------------------------------------------------
 
 
-def list_item(seller, *, ends_in_s: float, title: str, starting: int = 10_00, reserve: int | None = None,
-              buy_now: int | None = None, image_urls: tuple[str, ...] = ("/media/items/lamp.jpg",),
-              item_id: str | None = None) -> str:
-    now = datetime.now(timezone.utc)
-    item_id = item_id or str(uuid.uuid4())
-    publish(
-        ItemListed(
-            item_id=item_id,
-            seller_id=seller.pk,
-            seller_name=seller.username,
-            title=title,
-            description="A test listing.",
-            category="home",
-            image_urls=image_urls,
-            location="Lyon",
-            starting_price=Money(minor=starting),
-            reserve_price=None if reserve is None else Money(minor=reserve),
-            buy_now_price=None if buy_now is None else Money(minor=buy_now),
-            starts_at=now - timedelta(seconds=1),
-            ends_at=now + timedelta(seconds=ends_in_s),
-            extension_window_seconds=0,
-        )
-    )
-    return item_id
+def list_item(seller, *, ends_in_s: float, title: str, image_urls: tuple[str, ...] = ("/media/items/lamp.jpg",),
+              **listing) -> str:
+    """A listing with a picture (the emails show it); see `tests.support.auctions.publish_listing`."""
+    return publish_listing(seller, ends_in_s=ends_in_s, title=title, image_urls=image_urls, **listing)
 
 
-def bid(item_id: str, bidder, amount: int) -> None:
-    publish(
-        BidPlaced(
-            bid_id=str(uuid.uuid4()),
-            item_id=item_id,
-            bidder_id=bidder.pk,
-            bidder_name=bidder.username,
-            amount=Money(minor=amount),
-            placed_at=datetime.now(timezone.utc),
-        )
-    )
-
-
-def buy_now(item_id: str, buyer) -> None:
-    publish(
-        BuyNowRequested(
-            request_id=str(uuid.uuid4()),
-            item_id=item_id,
-            buyer_id=buyer.pk,
-            buyer_name=buyer.username,
-            requested_at=datetime.now(timezone.utc),
-        )
-    )
+bid = publish_bid
+buy_now = publish_buy_now
 
 
 def cancel(item_id: str, reason: str) -> None:

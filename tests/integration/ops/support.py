@@ -7,7 +7,7 @@ from typing import TypeVar
 from django.conf import settings
 from kafka import KafkaConsumer, TopicPartition
 
-from auction.catalog.services import item_list
+from auction.catalog.services import item_put_up
 from streams.events import Event, decode
 from streams.money import Money
 
@@ -43,7 +43,7 @@ class EventsSince:
 def listed(seller, *, title: str, starting: str = "10.00", reserve: str | None = None, minutes: int = 10) -> str:
     """An item listed through the real service; returns its id."""
     currency = settings.AUCTION_CURRENCY
-    return item_list(
+    return item_put_up(
         seller=seller,
         title=title,
         description="Listed by the ops tests.",

@@ -33,7 +33,7 @@ def _admin_urls(item, someone) -> list[tuple[str, str]]:
         ("get", reverse("admin:staff_result_changelist")),
         ("get", reverse("admin:auth_user_changelist")),
         ("get", reverse("admin:auth_user_change", args=[someone.pk])),
-        ("get", reverse("admin:staff_suspension_changelist")),
+        ("get", reverse("admin:accounts_suspension_changelist")),
         ("get", reverse("admin:login")),
         *[("post", reverse("admin:catalog_item_act", args=[item.pk, action])) for action in ("cancel", "end", "extend", "relist")],
         *[("post", reverse("admin:auth_user_moderate", args=[someone.pk, action])) for action in ("suspend", "reinstate")],

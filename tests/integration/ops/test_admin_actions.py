@@ -15,8 +15,8 @@ from auction.catalog.models import Item
 from auction.staff.models import AuditEntry
 from streams.events import AuctionCancelled, AuctionEndRequested, AuctionExtensionRequested, ItemListed
 from streams.money import Money
-from tests.integration.notifications.support import eventually
 from tests.integration.ops.support import EventsSince, listed
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TIMEOUT_S = 20
@@ -148,5 +148,5 @@ def test_staff_see_the_reserve_and_every_bidders_private_maximum(auction_pipelin
     assert "€90.00" in page, "the reserve"
     assert "€77.00" in page, "ann's maximum, and the leader's"
     assert page.count("accepted") >= 2 and ann.username in page and ben.username in page
-    public = staff_client.get(reverse("catalog:item", args=[item_id])).content.decode()
+    public = staff_client.get(reverse("bidding:item", args=[item_id])).content.decode()
     assert "€77.00" not in public and "€90.00" not in public

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from auction.catalog.models import Item
-from tests.integration.notifications.support import eventually
+from tests.support.waiting import eventually
 from tests.integration.ops.support import listed
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "ops"

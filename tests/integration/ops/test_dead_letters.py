@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from auction.ops.models import DeadLetter
 from streams.runtime import Emit, Processor, Record
-from tests.integration.notifications.support import eventually
+from tests.support.waiting import eventually
 from tests.integration.runtime.support import create_topics, produce, read_committed, running
 
 pytestmark = pytest.mark.django_db(transaction=True)

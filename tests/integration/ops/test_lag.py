@@ -10,7 +10,7 @@ from auction.bidding.services import bid_place
 from auction.catalog.models import Item
 from streams.money import Money
 from streams.runtime.deadletter import record_dead_letter
-from tests.integration.notifications.support import eventually
+from tests.support.waiting import eventually
 from tests.integration.ops.support import listed
 from tests.integration.runtime.support import produce
 

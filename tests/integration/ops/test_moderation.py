@@ -8,9 +8,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from auction.accounts.models import Suspension
+from auction.accounts.services import refuse_if_suspended
 from auction.catalog.models import Item
-from auction.staff.models import Suspension
-from auction.staff.moderation import refuse_if_suspended
 from tests.integration.ops.support import listed
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from streams.runtime.deadletter import record_dead_letter
 from streams.topics import REGISTRY
-from tests.integration.notifications.support import eventually
+from tests.support.waiting import eventually
 from tests.integration.runtime.support import produce
 
 pytestmark = pytest.mark.django_db(transaction=True)

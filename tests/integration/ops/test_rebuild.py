@@ -20,7 +20,7 @@ from auction.ops.models import RebuildRun
 from auction.ops.rebuilds import STALE_AFTER, rebuild_begin
 from auction.staff.models import AuditEntry, PlacedBid
 from streams.money import Money
-from tests.integration.notifications.support import eventually
+from tests.support.waiting import eventually
 from tests.integration.ops.support import listed
 
 pytestmark = pytest.mark.django_db(transaction=True)

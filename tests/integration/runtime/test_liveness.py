@@ -1,5 +1,4 @@
 """Always on: a loop that stops stepping ends its process; a member left without partitions asks again."""
-import subprocess
 import time
 import urllib.request
 

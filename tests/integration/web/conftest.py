@@ -16,7 +16,7 @@ from django.utils import timezone
 from kafka import KafkaConsumer, TopicPartition
 
 from auction.catalog.models import Item
-from auction.catalog.services import item_list
+from auction.catalog.services import item_put_up
 from streams.events import BidPlaced, Event, ItemListed, decode
 from streams.money import Money
 from streams.topics import topic_for
@@ -149,7 +149,7 @@ def list_item(make_user, auction_pipeline, settings) -> Callable[..., Item]:
     settings.AUCTION_READ_YOUR_WRITES_SECONDS = READ_TIMEOUT_S
 
     def make(seller=None) -> Item:
-        listed = item_list(
+        listed = item_put_up(
             seller=seller or make_user("seller"), title="Brass telescope", description="Victorian, working optics.",
             category="collectibles", image_urls=[], location="Lyon", starting_price=Money.parse("10", "EUR"),
             reserve_price=None, buy_now_price=None, duration_seconds=86400,

@@ -17,7 +17,7 @@ from auction.api.shapes import Amount
 from auction.bidding.feedback import bid_feedback
 from auction.bidding.models import Bid
 from auction.catalog.forms import duration_choices
-from auction.catalog.presentation import money_display, time_left
+from auction.catalog.presentation import time_left
 from auction.catalog.uploads import image_extension
 from streams.money import Money
 
@@ -66,7 +66,7 @@ def test_time_left_shows_the_two_largest_units(delta, text):
     [(Money(minor=123_456_78), "€123,456.78"), (Money(minor=5, currency="USD"), "$0.05"), (Money(minor=1_00, currency="CHF"), "1.00 CHF")],
 )
 def test_money_for_people(money, text):
-    assert money_display(money) == text
+    assert money.display() == text
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from kafka.partitioner.default import murmur2
 
 from auction.api.errors import INVALID_FIELDS
 from auction.catalog.models import Item
-from auction.catalog.text import place_name
+from auction.text import place_name
 from streams.events import ItemListed, encode
 from streams.money import Money
 from streams.topics import topic_for

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 
 from streams.analytics.auctions import History, summarize
 from streams.analytics.cells import Cells
-from streams.analytics.facts import Bid, Close, Extension, Fact, Listing, fact_of
+from streams.analytics.facts import AcceptedBid, Close, Extension, Fact, Listing, fact_of
 from streams.analytics.fold import Arrival, Known, fold, needs
 from streams.analytics.policy import Policy
 from streams.analytics.watermark import Watermark
@@ -21,7 +21,7 @@ class MemoryStore:
     def __init__(self, policy: Policy) -> None:
         self.policy = policy
         self.listings: dict[str, Listing] = {}
-        self.bids: dict[str, dict[str, tuple[Bid, bool]]] = {}
+        self.bids: dict[str, dict[str, tuple[AcceptedBid, bool]]] = {}
         self.extensions: dict[str, dict[str, Extension]] = {}
         self.closes: dict[str, tuple[Close, bool]] = {}
         self.watermarks: dict[tuple[str, int], Watermark] = {}

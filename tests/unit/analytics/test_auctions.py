@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 
 from streams.analytics.auctions import History, Participation, summarize
-from streams.analytics.facts import Bid, Close, Extension, Listing
+from streams.analytics.facts import AcceptedBid, Close, Extension, Listing
 from streams.analytics.policy import Policy
 from tests.unit.analytics.memory import arrivals_of, run
 from tests.unit.analytics.test_fold import seeds, workload
@@ -14,8 +14,8 @@ POLICY = Policy()
 MINUTE = timedelta(minutes=1)
 
 
-def _bid(bid_id: str, minutes: float, bidder: int, amount: int, price: int) -> Bid:
-    return Bid(bid_id, "i1", bidder, f"bidder{bidder}", amount, price, "EUR", START + minutes * MINUTE)
+def _bid(bid_id: str, minutes: float, bidder: int, amount: int, price: int) -> AcceptedBid:
+    return AcceptedBid(bid_id, "i1", bidder, f"bidder{bidder}", amount, price, "EUR", START + minutes * MINUTE)
 
 
 HISTORY = History(

@@ -1,4 +1,4 @@
-from streams.analytics.facts import Bid, Close, Extension, Listing, fact_of
+from streams.analytics.facts import AcceptedBid, Close, Extension, Listing, fact_of
 from streams.events import AuctionCancelled, AuctionClosed, AuctionExtended, BidAccepted, BidRejected, Envelope, ItemListed
 from streams.events.examples import EXAMPLES
 
@@ -13,7 +13,7 @@ def test_facts_carry_the_event_time_from_the_event_itself():
     bid = fact_of(_envelope(BidAccepted))
     close = fact_of(_envelope(AuctionClosed))
     assert isinstance(listing, Listing) and listing.at == listed.starts_at and listing.category == listed.category
-    assert isinstance(bid, Bid) and bid.at == accepted.decided_at
+    assert isinstance(bid, AcceptedBid) and bid.at == accepted.decided_at
     assert (bid.amount, bid.price) == (accepted.amount.minor, accepted.state.price.minor)
     assert isinstance(close, Close) and close.at == closed.closed_at and close.outcome == closed.outcome.value
 

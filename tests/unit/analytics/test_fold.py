@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from streams.analytics.cells import BidTally, BidWindowKey, Top
-from streams.analytics.facts import Bid, Close, Extension, Listing
+from streams.analytics.facts import AcceptedBid, Close, Extension, Listing
 from streams.analytics.fold import Arrival
 from streams.analytics.policy import Policy
 from streams.analytics.windows import window_start
@@ -16,7 +16,7 @@ from tests.workloads.nexmark import START, Shape, generate
 
 POLICY = Policy(window=timedelta(minutes=1), allowed_lateness=timedelta(seconds=30))
 LATENESS_US = POLICY.allowed_lateness // timedelta(microseconds=1)
-WINDOWED = (Bid, Close)
+WINDOWED = (AcceptedBid, Close)
 
 seeds = st.integers(min_value=0, max_value=15)
 """A few workloads (each is generated once and cached); the orders and batchings vary freely."""
@@ -96,8 +96,8 @@ def _listing(item_id: str = "i1", category: str = "art") -> Listing:
     return Listing(item_id, 1, "seller", "Lamp", category, "EUR", 1000, None, None, START, START + timedelta(minutes=5))
 
 
-def _bid(bid_id: str, at: datetime, amount: int = 1000, item_id: str = "i1") -> Bid:
-    return Bid(bid_id, item_id, 7, "ana", amount, amount, "EUR", at)
+def _bid(bid_id: str, at: datetime, amount: int = 1000, item_id: str = "i1") -> AcceptedBid:
+    return AcceptedBid(bid_id, item_id, 7, "ana", amount, amount, "EUR", at)
 
 
 def test_a_bid_read_before_its_listing_is_counted_when_the_listing_arrives_in_a_later_batch():

@@ -2,7 +2,7 @@
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-from streams.bidding import Accepted, AuctionState, Bid, BuyNowRequest, ItemTerms, open_auction, place_bid
+from streams.bidding import Accepted, PrivateAuctionState, BidRequest, BuyNowRequest, ItemTerms, open_auction, judge_bid
 
 T0 = datetime(2030, 1, 1, 12, 0, tzinfo=timezone.utc)
 END = T0 + timedelta(days=7)
@@ -15,8 +15,8 @@ def terms(**overrides) -> ItemTerms:
     return replace(base, **overrides)
 
 
-def bid(bidder_id: int, amount: int, max_amount: int | None = None, *, currency: str = "EUR", at: datetime = T0) -> Bid:
-    return Bid(
+def bid(bidder_id: int, amount: int, max_amount: int | None = None, *, currency: str = "EUR", at: datetime = T0) -> BidRequest:
+    return BidRequest(
         bid_id=f"bid-{bidder_id}-{amount}-{max_amount}",
         item_id=ITEM,
         bidder_id=bidder_id,
@@ -34,10 +34,10 @@ def buy_request(buyer_id: int, at: datetime = T0) -> BuyNowRequest:
     )
 
 
-def auction(*bids: Bid, now: datetime = T0, **term_overrides) -> AuctionState:
+def auction(*bids: BidRequest, now: datetime = T0, **term_overrides) -> PrivateAuctionState:
     """An auction after `bids`, each of which must be accepted (a test setup, not a test)."""
     state = open_auction(terms(**term_overrides))
     for each in bids:
-        state, decision = place_bid(state, each, now)
+        state, decision = judge_bid(state, each, now)
         assert isinstance(decision, Accepted), decision
     return state

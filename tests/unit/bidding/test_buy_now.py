@@ -1,6 +1,6 @@
 import pytest
 
-from streams.bidding import Closed, Outcome, ReasonCode, Rejected, buy_now, cancel, close, place_bid, public_view
+from streams.bidding import Closed, Outcome, RejectReason, Rejected, buy_now, cancel, close, judge_bid, public_view
 from tests.unit.bidding.builders import END, SELLER, T0, auction, bid, buy_request
 
 BUY_NOW = 100_00
@@ -25,7 +25,7 @@ def test_buy_now_availability(bids, reserve, available):
         assert (decision.outcome, decision.winner_id, decision.final_price) == (Outcome.BOUGHT_NOW, 7, BUY_NOW)
         assert decision.seq == state.seq + 1 == after.seq
     else:
-        assert decision.reason_code is ReasonCode.BUY_NOW_UNAVAILABLE
+        assert decision.reason_code is RejectReason.BUY_NOW_UNAVAILABLE
         assert after is state
 
 
@@ -34,18 +34,18 @@ def test_buying_now_closes_the_auction_at_the_buy_now_price():
     after, _ = buy_now(state, buy_request(7), T0)
     view = public_view(after)
     assert (view.price, view.leader_id, view.buy_now_available) == (BUY_NOW, 7, False)
-    assert place_bid(after, bid(2, 200_00), T0)[1].reason_code is ReasonCode.CLOSED
+    assert judge_bid(after, bid(2, 200_00), T0)[1].reason_code is RejectReason.CLOSED
     assert close(after, END) == (after, None)
 
 
 @pytest.mark.parametrize(
     ("setup", "buyer", "now", "overrides", "reason"),
     [
-        pytest.param(None, SELLER, T0, WITH_BUY_NOW, ReasonCode.OWN_ITEM, id="the seller"),
-        pytest.param(None, 7, T0, {}, ReasonCode.BUY_NOW_UNAVAILABLE, id="no buy-now price"),
-        pytest.param(None, 7, END, WITH_BUY_NOW, ReasonCode.CLOSED, id="after the end time"),
-        pytest.param(lambda s: close(s, END)[0], 7, T0, WITH_BUY_NOW, ReasonCode.CLOSED, id="closed"),
-        pytest.param(lambda s: cancel(s, T0)[0], 7, T0, WITH_BUY_NOW, ReasonCode.CANCELLED, id="cancelled"),
+        pytest.param(None, SELLER, T0, WITH_BUY_NOW, RejectReason.OWN_ITEM, id="the seller"),
+        pytest.param(None, 7, T0, {}, RejectReason.BUY_NOW_UNAVAILABLE, id="no buy-now price"),
+        pytest.param(None, 7, END, WITH_BUY_NOW, RejectReason.CLOSED, id="after the end time"),
+        pytest.param(lambda s: close(s, END)[0], 7, T0, WITH_BUY_NOW, RejectReason.CLOSED, id="closed"),
+        pytest.param(lambda s: cancel(s, T0)[0], 7, T0, WITH_BUY_NOW, RejectReason.CANCELLED, id="cancelled"),
     ],
 )
 def test_buy_now_rejections(setup, buyer, now, overrides, reason):

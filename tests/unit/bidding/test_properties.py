@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from streams.bidding import (
     MAX_BID_AMOUNT,
     Accepted,
-    AuctionState,
+    PrivateAuctionState,
     Closed,
     Outcome,
     Rejected,
@@ -18,7 +18,7 @@ from streams.bidding import (
     cancel,
     close,
     open_auction,
-    place_bid,
+    judge_bid,
     public_view,
 )
 from tests.unit.bidding.builders import SELLER, T0, bid, buy_request, terms
@@ -74,7 +74,7 @@ def public_changes(decision) -> int:
     return 1 if isinstance(decision, Closed) else 0
 
 
-def with_other_hidden_values(data, state: AuctionState) -> AuctionState:
+def with_other_hidden_values(data, state: PrivateAuctionState) -> PrivateAuctionState:
     """The same auction with other maxima and another reserve, as far as the public can tell.
 
     Each hidden value is redrawn within the bounds that keep `reserve_met` as it was.
@@ -143,7 +143,7 @@ def check_step(before, after, decision, action, now, ledger, data):
 
     view = public_view(after)
     assert public_view(with_other_hidden_values(data, after)) == view, "the view leaks a hidden value"
-    assert AuctionState.from_dict(json.loads(json.dumps(after.to_dict()))) == after
+    assert PrivateAuctionState.from_dict(json.loads(json.dumps(after.to_dict()))) == after
 
 
 @given(data=st.data(), item=item_terms())
@@ -157,7 +157,7 @@ def test_invariants_hold_over_random_inputs(data, item):
         before = state
         if action == "bid":
             request = random_bid(data, state, now)
-            state, decision = place_bid(state, request, now)
+            state, decision = judge_bid(state, request, now)
             if isinstance(decision, Accepted):
                 ledger.record(request.bidder_id, request.ceiling)
         elif action == "buy_now":

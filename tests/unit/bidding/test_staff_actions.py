@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from streams.bidding import Accepted, Closed, Extended, Outcome, Status, cancel, close, end_now, extend, place_bid
+from streams.bidding import Accepted, Closed, Extended, Outcome, Status, cancel, close, end_now, extend, judge_bid
 from tests.unit.bidding.builders import END, SELLER, T0, auction, bid
 
 NOW = T0 + timedelta(days=1)
@@ -74,7 +74,7 @@ def test_soft_close_counts_its_cap_from_the_extended_end():
     state = auction(bid(2, 10_00), extension_window_seconds=120, extension_cap_seconds=600)
     new_end = END + timedelta(days=1)
     extended, _ = extend(state, new_end, NOW)
-    _, decision = place_bid(extended, bid(3, 10_50), new_end - timedelta(seconds=30))
+    _, decision = judge_bid(extended, bid(3, 10_50), new_end - timedelta(seconds=30))
     assert isinstance(decision, Accepted)
     assert decision.extended.ends_at == new_end + timedelta(seconds=90)
 
@@ -83,7 +83,7 @@ def test_soft_close_counts_its_cap_from_the_extended_end():
 def test_an_extension_never_changes_who_leads_or_the_price(days, bidders):
     state = auction()
     for step, bidder in enumerate(bidders):
-        state, _ = place_bid(state, bid(bidder, 1_00 + 100 * step), T0)
+        state, _ = judge_bid(state, bid(bidder, 1_00 + 100 * step), T0)
     after, fact = extend(state, END + timedelta(days=days), NOW)
     assert (after.leader, after.price, after.bid_count, after.runner_up_max) == (
         state.leader, state.price, state.bid_count, state.runner_up_max

@@ -3,7 +3,7 @@ from datetime import datetime
 
 import pytest
 
-from streams.bidding import AuctionState, cancel, close
+from streams.bidding import PrivateAuctionState, cancel, close
 from tests.unit.bidding.builders import END, auction, bid, terms
 
 
@@ -17,7 +17,7 @@ from tests.unit.bidding.builders import END, auction, bid, terms
     ],
 )
 def test_state_round_trips_through_json(state):
-    restored = AuctionState.from_dict(json.loads(json.dumps(state.to_dict())))
+    restored = PrivateAuctionState.from_dict(json.loads(json.dumps(state.to_dict())))
     assert restored == state
 
 

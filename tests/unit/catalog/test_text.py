@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from auction.api.errors import pydantic_fields
 from auction.api.items import NewItem
 from auction.api.users import NewUser
-from auction.catalog.fields import RuledTextField
 from auction.catalog.services import listing_event
-from auction.catalog.text import (
+from auction.fields import RuledTextField
+from auction.text import (
     DESCRIPTION,
     EMAIL,
     LIFT_REASON,

@@ -9,11 +9,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from auction.accounts.services import user_reinstate, user_suspend
 from auction.catalog.models import Item
-from auction.catalog.text import REASON
 from auction.staff.forms import ReasonForm
 from auction.staff.interventions import auction_cancel, auction_end_now, auction_extend
-from auction.staff.moderation import user_reinstate, user_suspend
+from auction.text import REASON
 from streams.events import AuctionCancelled
 
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=timezone.utc)

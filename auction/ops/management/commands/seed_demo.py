@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.templatetags.static import static
 
 from auction.catalog.models import Item
-from auction.catalog.services import item_list
+from auction.catalog.services import item_put_up
 from streams.money import Money
 
 PASSWORD = "demo-auction-2026"
@@ -37,7 +37,7 @@ class Command(BaseCommand):
                 user.save()
         if not Item.objects.filter(status=Item.Status.OPEN).exists():
             for seller, title, category, picture, start, reserve, buy_now, seconds, location in LISTINGS:
-                item_list(
+                item_put_up(
                     seller=users.objects.get(username=seller),
                     title=title,
                     description=f"{title}. Well kept, from a smoke-free home; pick-up or shipping at cost.",

@@ -6,18 +6,18 @@ from tests.unit.bidding.builders import END, SELLER, T0, auction, bid, terms
 
 from streams.bidding import (
     Accepted,
-    ReasonCode,
+    RejectReason,
     Rejected,
     cancel,
     close,
     open_auction,
-    place_bid,
+    judge_bid,
     reject_unknown,
 )
 
 
 def accept(state, new_bid, now=T0):
-    after, decision = place_bid(state, new_bid, now)
+    after, decision = judge_bid(state, new_bid, now)
     assert isinstance(decision, Accepted), decision
     return after, decision
 
@@ -39,8 +39,8 @@ def test_first_bid(first, price):
 
 def test_first_bid_below_the_starting_price_is_rejected_with_the_starting_price_as_minimum():
     state = open_auction(terms(starting_price=5_00))
-    after, decision = place_bid(state, bid(2, 4_99), T0)
-    assert decision == Rejected(ReasonCode.BELOW_MINIMUM, "Your bid must be at least 5.00 EUR.", 5_00)
+    after, decision = judge_bid(state, bid(2, 4_99), T0)
+    assert decision == Rejected(RejectReason.BELOW_MINIMUM, "Your bid must be at least 5.00 EUR.", 5_00)
     assert after is state
 
 
@@ -87,8 +87,8 @@ def test_a_leader_raising_their_own_maximum_does_not_raise_the_price():
 
 def test_a_leader_must_raise_their_maximum_to_bid_again():
     state = auction(bid(2, 10_00, 20_00))
-    after, decision = place_bid(state, bid(2, 15_00, 20_00), T0)
-    assert decision.reason_code is ReasonCode.BELOW_MINIMUM
+    after, decision = judge_bid(state, bid(2, 15_00, 20_00), T0)
+    assert decision.reason_code is RejectReason.BELOW_MINIMUM
     assert decision.minimum == 20_01
     assert "20.00 EUR" in decision.message
     assert after is state
@@ -126,25 +126,25 @@ def _cancelled(state):
 @pytest.mark.parametrize(
     ("setup", "new_bid", "now", "reason", "minimum"),
     [
-        pytest.param(None, bid(SELLER, 5_00), T0, ReasonCode.OWN_ITEM, None, id="seller bids on own item"),
-        pytest.param(None, bid(2, 5_00, currency="USD"), T0, ReasonCode.CURRENCY_MISMATCH, 10_50, id="currency"),
-        pytest.param(None, bid(2, 0), T0, ReasonCode.INVALID_AMOUNT, 10_50, id="zero"),
-        pytest.param(None, bid(2, -10_00), T0, ReasonCode.INVALID_AMOUNT, 10_50, id="negative"),
-        pytest.param(None, bid(2, 20_00, 15_00), T0, ReasonCode.INVALID_AMOUNT, 10_50, id="maximum below amount"),
-        pytest.param(None, bid(2, 1_000_000_000_01), T0, ReasonCode.INVALID_AMOUNT, 10_50, id="absurd amount"),
-        pytest.param(None, bid(2, 20_00, 1_000_000_000_01), T0, ReasonCode.INVALID_AMOUNT, 10_50, id="absurd max"),
-        pytest.param(None, bid(2, 10_49), T0, ReasonCode.BELOW_MINIMUM, 10_50, id="below minimum"),
-        pytest.param(None, bid(2, 10_49, 90_00), T0, ReasonCode.BELOW_MINIMUM, 10_50, id="amount below, max above"),
-        pytest.param(None, bid(2, 50_00), END, ReasonCode.CLOSED, None, id="at the end time"),
-        pytest.param(_closed, bid(2, 50_00), T0, ReasonCode.CLOSED, None, id="after close"),
-        pytest.param(_cancelled, bid(2, 50_00), T0, ReasonCode.CANCELLED, None, id="after cancel"),
+        pytest.param(None, bid(SELLER, 5_00), T0, RejectReason.OWN_ITEM, None, id="seller bids on own item"),
+        pytest.param(None, bid(2, 5_00, currency="USD"), T0, RejectReason.CURRENCY_MISMATCH, 10_50, id="currency"),
+        pytest.param(None, bid(2, 0), T0, RejectReason.INVALID_AMOUNT, 10_50, id="zero"),
+        pytest.param(None, bid(2, -10_00), T0, RejectReason.INVALID_AMOUNT, 10_50, id="negative"),
+        pytest.param(None, bid(2, 20_00, 15_00), T0, RejectReason.INVALID_AMOUNT, 10_50, id="maximum below amount"),
+        pytest.param(None, bid(2, 1_000_000_000_01), T0, RejectReason.INVALID_AMOUNT, 10_50, id="absurd amount"),
+        pytest.param(None, bid(2, 20_00, 1_000_000_000_01), T0, RejectReason.INVALID_AMOUNT, 10_50, id="absurd max"),
+        pytest.param(None, bid(2, 10_49), T0, RejectReason.BELOW_MINIMUM, 10_50, id="below minimum"),
+        pytest.param(None, bid(2, 10_49, 90_00), T0, RejectReason.BELOW_MINIMUM, 10_50, id="amount below, max above"),
+        pytest.param(None, bid(2, 50_00), END, RejectReason.CLOSED, None, id="at the end time"),
+        pytest.param(_closed, bid(2, 50_00), T0, RejectReason.CLOSED, None, id="after close"),
+        pytest.param(_cancelled, bid(2, 50_00), T0, RejectReason.CANCELLED, None, id="after cancel"),
     ],
 )
 def test_rejections(setup, new_bid, now, reason, minimum):
     state = auction(bid(3, 10_00))
     if setup is not None:
         state = setup(state)
-    after, decision = place_bid(state, new_bid, now)
+    after, decision = judge_bid(state, new_bid, now)
     assert isinstance(decision, Rejected)
     assert (decision.reason_code, decision.minimum) == (reason, minimum)
     assert decision.message.endswith(".") and len(decision.message) > 10
@@ -153,11 +153,11 @@ def test_rejections(setup, new_bid, now, reason, minimum):
 
 def test_unknown_item_is_rejected_without_state():
     decision = reject_unknown()
-    assert decision.reason_code is ReasonCode.UNKNOWN_ITEM
+    assert decision.reason_code is RejectReason.UNKNOWN_ITEM
     assert decision.minimum is None
 
 
 def test_a_bid_just_before_the_end_is_judged_normally():
     state = auction(bid(3, 10_00))
-    _, decision = place_bid(state, bid(2, 10_50), END - timedelta(microseconds=1))
+    _, decision = judge_bid(state, bid(2, 10_50), END - timedelta(microseconds=1))
     assert isinstance(decision, Accepted)
