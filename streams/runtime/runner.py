@@ -263,13 +263,13 @@ class Runner:
         self._out_counts = Counter()
         self._dead_lettered = 0
         timers = self.processor.on_timer is not None
-        handled = 0
+        fired = 0
         try:
             tasks = self._tasks
             for raw in batch:
                 task = tasks[raw.partition]
                 if timers:  # the merge hands records over in stream time: what is due before this one fires first
-                    handled += self._fire_timers(task, raw.timestamp)
+                    fired += self._fire_timers(task, raw.timestamp)
                 self._handle(raw, task)
                 last_by_partition[(raw.topic, raw.partition)] = raw
                 if timers:
@@ -279,7 +279,7 @@ class Runner:
                 for task in tasks.values():
                     watermark = self._watermark(task.partition, now_ms, lagging, timestamps)
                     if watermark is not None:
-                        handled += self._fire_timers(task, watermark)
+                        fired += self._fire_timers(task, watermark)
             current_event_id.set(None)
             if self._stateful:
                 for task in tasks.values():
@@ -301,7 +301,7 @@ class Runner:
         self._failures.committed(offsets)
         self.health.committed(self._dead_lettered)
         self._count_committed(batch, last_by_partition.values())
-        return handled + len(batch)
+        return fired + len(batch)
 
     # -- handlers ----------------------------------------------------------------------------
 
