@@ -13,6 +13,7 @@ from typing import Iterable, Iterator
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 
 from streams.runtime import Processor, Runner, RuntimeConfig
+from streams.runtime.clients import KAFKA_CLIENTS, ClientFactory
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -74,9 +75,9 @@ def header(record, name: str) -> bytes | None:
 
 
 @contextmanager
-def running(processor: Processor, bootstrap: str, **settings) -> Iterator[Runner]:
+def running(processor: Processor, bootstrap: str, *, clients: ClientFactory = KAFKA_CLIENTS, **settings) -> Iterator[Runner]:
     """The processor running in a thread of this process for the duration of the block."""
-    runner = Runner(processor, RuntimeConfig(bootstrap_servers=bootstrap, **settings))
+    runner = Runner(processor, RuntimeConfig(bootstrap_servers=bootstrap, **settings), clients=clients)
     stop = threading.Event()
     failure: list[BaseException] = []
 

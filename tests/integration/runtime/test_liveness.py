@@ -2,9 +2,10 @@
 import time
 import urllib.request
 
+from kafka.protocol.consumer.metadata import ConsumerProtocolAssignment
 from kafka.structs import TopicPartition
 
-from streams.runtime import clients
+from streams.runtime.clients import KafkaClients, group_consumer
 from streams.runtime.assignor import CopartitionedCooperativeStickyAssignor
 from streams.runtime.health import WATCHDOG_EXIT_CODE
 from tests.integration.readiness import free_port, wait_holding
@@ -43,50 +44,56 @@ def test_a_processor_whose_loop_hangs_exits_so_its_supervisor_can_restart_it(kaf
     assert exit_code == WATCHDOG_EXIT_CODE
 
 
-class FirstRoundWithoutMetadata(CopartitionedCooperativeStickyAssignor):
-    """The group leader of the old bug, for two rounds (however the members' joins fall into them):
-    it knows no partitions, so it hands out nothing. Only a rejoin gets the members a third round."""
+class ForgetfulUntilAsked(CopartitionedCooperativeStickyAssignor):
+    """The group leader of the old bug: it knows no partitions, so it hands out nothing, in every round
+    until a member has asked to rejoin because it holds nothing (`asked()`). Rounds that happen for
+    other reasons (a member joining, metadata arriving) change nothing, so only the runtime's own
+    rejoin can end the idleness."""
 
-    def __init__(self, partitions):
+    def __init__(self, partitions, asked):
         super().__init__(partitions)
-        self._rounds = 0
+        self._asked = asked
 
     def assign(self, cluster, members):
-        self._rounds += 1
-        if self._rounds <= 2:
-            return {member.member_id: self._empty() for member in members}
+        if not self._asked():
+            return {member.member_id: ConsumerProtocolAssignment(self.version, [], b"") for member in members}
         return super().assign(cluster, members)
 
-    def _empty(self):
-        from kafka.protocol.consumer.metadata import ConsumerProtocolAssignment
 
-        return ConsumerProtocolAssignment(self.version, [], b"")
+class ForgetfulLeaderClients(KafkaClients):
+    """The real clients, but each group consumer leads with a `ForgetfulUntilAsked` assignor."""
 
+    def __init__(self, asked):
+        self._asked = asked
 
-def test_members_left_without_partitions_ask_for_them_again(kafka_bootstrap, unique_name, monkeypatch):
-    name = unique_name("idle")
-    source, target, dead = f"{name}-in", f"{name}-out", f"{name}-dlq"
-    create_topics(kafka_bootstrap, [source, target, dead], partitions=4)
-    made = clients.group_consumer
-
-    def consumer_with_a_forgetful_leader(config, group_id, partitions=None):
-        consumer = made(config, group_id, partitions)
-        assignor = FirstRoundWithoutMetadata(partitions)
+    def group_consumer(self, config, group_id, partitions=None):
+        consumer = group_consumer(config, group_id, partitions)
+        assignor = ForgetfulUntilAsked(partitions, self._asked)
         consumer._coordinator._assignors = {assignor.name: assignor}
         return consumer
 
-    monkeypatch.setattr(clients, "group_consumer", consumer_with_a_forgetful_leader)
+
+def test_members_left_without_partitions_ask_for_them_again(kafka_bootstrap, unique_name):
+    name = unique_name("idle")
+    source, target, dead = f"{name}-in", f"{name}-out", f"{name}-dlq"
+    create_topics(kafka_bootstrap, [source, target, dead], partitions=4)
+    runners = []
+
+    def rejoins() -> float:
+        return sum(runner.metrics.rebalances.labels(name, "rejoin")._value.get() for runner in list(runners))
+
     processor = counting_copy(name, source, target, dead)
-    settings = {"idle_rejoin_ms": 2000, "session_timeout_ms": 6000}
+    settings = {"idle_rejoin_ms": 2000, "session_timeout_ms": 6000,
+                "clients": ForgetfulLeaderClients(asked=lambda: rejoins() > 0)}
     with running(processor, kafka_bootstrap, instance_id="a", **settings) as first:
+        runners.append(first)
         with running(processor, kafka_bootstrap, instance_id="b", **settings) as second:
+            runners.append(second)
             deadline = time.monotonic() + 45
             while not (first.assignment and second.assignment) and time.monotonic() < deadline:
                 time.sleep(0.2)
             held = first.assignment | second.assignment
-            rejoins = sum(
-                runner.metrics.rebalances.labels(name, "rejoin")._value.get() for runner in (first, second)
-            )
+            asked = rejoins()
     assert held == {TopicPartition(source, p) for p in range(4)}
     assert first.assignment and second.assignment
-    assert rejoins >= 1
+    assert asked >= 1
