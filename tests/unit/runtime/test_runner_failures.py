@@ -9,22 +9,13 @@ import pytest
 from kafka.errors import InvalidRecordError, KafkaConnectionError, KafkaError, ProducerFencedError
 from kafka.structs import TopicPartition
 
-from streams.runtime import Emit, Processor, Store, TransientError
+from streams.runtime import Emit, Processor, TransientError
 from streams.runtime.transactions import CommitTimeout
 from streams.topics import DEAD_LETTER_TOPIC, changelog_topic
 from tests.unit.runtime.fakebroker import FakeProducer
+from tests.unit.runtime.processors import counting
 
 P0 = TopicPartition("in", 0)
-
-
-def count(record, context):
-    counts = context.state("counts")
-    key = record.key.decode()
-    counts.set(key, counts.get(key, 0) + 1)
-    return [Emit("out", record.key, f"{key}={counts.get(key)}".encode())]
-
-
-counting = Processor(name="counting", inputs=["in"], outputs=["out"], handle=count, stores=[Store("counts")])
 
 
 @pytest.fixture

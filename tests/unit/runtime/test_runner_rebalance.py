@@ -6,17 +6,7 @@ partition is revoked from one member before another is given it.
 from kafka.errors import KafkaConnectionError
 from kafka.structs import TopicPartition
 
-from streams.runtime import Emit, Processor, Store
-
-
-def count(record, context):
-    counts = context.state("counts")
-    key = record.key.decode()
-    counts.set(key, counts.get(key, 0) + 1)
-    return [Emit("out", record.key, f"{key}={counts.get(key)}".encode())]
-
-
-counting = Processor(name="counting", inputs=["in"], outputs=["out"], handle=count, stores=[Store("counts")])
+from tests.unit.runtime.processors import counting
 
 
 def partitions(count: int) -> list[TopicPartition]:
