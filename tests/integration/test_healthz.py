@@ -5,7 +5,6 @@ closed port, a processor not running by pointing its target at one; states a rea
 reaches only by accident (no partitions held, aborting again and again, hanging) come from a
 stand-in answering the status contract. Real processors show the healthy case and the stopped one.
 """
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from auction.health.report import CACHE
 from auction.ops.topology import deployed
 from tests.integration.conftest import ROOT, ProcessorProcess, start_at_log_end
 from tests.integration.ops.status_server import HEALTHY, StatusServer
+from tests.integration.readiness import free_port
 
 pytestmark = pytest.mark.django_db
 DEPENDENCIES_OK = {"kafka": "ok", "postgres": "ok", "redis": "ok"}
@@ -34,12 +34,6 @@ def health_settings(settings, kafka_bootstrap):
     CACHE.forget()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _group(name: str) -> str:
     """The consumer group a processor's instances answer as here (suffixed when STREAMS_NAME_SUFFIX is set)."""
     return dict((n, p.name) for n, p in deployed())[name]
@@ -52,7 +46,7 @@ def _healthz(client) -> tuple[int, dict, float]:
 
 
 def _closed_url() -> str:
-    return f"http://127.0.0.1:{_free_port()}/metrics"
+    return f"http://127.0.0.1:{free_port()}/metrics"
 
 
 def test_healthz_is_ok_when_every_server_is_up_and_no_processor_is_watched(client):
@@ -63,7 +57,7 @@ def test_healthz_is_ok_when_every_server_is_up_and_no_processor_is_watched(clien
 
 
 def test_healthz_names_kafka_when_its_probe_cannot_reach_the_broker_and_recovers(client, settings):
-    settings.HEALTH_KAFKA_BOOTSTRAP_SERVERS = f"127.0.0.1:{_free_port()}"  # nothing listens there
+    settings.HEALTH_KAFKA_BOOTSTRAP_SERVERS = f"127.0.0.1:{free_port()}"  # nothing listens there
     status, down, took = _healthz(client)
 
     settings.HEALTH_KAFKA_BOOTSTRAP_SERVERS = ""
@@ -132,7 +126,7 @@ def test_instances_of_a_processor_are_judged_together(client, settings):
 def test_healthz_answers_within_seconds_whatever_hangs_and_a_burst_costs_one_round(client, settings):
     with StatusServer({**HEALTHY, "processor": _group("projector")}, delay_s=30) as hung:
         settings.OPS_METRICS_TARGETS = {"projector": hung.metrics_url}
-        settings.HEALTH_KAFKA_BOOTSTRAP_SERVERS = f"127.0.0.1:{_free_port()}"
+        settings.HEALTH_KAFKA_BOOTSTRAP_SERVERS = f"127.0.0.1:{free_port()}"
         status, body, took = _healthz(client)
         burst = [_healthz(client) for _ in range(5)]
         asked = hung.asked
@@ -150,7 +144,7 @@ class Instance(ProcessorProcess):
     metrics port (`--metrics-port` through STREAMS_METRICS_PORT). Started without waiting: /healthz says when it is up."""
 
     def __init__(self, name: str, env: dict[str, str], log_path, instance_id: str) -> None:
-        port = _free_port()
+        port = free_port()
         super().__init__(name, {**env, "STREAMS_METRICS_PORT": str(port)}, log_path)
         self.port, self.env = port, {**self.env, "STREAMS_METRICS_PORT": str(port)}
         self.instance_id, self.metrics_url = instance_id, f"http://127.0.0.1:{port}/metrics"

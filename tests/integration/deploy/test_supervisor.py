@@ -10,9 +10,7 @@ folder (`AUCTION_DATA_DIR`). The config's metrics ports are fixed, so processors
 import contextlib
 import os
 import signal
-import socket
 import subprocess
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -24,7 +22,8 @@ import pytest
 from supervisor.xmlrpc import SupervisorTransport
 
 from tests.integration.conftest import ROOT, START_TIMEOUT_S, start_at_log_end
-from tests.integration.readiness import holds_everything, status
+from tests.integration.readiness import free_port, holds_everything, status
+from tests.support.waiting import eventually
 
 CONF = ROOT / "deploy" / "supervisord.conf"
 BIN = ROOT / ".venv" / "bin"
@@ -38,19 +37,8 @@ RESTART_WITHIN_S = 10
 STOP_TIMEOUT_S = 90  # programs stop one after another; a processor may take up to its stopwaitsecs
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _until(check: Callable[[], object], timeout_s: float, what: str) -> object:
-    deadline = time.monotonic() + timeout_s
-    while not (result := check()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {timeout_s} s")
-        time.sleep(0.1)
-    return result
+    return eventually(check, timeout_s=timeout_s, what=what, interval_s=0.1)
 
 
 def _gone(pid: int) -> bool:
@@ -118,10 +106,10 @@ def supervisord(processor_env, provisioned_topics, tmp_path) -> Iterator[Supervi
     env = {
         **processor_env,
         "AUCTION_DATA_DIR": str(tmp_path),
-        "AUCTION_WEB_PORT": str(_free_port()),
+        "AUCTION_WEB_PORT": str(free_port()),
         "AUCTION_AUTOSTART": "false",
         "AUCTION_DEMO_PROGRAMS": "false",
-        "EMAIL_PORT": str(_free_port()),
+        "EMAIL_PORT": str(free_port()),
         "STREAMS_NAME_SUFFIX": f"sv{uuid.uuid4().hex[:8]}",  # consumer groups of this test's own
         "STREAMS_METRICS_ADDRESS": "127.0.0.2",
     }

@@ -1,7 +1,6 @@
 """The notification pipeline for real: bidding and projector (session-wide `auction_pipeline`), the
 notifications processor, a Celery worker and beat on a queue of their own, and an SMTP server."""
 import random
-import socket
 import uuid
 
 import pytest
@@ -9,6 +8,7 @@ import pytest
 from auction.notifications.models import Preference
 from tests.integration.conftest import ProcessorProcess
 from tests.integration.notifications.support import SmtpServer, celery_beat, celery_worker, wait_until_read
+from tests.integration.readiness import free_port
 
 FAST_DELIVERY = {
     "EMAIL_HOST": "127.0.0.1",
@@ -23,12 +23,6 @@ FAST_DELIVERY = {
 """Retries every few seconds, so a 30-second outage costs 30 seconds, not hours."""
 CATCH_UP_TIMEOUT_S = 300
 """A processor new to the broker reads all of its history first (on a shared dev broker, everyone's)."""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,5 @@
 """The ops page's overview: topology from the code, sizes and rates from the broker, latency from the
 processors' own metrics endpoints."""
-import socket
 import uuid
 from datetime import datetime, timezone
 
@@ -27,12 +26,6 @@ def _overview(client) -> dict:
     return response.json()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_the_topology_is_the_registry_and_the_deployed_processors(staff_client, processor_env, provisioned_topics):
     overview = _overview(staff_client)
     topics = {topic["name"]: topic for topic in overview["topics"]}
@@ -49,8 +42,7 @@ def test_the_topology_is_the_registry_and_the_deployed_processors(staff_client, 
 
 
 def test_latency_per_flow_comes_from_the_processors_metrics(kafka_bootstrap, start_processor, staff_client, settings):
-    process = start_processor("dead-letters", STREAMS_METRICS_PORT=str(_free_port()))
-    port = process.env["STREAMS_METRICS_PORT"]  # the port it was given, whoever chose it
+    port = start_processor("dead-letters").port
     settings.OPS_METRICS_TARGETS = {"dead-letters": f"http://127.0.0.1:{port}/metrics"}
     _overview(staff_client)  # a first reading
     letter = record_dead_letter(

@@ -2,21 +2,15 @@
 
 The web process's /metrics is in test_access, a processor's endpoint in test_overview.
 """
-import socket
 import urllib.request
 import uuid
 
 import redis
 
 from tests.integration.notifications.support import celery_beat, celery_worker, eventually
+from tests.integration.readiness import free_port
 
 METRICS_TIMEOUT_S = 20
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _scrape(port: int) -> str | None:
@@ -30,7 +24,7 @@ def _scrape(port: int) -> str | None:
 def test_the_celery_worker_and_beat_serve_metrics(processor_env, redis_url, tmp_path):
     queue = f"ops-metrics-{uuid.uuid4().hex[:8]}"  # nobody else's tasks, and beat's go nowhere
     env = {**processor_env, "REDIS_URL": redis_url, "NOTIFY_QUEUE": queue}
-    worker_port, beat_port = _free_port(), _free_port()
+    worker_port, beat_port = free_port(), free_port()
     worker = celery_worker({**env, "CELERY_METRICS_PORT": str(worker_port)}, tmp_path / "worker.log", queue).start()
     beat = celery_beat({**env, "CELERY_METRICS_PORT": str(beat_port)}, tmp_path).start()
     try:

@@ -1,5 +1,4 @@
 """A processor's Prometheus endpoint reports what it did."""
-import socket
 import time
 import urllib.request
 from datetime import datetime, timezone
@@ -8,12 +7,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tests.integration.runtime.processors import counting_copy
 from tests.integration.runtime.support import create_topics, produce, read_committed, running
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.integration.readiness import free_port
 
 
 def scrape(port: int) -> dict[tuple[str, tuple], float]:
