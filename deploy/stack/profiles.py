@@ -48,7 +48,9 @@ _NAMED = {
     "test": (29092, 29093, 25432, 26379, False),
     "dev": (39092, 39093, 35432, 36379, True),
 }
-PROFILE_NAMES = tuple(_NAMED)
+# `dev1` … `dev9`: more development stacks beside `dev` (one per work tree), each 100 ports further on.
+_NUMBERED_DEV = {f"dev{n}": tuple(port + 100 * n for port in _NAMED["dev"][:4]) + (True,) for n in range(1, 10)}
+PROFILE_NAMES = tuple(_NAMED) + tuple(_NUMBERED_DEV)
 
 
 def state_root(environ: Mapping[str, str]) -> Path:
@@ -58,9 +60,10 @@ def state_root(environ: Mapping[str, str]) -> Path:
 
 
 def named_profile(name: str, environ: Mapping[str, str] = os.environ) -> Profile:
-    if name not in _NAMED:
+    ports = _NAMED.get(name) or _NUMBERED_DEV.get(name)
+    if ports is None:
         raise StackError(f"unknown profile {name!r}; choose one of {', '.join(PROFILE_NAMES)}")
-    kafka, controller, postgres, redis, durable = _NAMED[name]
+    kafka, controller, postgres, redis, durable = ports
     return Profile(
         name=name,
         kafka_port=kafka,

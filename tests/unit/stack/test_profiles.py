@@ -2,7 +2,7 @@
 
 import pytest
 
-from deploy.stack import StackError, named_profile
+from deploy.stack import PROFILE_NAMES, StackError, named_profile
 from deploy.stack.profiles import REPO_ROOT
 
 
@@ -42,6 +42,7 @@ def test_unknown_profile_names_the_choices():
 
 
 def test_profiles_do_not_share_a_port():
-    profiles = [named_profile(name, {}) for name in ("demo", "test", "dev")]
+    profiles = [named_profile(name, {}) for name in PROFILE_NAMES]
+    assert len(profiles) == 12
     ports = [port for p in profiles for port in (p.kafka_port, p.controller_port, p.postgres_port, p.redis_port)]
     assert len(ports) == len(set(ports))
