@@ -4,11 +4,11 @@ Services raise `PublishUnavailable` (Kafka down: nothing was written), `RateLimi
 or `ValidationError` (bad input); views let them through and `ServiceErrorMiddleware` answers
 503, 429 or 400. Django's own 400, 403, 404 and 500 come through the handlers below.
 """
-from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.deprecation import MiddlewareMixin
 
 from auction.api import PREFIX as API_PREFIX
 from auction.api.errors import django_error, error_json
@@ -43,12 +43,8 @@ def error_response(
     return response
 
 
-class ServiceErrorMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+class ServiceErrorMiddleware(MiddlewareMixin):
+    """Sync and async alike (MiddlewareMixin), so it costs an async view no thread hop."""
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, PublishUnavailable):

@@ -1,5 +1,8 @@
 """The API's route table: the URL map and the OpenAPI document are both generated from it."""
-from django.http import HttpRequest, HttpResponse, JsonResponse
+import functools
+import json
+
+from django.http import HttpRequest, HttpResponse
 
 from auction.api import PREFIX
 from auction.api.bids import BidHistory, BidReply, NewBid, list_bids, bid_create
@@ -13,7 +16,13 @@ WRITE_ERRORS = (400, 401, 403, 404, 429, 503)
 
 
 def openapi_json(request: HttpRequest) -> HttpResponse:
-    return JsonResponse(document(ROUTES, prefix=PREFIX))
+    return HttpResponse(_openapi_bytes(), content_type="application/json")
+
+
+@functools.cache
+def _openapi_bytes() -> bytes:
+    """The document is generated from code, so it changes only with the code: built once per process."""
+    return json.dumps(document(ROUTES, prefix=PREFIX)).encode()
 
 
 ROUTES: dict[str, list[Operation]] = {
