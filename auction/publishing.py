@@ -1,15 +1,18 @@
 """The web tier's one way to write: produce an event to its topic, durably, or fail clearly.
 
-The producer is idempotent with `acks=all`; a send blocks until the broker has the record, so a
-caller that gets a `Published` back knows the fact is in the log. When Kafka cannot be reached
-the caller gets `PublishUnavailable` and nothing was written anywhere.
+The producer is idempotent with `acks=all`; a caller that gets a `Published` back knows the fact
+is in the log. `publish` blocks its thread until then; `send` hands back a `Sending` that an async
+view awaits without holding a thread. When Kafka cannot be reached the caller gets
+`PublishUnavailable` and nothing was written anywhere.
 """
+import asyncio
 import threading
 from dataclasses import dataclass
 
 from django.conf import settings
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
+from kafka.producer.future import FutureRecordMetadata
 
 from streams import kafka_clients
 from streams.events import Event, encode
@@ -52,18 +55,66 @@ def _shared_producer() -> KafkaProducer:
         return _producer
 
 
-def publish(event: Event) -> Published:
-    """Produce `event` to the topic the registry names for it, keyed by its item."""
+def _unavailable(error: Exception) -> PublishUnavailable:
+    return PublishUnavailable(f"the event log is unavailable ({type(error).__name__})")
+
+
+class Sending:
+    """A record handed to the producer, on its way to the broker."""
+
+    def __init__(self, future: FutureRecordMetadata) -> None:
+        self._future = future
+
+    def result(self) -> Published:
+        """Blocks until the broker has the record."""
+        try:
+            return _published(self._future.get(timeout=SEND_TIMEOUT_S))
+        except KafkaError as error:
+            raise _unavailable(error) from error
+
+    async def published(self) -> Published:
+        """Awaits the broker's acknowledgement in the event loop, holding no thread."""
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future = loop.create_future()
+
+        def settle(outcome: object) -> None:
+            loop.call_soon_threadsafe(lambda: done.done() or done.set_result(outcome))
+
+        self._future.add_both(settle)
+        try:
+            outcome = await asyncio.wait_for(done, SEND_TIMEOUT_S)
+        except TimeoutError as error:
+            raise _unavailable(error) from error
+        if isinstance(outcome, Exception):
+            raise _unavailable(outcome) from outcome
+        return _published(outcome)
+
+
+def _published(metadata) -> Published:
+    return Published(topic=metadata.topic, partition=metadata.partition, offset=metadata.offset)
+
+
+def send(event: Event) -> Sending:
+    """Hand `event` to the producer for the topic the registry names for it, keyed by its item."""
     record = encode(event, source=SOURCE)
-    return publish_record(topic_for(type(event)).name, key=record.key, value=record.value, headers=record.headers)
+    return send_record(topic_for(type(event)).name, key=record.key, value=record.value, headers=record.headers)
+
+
+def send_record(topic: str, *, key: bytes | None, value: bytes | None, headers: list[tuple[str, bytes]]) -> Sending:
+    """Hand a record as it is to the producer (how operators replay a dead letter to the topic it came from)."""
+    try:
+        return Sending(_shared_producer().send(topic, key=key, value=value, headers=headers))
+    except KafkaError as error:
+        raise _unavailable(error) from error
+
+
+def publish(event: Event) -> Published:
+    """`send(event)`, blocking until the broker has it."""
+    return send(event).result()
 
 
 def publish_record(
     topic: str, *, key: bytes | None, value: bytes | None, headers: list[tuple[str, bytes]]
 ) -> Published:
-    """Produce a record as it is: how operators replay a dead letter to the topic it came from."""
-    try:
-        metadata = _shared_producer().send(topic, key=key, value=value, headers=headers).get(timeout=SEND_TIMEOUT_S)
-    except KafkaError as exc:
-        raise PublishUnavailable(f"the event log is unavailable ({type(exc).__name__})") from exc
-    return Published(topic=metadata.topic, partition=metadata.partition, offset=metadata.offset)
+    """`send_record`, blocking until the broker has it."""
+    return send_record(topic, key=key, value=value, headers=headers).result()

@@ -3,6 +3,8 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
+from asgiref.sync import sync_to_async
+from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
 from pydantic import Field
 
@@ -13,9 +15,11 @@ from auction.api.items import ItemReply, item_or_404, item_reply
 from auction.api.shapes import Amount, Reply, RequestBody, decimal_text
 from auction.bidding.feedback import bid_feedback
 from auction.bidding.selectors import bid_get, bid_history
-from auction.bidding.services import bid_place
+from auction.bidding.models import Bid
+from auction.bidding.services import Placing, bid_send
+from auction.catalog.models import Item
 from auction.catalog.selectors import item_get
-from auction.streaming.wait import projected
+from auction.streaming.wait import projected_async
 from streams.money import Money
 
 
@@ -64,21 +68,36 @@ def list_bids(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
     return respond(BidHistory(item_id=item.pk, bids=bids))
 
 
-def bid_create(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
-    """200 once the bidding processor decided (accepted or rejected), 202 while still pending."""
+async def bid_create(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
+    """200 once the bidding processor decided (accepted or rejected), 202 while still pending.
+
+    Only the checks and the reads run in Django's sync thread; the waits for the broker's
+    acknowledgement and for the projector's announcement hold no thread, so one process keeps
+    many bids in flight."""
+    bidder, item, placing = await sync_to_async(_bid_send)(request, item_id)
+    await placing.sending.published()
+    bid = await projected_async(lambda: bid_get(bid_id=placing.bid_id), keys=(str(placing.bid_id),))
+    return await sync_to_async(_bid_reply)(bid, bid_id=placing.bid_id, bidder=bidder, item=item)
+
+
+def _bid_send(request: HttpRequest, item_id: uuid.UUID) -> tuple[AbstractBaseUser, Item, Placing]:
     bidder = require_user(request)
     item = item_or_404(item_id)
     new = body(request, NewBid)
-    placed = bid_place(
+    placing = bid_send(
         bidder=bidder,
         item=item,
         amount=Money.parse(new.amount, item.currency),
         max_amount=None if new.max_amount is None else Money.parse(new.max_amount, item.currency),
     )
-    feedback = bid_feedback(projected(lambda: bid_get(bid_id=placed.bid_id)), bidder_id=bidder.pk)
+    return bidder, item, placing
+
+
+def _bid_reply(bid: Bid | None, *, bid_id: uuid.UUID, bidder: AbstractBaseUser, item: Item) -> HttpResponse:
+    feedback = bid_feedback(bid, bidder_id=bidder.pk)
     reply = BidReply(
         status=feedback.status,
-        bid_id=placed.bid_id,
+        bid_id=bid_id,
         message=feedback.message,
         leading=feedback.leading,
         reason=feedback.reason,

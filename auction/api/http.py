@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import pydantic
+from asgiref.sync import iscoroutinefunction, sync_to_async
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -16,21 +17,40 @@ Handler = Callable[..., HttpResponse]
 def route(**handlers: Handler) -> Callable[..., HttpResponse]:
     """One view per URL, dispatching on the method: `route(get=items_browse, post=create_item)`.
 
-    CSRF is exempt here only because `auth.api_user` checks it itself for session callers.
+    Where one handler is async the view is async, and the sync handlers run in Django's sync
+    thread as they would anyway. CSRF is exempt here only because `auth.api_user` checks it
+    itself for session callers.
     """
     allowed = ", ".join(sorted(method.upper() for method in handlers))
+    not_allowed = lambda: error_json(405, f"Use {allowed} here.", headers={"Allow": allowed})  # noqa: E731
+
+    if not any(iscoroutinefunction(handler) for handler in handlers.values()):
+
+        @csrf_exempt
+        def view(request: HttpRequest, **kwargs) -> HttpResponse:
+            handler = handlers.get(request.method.lower())
+            if handler is None:
+                return not_allowed()
+            try:
+                return handler(request, **kwargs)
+            except ApiError as error:
+                return error.response()
+
+        return view
+
+    awaitable = {method: h if iscoroutinefunction(h) else sync_to_async(h) for method, h in handlers.items()}
 
     @csrf_exempt
-    def view(request: HttpRequest, **kwargs) -> HttpResponse:
-        handler = handlers.get(request.method.lower())
+    async def async_view(request: HttpRequest, **kwargs) -> HttpResponse:
+        handler = awaitable.get(request.method.lower())
         if handler is None:
-            return error_json(405, f"Use {allowed} here.", headers={"Allow": allowed})
+            return not_allowed()
         try:
-            return handler(request, **kwargs)
+            return await handler(request, **kwargs)
         except ApiError as error:
             return error.response()
 
-    return view
+    return async_view
 
 
 def _validated(model: type[Model], data: object) -> Model:

@@ -169,7 +169,7 @@ def create_item(request: HttpRequest) -> HttpResponse:
         duration_seconds=new.duration_seconds,
     )
     item_id = uuid.UUID(listed.event.item_id)
-    item = projected(lambda: item_get(item_id=item_id))
+    item = projected(lambda: item_get(item_id=item_id), keys=(str(item_id),))
     if item is None:
         return respond(Publishing(status="pending", id=item_id), status=202)
     return respond(item_reply(item, seller.pk), status=201)

@@ -28,7 +28,10 @@ def buy_now(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
     buyer = require_user(request)
     item = item_or_404(item_id)
     requested = buy_now_request(buyer=buyer, item=item)
-    decision = projected(lambda: purchase_decision(item_id=item.pk, request_id=requested.request_id, buyer_id=buyer.pk))
+    decision = projected(
+        lambda: purchase_decision(item_id=item.pk, request_id=requested.request_id, buyer_id=buyer.pk),
+        keys=(str(requested.request_id), str(item.pk)),
+    )
     feedback = purchase_feedback(decision)
     current = item_get(item_id=item.pk) or item
     reply = PurchaseReply(status=feedback.status, message=feedback.message, item=item_reply(current, buyer.pk))

@@ -10,17 +10,25 @@ from django.core.exceptions import ValidationError
 from auction.accounts.services import refuse_if_suspended
 from auction.bidding.rate_limit import RateLimited, bid_rate_check
 from auction.catalog.models import Item
-from auction.publishing import Published, publish
+from auction.publishing import Published, Sending, publish, send
 from streams.events import BidPlaced, BuyNowRequested
 from streams.money import Money
 
-__all__ = ["RateLimited", "Placed", "PurchaseRequested", "bid_place", "buy_now_request"]
+__all__ = ["RateLimited", "Placed", "Placing", "PurchaseRequested", "bid_place", "bid_send", "buy_now_request"]
 
 
 @dataclass(frozen=True)
 class Placed:
     bid_id: uuid.UUID
     published: Published
+
+
+@dataclass(frozen=True)
+class Placing:
+    """A bid checked and handed to the producer; `sending` says when the log has it."""
+
+    bid_id: uuid.UUID
+    sending: Sending
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,19 @@ def bid_place(
     client_time: datetime | None = None,
 ) -> Placed:
     """Publish a bid; the bidding processor accepts or rejects it; `auction.streaming.wait` awaits that."""
+    placing = bid_send(bidder=bidder, item=item, amount=amount, max_amount=max_amount, client_time=client_time)
+    return Placed(bid_id=placing.bid_id, published=placing.sending.result())
+
+
+def bid_send(
+    *,
+    bidder: AbstractBaseUser,
+    item: Item,
+    amount: Money,
+    max_amount: Money | None = None,
+    client_time: datetime | None = None,
+) -> Placing:
+    """`bid_place` without waiting for the broker: for async views, which await `Placing.sending`."""
     _require_open(item, bidder)
     if amount.currency != item.currency or (max_amount and max_amount.currency != item.currency):
         raise ValidationError(f"This item is priced in {item.currency}.")
@@ -63,7 +84,7 @@ def bid_place(
         client_time=client_time,
         placed_at=datetime.now(timezone.utc),
     )
-    return Placed(bid_id=uuid.UUID(event.bid_id), published=publish(event))
+    return Placing(bid_id=uuid.UUID(event.bid_id), sending=send(event))
 
 
 def buy_now_request(*, buyer: AbstractBaseUser, item: Item) -> PurchaseRequested:

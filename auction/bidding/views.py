@@ -93,7 +93,7 @@ def bid_create(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            feedback = bid_feedback(projected(lambda: bid_get(bid_id=placed.bid_id)), bidder_id=request.user.pk)
+            feedback = bid_feedback(projected(lambda: bid_get(bid_id=placed.bid_id), keys=(str(placed.bid_id),)), bidder_id=request.user.pk)
             level = messages.WARNING if feedback.leading is False else LEVELS[feedback.status]
             messages.add_message(request, level, feedback.message)
             return redirect(_item_url(item))
@@ -110,7 +110,10 @@ def buy_now(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
     except ValidationError as error:
         return item_page(request, item, errors=error.messages, status=400)
     buyer_id = request.user.pk
-    decision = projected(lambda: purchase_decision(item_id=item.pk, request_id=requested.request_id, buyer_id=buyer_id))
+    decision = projected(
+        lambda: purchase_decision(item_id=item.pk, request_id=requested.request_id, buyer_id=buyer_id),
+        keys=(str(requested.request_id), str(item.pk)),
+    )
     feedback = purchase_feedback(decision)
     messages.add_message(request, LEVELS[feedback.status], feedback.message)
     return redirect(_item_url(item))

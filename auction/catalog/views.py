@@ -57,7 +57,7 @@ def sell(request: HttpRequest) -> HttpResponse:
     with stored_images(form.cleaned_data["images"]) as image_urls:
         listed = item_put_up(seller=request.user, image_urls=image_urls, **form.listing())
     item_id = listed.event.item_id
-    if projected(lambda: item_get(item_id=uuid.UUID(item_id))) is None:
+    if projected(lambda: item_get(item_id=uuid.UUID(item_id)), keys=(item_id,)) is None:
         request.session[PUBLISHING_KEY] = item_id
         messages.info(request, "Your item is being published; its page will be ready in a moment.")
     else:

@@ -8,7 +8,8 @@ and bid decisions are upserted together, and an item's public state is written o
 from its latest accepted bid, which carries all of it (soft-close extensions included). The rare
 events follow one by one, in log order. Every write is idempotent and the item's state is guarded
 by its sequence number, so the order inside a batch matters only in that listings come first:
-the updates need their rows. Everything it writes is derived from the log, so it can be rebuilt
+the updates need their rows. Once the transaction commits it announces what became readable
+(`auction.streaming.announcements`), so requests waiting for it wake. Everything it writes is derived from the log, so it can be rebuilt
 (`auction.streaming.rebuild`).
 """
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ from auction.catalog import projections as items
 from auction.catalog.models import Item
 from auction.staff import projections as staff
 from auction.staff.models import AuditEntry, PlacedBid
+from auction.streaming.announcements import announce_on_commit
 from auction.streaming.sink import PostgresSink, Tables
 from streams.events import AuctionClosed, AuctionExtended, BidAccepted, BidPlaced, BidRejected, Envelope, ItemListed, decode
 from streams.runtime.processor import Processor, Record
@@ -52,6 +54,16 @@ def project(envelopes: Sequence[Envelope]) -> None:
         elif isinstance(event, staff.INTERVENTIONS):  # staff interventions are also the item's audit trail
             staff.intervention(envelope)
     # AuctionCancelled changes no read model itself: the item changes when the bidding processor closes it.
+    announce_on_commit(_readable_keys(events))
+
+
+def _readable_keys(events: Sequence) -> list[str]:
+    """What requests may be waiting to read: decisions by bid id, new and closed items by item id."""
+    return [
+        str(event.bid_id if isinstance(event, (BidAccepted, BidRejected)) else event.item_id)
+        for event in events
+        if isinstance(event, (BidAccepted, BidRejected, ItemListed, AuctionClosed))
+    ]
 
 
 processor = Processor(
