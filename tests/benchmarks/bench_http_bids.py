@@ -1,156 +1,267 @@
-"""Bids per second through `POST /api/items/{id}/bids`, and POST → decision latency; prints figures, asserts nothing.
+"""The web tier against a bare async Django view on the same uvicorn: bids with their decision, and the other endpoints.
 
-    eval "$(.venv/bin/python -m deploy.stack env --profile dev)"
-    DATABASE_URL=postgres://postgres@127.0.0.1:35432/auction_bench .venv/bin/python tests/benchmarks/bench_http_bids.py \\
-        [--clients 64 --items 20 --seconds 20 --workers 2]
+    .venv/bin/python -m tests.benchmarks --only bench_http_bids      # in the harness (servers started for you)
 
-The whole path for real: the site under uvicorn (`--workers` processes), the bidding processor
-and the projector as `manage.py runprocessor` subprocesses (fresh consumer groups, started at the
-end of the log), Kafka, PostgreSQL and Redis. The database
-must exist; it is migrated first. `--clients` concurrent clients bid on `--items` items for
-`--seconds`, each bidding a little over the minimum it last saw; a bid is answered once its
-decision is visible in the read model (200), or after the wait with "pending" (202).
+The whole path for real: the site under uvicorn, every platform processor as a `manage.py
+runprocessor` subprocess (fresh consumer groups, started at the end of the log), Kafka,
+PostgreSQL and Redis, all on this machine with the load generator. Measured, each next to the
+baseline (`bare_site.py`: one async view, no middleware, no database) served by the same
+uvicorn with the same number of workers, in the same run:
 
-Printed: completed POSTs per second; how many were answered with their decision; p50/p99 of
-POST → reply for those, which is POST → decision visible in the read model.
+- closed loop: `CLIENTS` clients bid as fast as they are answered, each a little over the
+  minimum it last saw; a reply counts when it carries the decision (200); 202 "pending" and
+  anything not 2xx are counted apart; for 1, 2 and 4 workers;
+- open loop: bids sent at a fixed 100 per second, p50/p99 of POST → reply with the decision;
+- the other endpoints a page or client hits (read an item, the OpenAPI document, /healthz, a
+  static file, a 404), closed loop, one worker.
 """
 from __future__ import annotations
 
-import argparse
 import asyncio
 import logging
 import os
 import random
 import signal
-import statistics
+import socket
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
+import httpx
+
+from tests.benchmarks.figures import Bench, Figure
+
+SECTION = "Web tier: bids through the API, and the other endpoints"
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "auction.settings")
-
-import django  # noqa: E402
-
-django.setup()
-
-import httpx  # noqa: E402
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-
-from auction.accounts.services import token_issue  # noqa: E402
-from auction.loadgen import workload  # noqa: E402
-from auction.loadgen.client import Api  # noqa: E402
-from tests.integration.conftest import start_at_log_end  # noqa: E402
-from tests.integration.coreflow.api import listed_item  # noqa: E402
-
 SITE_ENV = {"AUCTION_BIDS_PER_SECOND": "1000000", "PYTHONUNBUFFERED": "1"}
+CLIENTS = 32
+OPEN_LOOP_RATE = 100
+PROCESSORS = ("bidding", "projector", "live", "notifications", "analytics", "dead-letters")
+SMOKE_PROCESSORS = ("bidding", "projector")
 
 
 def _free_port() -> int:
-    import socket
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
-    with log.open("wb") as out:
-        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+@contextmanager
+def serving(app: str, env: dict[str, str], workers: int, log: Path) -> Iterator[str]:
+    """`app` under uvicorn with `workers` processes; yields its base URL once it answers."""
+    port = _free_port()
+    argv = [sys.executable, "-m", "uvicorn", app, "--port", str(port), "--workers", str(workers), "--no-access-log",
+            "--timeout-keep-alive", "60", "--log-level", "warning"]
+    with log.open("ab") as out:
+        process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            try:
+                httpx.get(url, timeout=5)
+                break
+            except httpx.HTTPError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{app} did not start; see {log}") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(30)
 
 
-def wait_for_site(url: str, timeout_s: float = 60) -> None:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            httpx.get(f"{url}/healthz", timeout=5)
-            return
-        except httpx.HTTPError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
+@contextmanager
+def processors(names: tuple[str, ...], env: dict[str, str], logs: Path) -> Iterator[None]:
+    from tests.integration.conftest import start_at_log_end
+
+    running = []
+    for name in names:
+        start_at_log_end(name, env)
+        with (logs / f"{name}.log").open("wb") as out:
+            running.append(subprocess.Popen([sys.executable, "manage.py", "runprocessor", name], cwd=ROOT, env=env,
+                                            stdout=out, stderr=subprocess.STDOUT))
+    try:
+        yield
+    finally:
+        for process in running:
+            process.send_signal(signal.SIGTERM)
+        for process in running:
+            process.wait(30)
 
 
-def people(count: int) -> list[str]:
-    """Tokens of fresh accounts, made directly (signing up through the API hashes passwords, slowly)."""
-    tokens = []
-    for _ in range(count):
-        name = f"bench-{uuid.uuid4().hex[:10]}"
-        tokens.append(token_issue(user=get_user_model().objects.create_user(username=name, email=f"{name}@example.test")))
-    return tokens
+Request = Callable[[httpx.AsyncClient, random.Random], Awaitable[httpx.Response]]
 
 
-async def client(api: Api, items: list[dict], until: float, rng: random.Random, results: list) -> None:
-    minimum = {item["id"]: Decimal(item["minimum_bid"]) for item in items}
-    while time.monotonic() < until:
-        item_id = rng.choice(list(minimum))
-        choice = workload.bid(rng, minimum[item_id])
-        status, reply, seconds = await api.bid(item_id, f"{choice.amount:.2f}", choice.max_amount and f"{choice.max_amount:.2f}")
-        results.append((status, reply.get("status"), seconds))
-        if reply.get("item", {}).get("minimum_bid"):
-            minimum[item_id] = max(minimum[item_id], Decimal(reply["item"]["minimum_bid"]))
+async def closed_loop(url: str, request: Request, *, clients: int, seconds: float) -> tuple[float, list[int]]:
+    """Seconds taken and every status, `clients` requests at a time, each sent as soon as the last is answered."""
+    statuses: list[int] = []
 
+    async def client(http: httpx.AsyncClient, rng: random.Random, until: float) -> None:
+        while time.monotonic() < until:
+            statuses.append((await request(http, rng)).status_code)
 
-async def bid_for(url: str, seller: str, bidders: list[str], items: int, seconds: float) -> tuple[list, float]:
-    rng = random.Random(1)
-    limits = httpx.Limits(max_connections=len(bidders))
-    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as http:
-        listing = workload.listing(rng, duration_seconds=3600)
-        listed = [await listed_item(Api(http, seller), listing | {"buy_now_price": None}) for _ in range(items)]
-        results: list = []
+    async with httpx.AsyncClient(base_url=url, timeout=60, limits=httpx.Limits(max_connections=clients)) as http:
+        await request(http, random.Random(0))  # warm: first connections, first queries
         started = time.monotonic()
-        await asyncio.gather(
-            *(client(Api(http, token), listed, started + seconds, random.Random(n), results) for n, token in enumerate(bidders))
-        )
-        return results, time.monotonic() - started
+        await asyncio.gather(*(client(http, random.Random(n), started + seconds) for n in range(clients)))
+    return time.monotonic() - started, statuses
+
+
+class Bidding:
+    """Bidders on open items, each bidding a little over the minimum it last saw."""
+
+    def __init__(self, tokens: list[str], items: list[dict]) -> None:
+        self.tokens = tokens
+        self.minimum = {item["id"]: Decimal(item["minimum_bid"]) for item in items}
+        self.outcomes: list[tuple[int, str | None, float]] = []
+
+    async def bid(self, http: httpx.AsyncClient, rng: random.Random) -> httpx.Response:
+        item_id = rng.choice(list(self.minimum))
+        amount = self.minimum[item_id] + Decimal(rng.randint(0, 3))
+        started = time.perf_counter()
+        reply = await http.post(f"/api/items/{item_id}/bids", json={"amount": f"{amount:.2f}"},
+                                headers={"Authorization": f"Bearer {rng.choice(self.tokens)}"})
+        body = reply.json() if reply.headers.get("content-type", "").startswith("application/json") else {}
+        self.outcomes.append((reply.status_code, body.get("status"), time.perf_counter() - started))
+        if minimum := body.get("item", {}).get("minimum_bid"):
+            self.minimum[item_id] = max(self.minimum[item_id], Decimal(minimum))
+        return reply
+
+    def decided(self) -> list[float]:
+        """Seconds from POST to reply of the bids answered with their decision."""
+        return [took for status, answer, took in self.outcomes if status == 200 and answer in ("accepted", "rejected")]
+
+
+async def open_loop(url: str, bidding: Bidding, *, rate: int, seconds: float) -> None:
+    async with httpx.AsyncClient(base_url=url, timeout=60, limits=httpx.Limits(max_connections=rate * 2)) as http:
+        await bidding.bid(http, random.Random(0))
+        bidding.outcomes.clear()
+        rng, tasks, started = random.Random(1), [], time.monotonic()
+        for n in range(int(rate * seconds)):
+            await asyncio.sleep(max(0.0, started + n / rate - time.monotonic()))
+            tasks.append(asyncio.ensure_future(bidding.bid(http, rng)))
+        await asyncio.gather(*tasks)
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
+
+
+def _people(count: int) -> list[str]:
+    from django.contrib.auth import get_user_model
+
+    from auction.accounts.services import token_issue
+
+    users = get_user_model().objects
+    return [token_issue(user=users.create_user(username=f"bench-{uuid.uuid4().hex[:10]}")) for _ in range(count)]
+
+
+def _items(url: str, seller_token: str, count: int) -> list[dict]:
+    from auction.loadgen import workload
+
+    rng = random.Random(1)
+    items = []
+    with httpx.Client(base_url=url, timeout=60, headers={"Authorization": f"Bearer {seller_token}"}) as http:
+        for _ in range(count):
+            listing = workload.listing(rng, duration_seconds=3600) | {"buy_now_price": None}
+            reply = http.post("/api/items", json=listing)
+            reply.raise_for_status()
+            item = reply.json()
+            while reply.status_code == 202 or "minimum_bid" not in item:
+                time.sleep(0.1)
+                reply = http.get(f"/api/items/{item['id']}")
+                item = reply.json() if reply.status_code == 200 else item
+            items.append(item)
+    return items
+
+
+def _get(path: str) -> Request:
+    async def request(http: httpx.AsyncClient, rng: random.Random) -> httpx.Response:
+        return await http.get(path)
+
+    return request
+
+
+def _endpoints(url: str, item_id: str, bare: float, seconds: float) -> list[Figure]:
+    figures = []
+    for path, name, expected in (
+        (f"/api/items/{item_id}", "GET /api/items/{id}", {200}),
+        ("/api/openapi.json", "GET /api/openapi.json", {200}),
+        ("/healthz", "GET /healthz (200 or 503: the bench's processors run under other names)", {200, 503}),
+        ("/static/css/site.css", "GET a static file", {200}),
+        ("/no/such/page", "a 404 page", {404}),
+    ):
+        elapsed, statuses = asyncio.run(closed_loop(url, _get(path), clients=CLIENTS, seconds=seconds))
+        answered = sum(1 for status in statuses if status in expected)
+        figures.append(Figure(f"{name}, 1 worker", answered / elapsed, "/s", "", "bare view", bare, len(statuses),
+                              len(statuses) - answered))
+    return figures
+
+
+def _latency(url: str, bidding: Bidding, rate: int, seconds: float) -> list[Figure]:
+    asyncio.run(open_loop(url, bidding, rate=rate, seconds=seconds))
+    decided = [took * 1000 for took in bidding.decided()]
+    failures = len(bidding.outcomes) - len(decided)
+    if not decided:
+        return [Figure(f"bids answered with their decision at {rate} bids/s", 0, "", samples=0, failures=failures)]
+    return [
+        Figure(f"POST → reply with decision, p50 at {rate} bids/s, 1 worker", _percentile(decided, 0.5), "ms",
+               samples=len(decided), failures=failures),
+        Figure(f"POST → reply with decision, p99 at {rate} bids/s, 1 worker", _percentile(decided, 0.99), "ms",
+               "≤ 250 ms", samples=len(decided), failures=failures),
+    ]
+
+
+def measure(bench: Bench) -> list[Figure]:
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    seconds = bench.size(15, 1)
+    rate = bench.size(OPEN_LOOP_RATE, 20)
+    worker_counts = (1,) if bench.smoke else (1, 2, 4)
+    logs = Path(tempfile.mkdtemp(prefix="bench-http-"))
+    env = {**os.environ, **SITE_ENV, "STREAMS_NAME_SUFFIX": f"b{uuid.uuid4().hex[:8]}"}
+    bare_env = {**env, "DJANGO_SETTINGS_MODULE": "tests.benchmarks.bare_site"}
+    figures: list[Figure] = []
+    bare: dict[int, float] = {}
+    for workers in worker_counts:
+        with serving("tests.benchmarks.bare_site:application", bare_env, workers, logs / "bare.log") as url:
+            elapsed, statuses = asyncio.run(closed_loop(url, _get("/hello"), clients=CLIENTS, seconds=seconds))
+            bare[workers] = sum(1 for status in statuses if status == 200) / elapsed
+        figures.append(Figure(f"bare async Django view, {workers} worker(s)", bare[workers], "/s"))
+
+    seller, *bidders = _people(CLIENTS + 1)
+    with processors(SMOKE_PROCESSORS if bench.smoke else PROCESSORS, env, logs):
+        for workers in worker_counts:
+            with serving("auction.asgi:application", env, workers, logs / "web.log") as url:
+                if workers == 1:
+                    items = _items(url, seller, bench.size(20, 3))
+                    figures += _endpoints(url, items[0]["id"], bare[1], seconds)
+                bidding = Bidding(bidders, items)
+                elapsed, _ = asyncio.run(closed_loop(url, bidding.bid, clients=CLIENTS, seconds=seconds))
+                decided = len(bidding.decided())
+                figures.append(Figure(f"bids/s with the decision in the reply, {workers} worker(s)", decided / elapsed, "/s",
+                                      "≥ 0.5× bare view", "bare view", bare[workers], len(bidding.outcomes),
+                                      len(bidding.outcomes) - decided))
+                if workers == 1:
+                    figures += _latency(url, Bidding(bidders, items), rate, seconds)
+    bench.note(f"{CLIENTS} clients per closed loop, {seconds} s per measure; failures count replies that were not 2xx "
+               f"and bids answered 202 (pending) instead of with their decision; logs in {logs}.")
+    return figures
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--clients", type=int, default=64)
-    parser.add_argument("--items", type=int, default=20)
-    parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--workers", type=int, default=2)
-    options = parser.parse_args()
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    call_command("migrate", verbosity=0)
-    logs = Path(tempfile.mkdtemp(prefix="bench-http-"))
-    env = {**os.environ, **SITE_ENV, "STREAMS_NAME_SUFFIX": f"b{uuid.uuid4().hex[:8]}"}
-    url = f"http://127.0.0.1:{_free_port()}"
-    processes = []
-    for name in ("bidding", "projector"):
-        start_at_log_end(name, env)
-        processes.append(start([sys.executable, "manage.py", "runprocessor", name], env, logs / f"{name}.log"))
-    web = [
-        sys.executable, "-m", "uvicorn", "auction.asgi:application", "--port", url.rsplit(":", 1)[1], "--no-access-log",
-        "--timeout-keep-alive", "60",
-    ]
-    processes.append(start([*web, "--workers", str(options.workers)], env, logs / "web.log"))
-    try:
-        wait_for_site(url)
-        seller, *bidders = people(options.clients + 1)
-        results, elapsed = asyncio.run(bid_for(url, seller, bidders, options.items, options.seconds))
-    finally:
-        for process in processes:
-            process.send_signal(signal.SIGTERM)
-        for process in processes:
-            process.wait(30)
+    """Standalone: `python -m tests.benchmarks --only bench_http_bids` is the usual way."""
+    from tests.benchmarks.__main__ import main as harness
 
-    decided = sorted(seconds for status, answer, seconds in results if status == 200)
-    statuses = {code: sum(1 for status, _, _ in results if status == code) for code in sorted({r[0] for r in results})}
-    print(f"{options.clients} clients, {options.items} items, {options.workers} uvicorn workers, {elapsed:.1f} s; logs in {logs}")
-    print(f"HTTP statuses:                       {statuses}")
-    print(f"bids per second through the API:     {len(results) / elapsed:8,.0f}   (goal ≥ 1,000/s)")
-    print(f"answered with their decision:        {len(decided) / len(results):8.1%}")
-    if decided:
-        p99 = decided[min(len(decided) - 1, int(len(decided) * 0.99))]
-        print(f"POST → decision visible, p50 / p99:  {statistics.median(decided) * 1000:5.0f} ms / {p99 * 1000:.0f} ms")
+    sys.argv = [sys.argv[0], "--only", "bench_http_bids", *sys.argv[1:]]
+    sys.exit(harness())
 
 
 if __name__ == "__main__":

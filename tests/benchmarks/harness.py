@@ -1,0 +1,164 @@
+"""The benchmark harness: every benchmark next to its baseline in one run, its figures written into the docs.
+
+    .venv/bin/python -m tests.benchmarks            # the full run; rewrites the figures in docs/performance.md
+    .venv/bin/python -m tests.benchmarks --smoke    # tiny sizes, under a minute, writes nothing (CI runs it)
+    .venv/bin/python -m tests.benchmarks --only http_bids,kafka_tools
+
+It brings up the servers of a stack profile (`dev` unless `--profile`) with the project's own
+`deploy.stack`, makes a scratch database, then calls each benchmark module's `measure(bench)` in
+the order of `BENCHMARKS` and prints its figures. A full run replaces the part of
+docs/performance.md between the `harness:begin` and `harness:end` markers; nothing there is typed
+by hand. Benchmarks belong on a quiet machine: the load average is printed before every section.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import subprocess
+import sys
+import time
+import traceback
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from tests.benchmarks.figures import Bench, Figure
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs" / "performance.md"
+BEGIN, END = "<!-- harness:begin -->", "<!-- harness:end -->"
+BENCHMARKS = (
+    "kafka_tools",
+    "bench_runtime",
+    "bench_bidding",
+    "bench_http_bids",
+    "bench_live",
+    "bench_analytics",
+    "bench_notifications",
+    "bench_engine",
+)
+"""Module names in tests/benchmarks/, in the order they run: the broker's own limit first."""
+
+
+@dataclass(frozen=True)
+class Section:
+    module: str
+    title: str
+    figures: list[Figure]
+    notes: list[str]
+    seconds: float
+    load_before: float
+    error: str = ""
+
+
+def load_average() -> float:
+    return os.getloadavg()[0]
+
+
+def servers(profile: str) -> dict[str, str]:
+    """Starts the profile's stack (idempotent) and returns its URLs, with a scratch database in DATABASE_URL."""
+    python = sys.executable
+    subprocess.run([python, "-m", "deploy.stack", "up", "--profile", profile], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    lines = subprocess.run(
+        [python, "-m", "deploy.stack", "env", "--profile", profile], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.splitlines()
+    env = dict(line.removeprefix("export ").split("=", 1) for line in lines if line.startswith("export "))
+    database = f"auction_bench_{uuid.uuid4().hex[:8]}"
+    env["DATABASE_URL"] = env["DATABASE_URL"].rsplit("/", 1)[0] + f"/{database}"
+    return env
+
+
+def _scratch_database(url: str) -> None:
+    import psycopg
+
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def run(modules: list[str], *, profile: str, smoke: bool) -> list[Section]:
+    env = servers(profile)
+    _scratch_database(env["DATABASE_URL"])
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "auction.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    sections = []
+    for name in modules:
+        module = importlib.import_module(f"tests.benchmarks.{name}")
+        bench = Bench(bootstrap=env["KAFKA_BOOTSTRAP_SERVERS"], database_url=env["DATABASE_URL"], redis_url=env["REDIS_URL"], smoke=smoke)
+        load = load_average()
+        print(f"\n== {module.SECTION}  (tests/benchmarks/{name}.py; load average {load:.2f})", flush=True)
+        started = time.monotonic()
+        try:
+            figures, error = module.measure(bench), ""
+        except Exception:  # a broken benchmark is reported, and the others still run
+            figures, error = [], traceback.format_exc()
+            print(error, file=sys.stderr)
+        section = Section(name, module.SECTION, figures, bench.notes, time.monotonic() - started, load, error)
+        print(render_section(section), flush=True)
+        sections.append(section)
+    return sections
+
+
+# -- rendering -------------------------------------------------------------------------------------
+
+
+def _number(value: float) -> str:
+    if value >= 100:
+        return f"{value:,.0f}"
+    if value >= 10:
+        return f"{value:,.1f}"
+    return f"{value:,.2f}"
+
+
+def render_figure(figure: Figure) -> str:
+    ratio = "" if figure.ratio is None else f"{figure.ratio:.2f}×"
+    baseline = "" if figure.baseline_value is None else f"{figure.baseline}: {_number(figure.baseline_value)} {figure.unit}"
+    cells = (
+        figure.name,
+        f"{_number(figure.value)} {figure.unit}",
+        baseline,
+        ratio,
+        figure.goal,
+        "" if figure.samples is None else f"{figure.samples:,}",
+        "" if figure.failures is None else f"{figure.failures:,}",
+    )
+    return "| " + " | ".join(cells) + " |"
+
+
+def render_section(section: Section) -> str:
+    lines = [f"### {section.title}", ""]
+    if section.error:
+        lines.append(f"Failed: `{section.error.strip().splitlines()[-1]}`")
+    else:
+        lines += [
+            "| measure | value | baseline (same run) | ratio | goal | samples | failures |",
+            "|---|---|---|---|---|---|---|",
+            *(render_figure(figure) for figure in section.figures),
+        ]
+    lines += ["", f"`tests/benchmarks/{section.module}.py`, {section.seconds:.0f} s, load average before: {section.load_before:.2f}."]
+    lines += [f"{note}" for note in section.notes]
+    return "\n".join(lines) + "\n"
+
+
+def render(sections: list[Section], *, command: str) -> str:
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    header = (
+        f"Written by `{command}` on {when}: {os.cpu_count()} cores, "
+        f"load average {load_average():.2f} at the end. Every figure below comes from that one run.\n"
+    )
+    return "\n".join([header, *(render_section(section) for section in sections)])
+
+
+def write_docs(text: str, docs: Path = DOCS) -> None:
+    """Replaces what stands between the markers in docs/performance.md."""
+    current = docs.read_text()
+    head, rest = current.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    docs.write_text(f"{head}{BEGIN}\n{text}\n{END}{tail}")
