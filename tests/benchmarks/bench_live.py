@@ -42,7 +42,9 @@ import django  # noqa: E402
 import psycopg  # noqa: E402
 
 from streams.money import Money  # noqa: E402
+from tests.benchmarks.figures import Bench, Figure  # noqa: E402
 
+SECTION = "Live updates: decisions to open pages"
 FANOUT_BIDS = 20
 FANOUT_PAUSE_S = 0.5
 STEADY_ITEMS = 10
@@ -226,7 +228,7 @@ async def _connect(clients: list[Client], url: str, origin: str, stop: asyncio.E
     return tasks
 
 
-async def fan_out(web_url: str, clients_count: int, seller, bidders) -> None:
+async def fan_out(web_url: str, clients_count: int, seller, bidders, bids: int = FANOUT_BIDS) -> list[Figure]:
     item_id = await asyncio.to_thread(_list, seller, f"Fan-out {clients_count}")
     ws_url = web_url.replace("http", "ws") + f"/ws/live/items/{item_id}/"
     clients, stop = [Client() for _ in range(clients_count)], asyncio.Event()
@@ -234,7 +236,7 @@ async def fan_out(web_url: str, clients_count: int, seller, bidders) -> None:
     tasks = await _connect(clients, ws_url, web_url, stop)
     print(f"  {clients_count} clients connected in {time.perf_counter() - started:.1f} s")
     since = await asyncio.to_thread(_history_offsets)
-    for n in range(FANOUT_BIDS):
+    for n in range(bids):
         await asyncio.to_thread(_publish_bid, item_id, bidders[n % 2], 1_00 + n * 1_00)
         await asyncio.sleep(FANOUT_PAUSE_S)
     await asyncio.sleep(SETTLE_S)
@@ -248,6 +250,11 @@ async def fan_out(web_url: str, clients_count: int, seller, bidders) -> None:
     complete = sum(1 for client in clients if set(client.first_seen) >= {seq for _, seq in decided})
     print(f"  BidAccepted record → client, {len(decided)} bids × {clients_count} clients: {percentiles(latencies)}")
     print(f"  clients with every message: {complete}/{clients_count}; gaps seen: {sum(c.gaps() for c in clients)}")
+    missing = len(decided) * clients_count - len(latencies)
+    return [
+        _p99(f"one bid → {clients_count:,} open pages, BidAccepted record → page, p99", latencies, "≤ 250 ms", missing),
+        Figure(f"pages of {clients_count:,} that saw every message (gaps: {sum(c.gaps() for c in clients)})", complete, "pages"),
+    ]
 
 
 def _rising_amounts(count: int) -> list[Money]:
@@ -318,7 +325,7 @@ class LoadProducer:
         self.producer.close()
 
 
-async def steady(web_url: str, rate: int, seconds: int, seller, bidders, tokens) -> None:
+async def steady(web_url: str, rate: int, seconds: int, seller, bidders, tokens) -> list[Figure]:
     """`rate` bids/s onto the log over several items, each watched by a few pages, while one person
     bids through the JSON API on an item of its own, watched by another page."""
     import httpx
@@ -380,21 +387,41 @@ async def steady(web_url: str, rate: int, seconds: int, seller, bidders, tokens)
     print(f"  BidAccepted record → client: {percentiles(load_latencies)}")
     print(f"  HTTP POST → another client ({len(posted)} POSTs, statuses {dict(statuses)}): {percentiles(probe_latencies)}")
     print(f"  gaps seen: {sum(client.gaps() for client in watchers)}")
+    not_2xx = sum(count for status, count in statuses.items() if not 200 <= status < 300)
+    return [
+        _p99(f"published → BidAccepted record (bidding processor) at {rate} bids/s, p99", decision_latencies),
+        _p99("BidAccepted record → message in Redis (live processor), p99", live_latencies),
+        _p99("BidAccepted record → open page, p99", load_latencies),
+        _p99(f"HTTP POST → another page at {rate} bids/s, p99", probe_latencies, "≤ 150 ms", not_2xx),
+    ]
 
 
-async def run(options) -> None:
+def _p99(name: str, samples_ms: list[float], goal: str = "", failures: int | None = None) -> Figure:
+    ordered = sorted(samples_ms) or [float("nan")]
+    return Figure(name, ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], "ms", goal, samples=len(samples_ms), failures=failures)
+
+
+async def run(clients: list[int], rate: int, seconds: int, fanout_bids: int = FANOUT_BIDS) -> list[Figure]:
     people, tokens = await asyncio.to_thread(_people, BIDDERS + 1)
     seller, bidders, bidder_tokens = people[0], people[1:], tokens[1:]
+    figures = []
     with tempfile.TemporaryDirectory(prefix="bench-live-") as workdir:
         stack = await asyncio.to_thread(Stack, Path(workdir))
         try:
-            for count in options.clients:
+            for count in clients:
                 print(f"fan-out to {count} clients on one item")
-                await fan_out(stack.web.url, count, seller, bidders)
-            print(f"steady load: {options.rate} bids/s for {options.seconds} s")
-            await steady(stack.web.url, options.rate, options.seconds, seller, bidders, bidder_tokens)
+                figures += await fan_out(stack.web.url, count, seller, bidders, fanout_bids)
+            print(f"steady load: {rate} bids/s for {seconds} s")
+            figures += await steady(stack.web.url, rate, seconds, seller, bidders, bidder_tokens)
         finally:
             await asyncio.to_thread(stack.stop)
+    return figures
+
+
+def measure(bench: Bench) -> list[Figure]:
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    clients = [bench.size(1000, 20)]
+    return asyncio.run(run(clients, rate=bench.size(200, 20), seconds=bench.size(20, 2), fanout_bids=bench.size(FANOUT_BIDS, 3)))
 
 
 def main() -> None:
@@ -409,7 +436,8 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    asyncio.run(run(options))
+    for figure in asyncio.run(run(options.clients, options.rate, options.seconds)):
+        print(figure)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -90,6 +91,8 @@ class WebServer:
             raise RuntimeError(f"the web server exited with {self.proc.returncode}; see {self.log_path}")
         try:
             urllib.request.urlopen(f"{self.url}/healthz", timeout=5)
+        except urllib.error.HTTPError:  # it answers: up, whatever it says of the processors
+            return True
         except OSError:
             return False
         return True
