@@ -233,3 +233,10 @@ ANALYTICS_REFRESH_SECONDS = float(os.environ.get("ANALYTICS_REFRESH_SECONDS", "5
 # Live updates (auction.live): decisions older than this are not pushed (the live processor fell
 # behind); pages resync from snapshots when they notice the gap.
 LIVE_STALE_SECONDS = float(os.environ.get("LIVE_STALE_SECONDS", "30"))
+
+# Request limits: any request body (auction.request_limits, counted as it streams in, chunked or
+# not), and JSON bodies (auction.json_input: size and nesting) → 413 or 400 with a message.
+# The general limit leaves room for the sell page's photos (8 of at most 5 MB).
+AUCTION_MAX_REQUEST_BYTES = int(os.environ.get("AUCTION_MAX_REQUEST_BYTES", str(48 * 1024 * 1024)))
+AUCTION_JSON_MAX_BYTES = int(os.environ.get("AUCTION_JSON_MAX_BYTES", str(256 * 1024)))
+AUCTION_JSON_MAX_DEPTH = int(os.environ.get("AUCTION_JSON_MAX_DEPTH", "32"))

@@ -9,7 +9,7 @@ from auction.api.purchases import PurchaseReply, buy_now
 from auction.api.tokens import Credentials, TokenReply, create_token
 from auction.api.users import NewUser, UserReply, create_user
 
-WRITE_ERRORS = (400, 401, 403, 404, 429, 503)
+WRITE_ERRORS = (400, 401, 403, 404, 413, 429, 503)
 
 
 def openapi_json(request: HttpRequest) -> HttpResponse:
@@ -18,7 +18,7 @@ def openapi_json(request: HttpRequest) -> HttpResponse:
 
 ROUTES: dict[str, list[Operation]] = {
     "users": [
-        Operation("post", create_user, "Sign up", body=NewUser, ok={201: UserReply}, errors=(400,)),
+        Operation("post", create_user, "Sign up", body=NewUser, ok={201: UserReply}, errors=(400, 413)),
     ],
     "tokens": [
         Operation(
@@ -27,7 +27,7 @@ ROUTES: dict[str, list[Operation]] = {
             "Get a bearer token for a username and password",
             body=Credentials,
             ok={201: TokenReply},
-            errors=(400, 401),
+            errors=(400, 401, 413),
         ),
     ],
     "items": [
@@ -39,7 +39,7 @@ ROUTES: dict[str, list[Operation]] = {
             description="Answers once the new item can be read back; 202 with its id if that takes longer.",
             body=NewItem,
             ok={201: ItemReply, 202: Publishing},
-            errors=(400, 401, 403, 503),
+            errors=(400, 401, 403, 413, 503),
             authenticated=True,
         ),
     ],
