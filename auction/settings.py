@@ -3,7 +3,8 @@
 `DATABASE_URL`, `REDIS_URL` and `KAFKA_BOOTSTRAP_SERVERS` point the platform at its servers; the
 defaults match `python -m deploy.stack up --profile demo`. The Kafka address is read by
 `streams.kafka_clients`, the one source the stream processors read it from too. `DEBUG` is off
-unless `DJANGO_DEBUG=1`.
+unless `DJANGO_DEBUG=1`. `DJANGO_SECURE=1` turns on the production transport settings (secure
+cookies, HSTS, the HTTPS redirect; docs/operations.md, "Behind a TLS proxy").
 """
 import os
 from pathlib import Path
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "auction.ops.web_metrics.RequestMetricsMiddleware",  # first, so it times everything below
+    "auction.proxies.TrustedProxyMiddleware",  # the client's address and scheme, before anything reads them
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -240,3 +242,25 @@ LIVE_STALE_SECONDS = float(os.environ.get("LIVE_STALE_SECONDS", "30"))
 AUCTION_MAX_REQUEST_BYTES = int(os.environ.get("AUCTION_MAX_REQUEST_BYTES", str(48 * 1024 * 1024)))
 AUCTION_JSON_MAX_BYTES = int(os.environ.get("AUCTION_JSON_MAX_BYTES", str(256 * 1024)))
 AUCTION_JSON_MAX_DEPTH = int(os.environ.get("AUCTION_JSON_MAX_DEPTH", "32"))
+
+# Transport security: DJANGO_SECURE=1 on a real host, which serves the site over HTTPS (behind a TLS
+# proxy, or uvicorn with a certificate). `manage.py check --deploy` then reports nothing; see
+# docs/operations.md, "Behind a TLS proxy".
+#
+# AUCTION_TRUSTED_PROXIES: addresses or networks of the proxies in front of the site (e.g.
+# "127.0.0.1,::1"). Only a request from one of them has its X-Forwarded-For (the client's address:
+# login throttling, /metrics' "from this machine") and X-Forwarded-Proto (HTTPS or not) believed;
+# from anyone else those headers are dropped (auction.proxies). Empty: none is believed.
+AUCTION_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("AUCTION_TRUSTED_PROXIES", "").split(",") if p.strip()]
+SECURE = _flag("DJANGO_SECURE")
+if SECURE:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = _flag("DJANGO_SECURE_SSL_REDIRECT", True)
+    # Probes and Prometheus on the host itself speak plain HTTP to the web server.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _flag("DJANGO_HSTS_PRELOAD", True)
+if AUCTION_TRUSTED_PROXIES:  # only a trusted proxy's X-Forwarded-Proto reaches Django (auction.proxies)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

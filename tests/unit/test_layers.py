@@ -30,10 +30,10 @@ LAYERS: list[tuple[str, ...]] = [
     ("auction.processors",),
     # what watches, runs and exposes the rest: /ops/, health, the JSON API, the load generator
     ("auction.ops", "auction.health", "auction.api", "auction.loadgen"),
-    # the project's wiring: settings, URLs, ASGI/Celery entry points, the error and body-size middleware
+    # the project's wiring: settings, URLs, ASGI/Celery entry points, the error, proxy and body-size middleware
     (
         "auction.errors", "auction.urls", "auction.settings", "auction.asgi", "auction.celery", "auction.__init__",
-        "auction.request_limits",
+        "auction.proxies", "auction.request_limits",
     ),
 ]
 
