@@ -128,6 +128,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 300}
 
+# Password logins go through the throttle (auction.accounts.throttling) before any hash is computed.
+AUTHENTICATION_BACKENDS = ["auction.accounts.backends.ThrottledModelBackend"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -264,3 +267,14 @@ if SECURE:
     SECURE_HSTS_PRELOAD = _flag("DJANGO_HSTS_PRELOAD", True)
 if AUCTION_TRUSTED_PROXIES:  # only a trusted proxy's X-Forwarded-Proto reaches Django (auction.proxies)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Login and sign-up throttling (auction.accounts.throttling), counted in Redis across web processes.
+# A password login is refused (429) once its username, or the address it comes from, has had this
+# many failures within the window; sign-ups are counted per address. Redis away: refused (503).
+AUCTION_LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("AUCTION_LOGIN_FAILURES_PER_USERNAME", "5"))
+AUCTION_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("AUCTION_LOGIN_FAILURES_PER_ADDRESS", "20"))
+AUCTION_LOGIN_WINDOW_SECONDS = int(os.environ.get("AUCTION_LOGIN_WINDOW_SECONDS", "900"))
+AUCTION_SIGNUPS_PER_ADDRESS = int(os.environ.get("AUCTION_SIGNUPS_PER_ADDRESS", "10"))
+AUCTION_SIGNUP_WINDOW_SECONDS = int(os.environ.get("AUCTION_SIGNUP_WINDOW_SECONDS", "3600"))
+AUCTION_THROTTLE_PREFIX = os.environ.get("AUCTION_THROTTLE_PREFIX", "throttle")
+"""Namespace of the throttle's Redis keys (tests give each test its own)."""

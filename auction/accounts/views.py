@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from auction.accounts.forms import SignupForm
 from auction.accounts.services import user_create
+from auction.accounts.throttling import signup_attempt_check
 from auction.bidding.selectors import account_overview
 
 
@@ -20,6 +21,8 @@ def _next_url(request: HttpRequest) -> str:
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:overview")
+    if request.method == "POST":
+        signup_attempt_check(address=request.META.get("REMOTE_ADDR"))
     form = SignupForm(request.POST) if request.method == "POST" else SignupForm()
     if form.is_valid():
         user = user_create(
@@ -27,7 +30,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password1"],
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="auction.accounts.backends.ThrottledModelBackend")
         return redirect(_next_url(request))
     status = 400 if form.is_bound else 200
     return render(request, "accounts/signup.html", {"form": form, "next": _next_url(request)}, status=status)

@@ -18,7 +18,15 @@ def openapi_json(request: HttpRequest) -> HttpResponse:
 
 ROUTES: dict[str, list[Operation]] = {
     "users": [
-        Operation("post", create_user, "Sign up", body=NewUser, ok={201: UserReply}, errors=(400, 413)),
+        Operation(
+            "post",
+            create_user,
+            "Sign up",
+            description="Sign-ups are limited per address (429 with Retry-After past the limit).",
+            body=NewUser,
+            ok={201: UserReply},
+            errors=(400, 413, 429, 503),
+        ),
     ],
     "tokens": [
         Operation(
@@ -27,7 +35,7 @@ ROUTES: dict[str, list[Operation]] = {
             "Get a bearer token for a username and password",
             body=Credentials,
             ok={201: TokenReply},
-            errors=(400, 401, 413),
+            errors=(400, 401, 413, 429, 503),
         ),
     ],
     "items": [

@@ -16,8 +16,8 @@ LAYERS: list[tuple[str, ...]] = [
     # the Kafka side: events, money, topics, runtime, the pure bidding and analytics cores
     ("streams",),
     # what every Django app shares: exactly-once sinks and read-your-writes, publishing, text rules,
-    # form fields and JSON limits at the edge; accounts (people, tokens, suspensions) are checked
-    # by the services above
+    # form fields and JSON limits at the edge; accounts (people, tokens, suspensions, login throttling)
+    # are checked by the services above
     ("auction.streaming", "auction.publishing", "auction.text", "auction.fields", "auction.json_input", "auction.accounts"),
     ("auction.catalog",),
     # bidding owns the item page; it reads catalog's items
