@@ -278,3 +278,8 @@ AUCTION_SIGNUPS_PER_ADDRESS = int(os.environ.get("AUCTION_SIGNUPS_PER_ADDRESS", 
 AUCTION_SIGNUP_WINDOW_SECONDS = int(os.environ.get("AUCTION_SIGNUP_WINDOW_SECONDS", "3600"))
 AUCTION_THROTTLE_PREFIX = os.environ.get("AUCTION_THROTTLE_PREFIX", "throttle")
 """Namespace of the throttle's Redis keys (tests give each test its own)."""
+
+# API tokens (auction.accounts.tokens): how long one lives, and how many live ones a person may hold
+# (one more is refused with 409 until one is revoked or expires).
+AUCTION_API_TOKEN_DAYS = int(os.environ.get("AUCTION_API_TOKEN_DAYS", "30"))
+AUCTION_API_TOKENS_PER_ACCOUNT = int(os.environ.get("AUCTION_API_TOKENS_PER_ACCOUNT", "10"))

@@ -68,3 +68,6 @@ def query(request: HttpRequest, model: type[Model]) -> Model:
 def respond(payload: pydantic.BaseModel, status: int = 200) -> JsonResponse:
     return JsonResponse(payload.model_dump(mode="json"), status=status)
 
+
+def no_content() -> HttpResponse:
+    return HttpResponse(status=204)

@@ -43,7 +43,7 @@ import httpx  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
-from auction.accounts.services import token_issue  # noqa: E402
+from auction.accounts.tokens import token_issue  # noqa: E402
 from auction.loadgen import workload  # noqa: E402
 from auction.loadgen.client import Api  # noqa: E402
 from tests.integration.conftest import start_at_log_end  # noqa: E402
@@ -82,7 +82,7 @@ def people(count: int) -> list[str]:
     tokens = []
     for _ in range(count):
         name = f"bench-{uuid.uuid4().hex[:10]}"
-        tokens.append(token_issue(user=get_user_model().objects.create_user(username=name, email=f"{name}@example.test")))
+        tokens.append(token_issue(user=get_user_model().objects.create_user(username=name, email=f"{name}@example.test")).secret)
     return tokens
 
 

@@ -24,9 +24,9 @@ def json_endpoints(make_item, make_user, password) -> list[tuple[str, dict]]:
     """Every API endpoint that reads a JSON body, with what it takes to reach the parser."""
     user = make_user("api")
     item = make_item()
-    from auction.accounts.services import token_issue
+    from auction.accounts.tokens import token_issue
 
-    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token_issue(user=user)}"}
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token_issue(user=user).secret}"}
     return [
         ("/api/users", {}),
         ("/api/tokens", {}),
