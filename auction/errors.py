@@ -1,8 +1,9 @@
 """The one place where refusals become HTTP answers: a page for people, JSON under /api/.
 
-Services raise `PublishUnavailable` (Kafka down: nothing was written), `RateLimited` (bid flood)
+Services raise `PublishUnavailable` (Kafka down: nothing was written), `RateLimited` (bid flood),
+`Throttled` (too many failed logins or sign-ups), `ThrottleUnavailable` (they cannot be counted)
 or `ValidationError` (bad input); views let them through and `ServiceErrorMiddleware` answers
-503, 429 or 400. Django's own 400, 403, 404 and 500 come through the handlers below.
+503, 429, 429, 503 or 400. Django's own 400, 403, 404 and 500 come through the handlers below.
 """
 
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.deprecation import MiddlewareMixin
 
+from auction.accounts.throttling import ThrottleUnavailable, Throttled
 from auction.api import PREFIX as API_PREFIX
 from auction.api.errors import django_error, error_json
 from auction.bidding.rate_limit import RateLimited
@@ -49,8 +51,10 @@ class ServiceErrorMiddleware(MiddlewareMixin):
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, PublishUnavailable):
             return error_response(request, 503, UNAVAILABLE, headers={"Retry-After": str(UNAVAILABLE_RETRY_AFTER_S)})
-        if isinstance(exception, RateLimited):
+        if isinstance(exception, (RateLimited, Throttled)):
             return error_response(request, 429, str(exception), headers={"Retry-After": str(exception.retry_after_s)})
+        if isinstance(exception, ThrottleUnavailable):
+            return error_response(request, 503, str(exception), headers={"Retry-After": str(exception.retry_after_s)})
         if isinstance(exception, ValidationError):
             message, fields = django_error(exception)
             return error_response(request, 400, message, fields=fields)

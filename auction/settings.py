@@ -3,7 +3,8 @@
 `DATABASE_URL`, `REDIS_URL` and `KAFKA_BOOTSTRAP_SERVERS` point the platform at its servers; the
 defaults match `python -m deploy.stack up --profile demo`. The Kafka address is read by
 `streams.kafka_clients`, the one source the stream processors read it from too. `DEBUG` is off
-unless `DJANGO_DEBUG=1`.
+unless `DJANGO_DEBUG=1`. `DJANGO_SECURE=1` turns on the production transport settings (secure
+cookies, HSTS, the HTTPS redirect; docs/operations.md, "Behind a TLS proxy").
 """
 import os
 from pathlib import Path
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "auction.ops.web_metrics.request_metrics",  # first, so it times everything below
+    "auction.proxies.trusted_proxy_middleware",  # the client's address and scheme, before anything reads them
     "django.middleware.security.SecurityMiddleware",
     "servestatic.middleware.ServeStaticMiddleware",  # static files without leaving the event loop
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -125,6 +127,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 300}
+
+# Password logins go through the throttle (auction.accounts.throttling) before any hash is computed.
+AUTHENTICATION_BACKENDS = ["auction.accounts.backends.ThrottledModelBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -233,3 +238,48 @@ ANALYTICS_REFRESH_SECONDS = float(os.environ.get("ANALYTICS_REFRESH_SECONDS", "5
 # Live updates (auction.live): decisions older than this are not pushed (the live processor fell
 # behind); pages resync from snapshots when they notice the gap.
 LIVE_STALE_SECONDS = float(os.environ.get("LIVE_STALE_SECONDS", "30"))
+
+# Request limits: any request body (auction.request_limits, counted as it streams in, chunked or
+# not), and JSON bodies (auction.json_input: size and nesting) → 413 or 400 with a message.
+# The general limit leaves room for the sell page's photos (8 of at most 5 MB).
+AUCTION_MAX_REQUEST_BYTES = int(os.environ.get("AUCTION_MAX_REQUEST_BYTES", str(48 * 1024 * 1024)))
+AUCTION_JSON_MAX_BYTES = int(os.environ.get("AUCTION_JSON_MAX_BYTES", str(256 * 1024)))
+AUCTION_JSON_MAX_DEPTH = int(os.environ.get("AUCTION_JSON_MAX_DEPTH", "32"))
+
+# Transport security: DJANGO_SECURE=1 on a real host, which serves the site over HTTPS (behind a TLS
+# proxy, or uvicorn with a certificate). `manage.py check --deploy` then reports nothing; see
+# docs/operations.md, "Behind a TLS proxy".
+#
+# AUCTION_TRUSTED_PROXIES: addresses or networks of the proxies in front of the site (e.g.
+# "127.0.0.1,::1"). Only a request from one of them has its X-Forwarded-For (the client's address:
+# login throttling, /metrics' "from this machine") and X-Forwarded-Proto (HTTPS or not) believed;
+# from anyone else those headers are dropped (auction.proxies). Empty: none is believed.
+AUCTION_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("AUCTION_TRUSTED_PROXIES", "").split(",") if p.strip()]
+SECURE = _flag("DJANGO_SECURE")
+if SECURE:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = _flag("DJANGO_SECURE_SSL_REDIRECT", True)
+    # Probes and Prometheus on the host itself speak plain HTTP to the web server.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _flag("DJANGO_HSTS_PRELOAD", True)
+if AUCTION_TRUSTED_PROXIES:  # only a trusted proxy's X-Forwarded-Proto reaches Django (auction.proxies)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Login and sign-up throttling (auction.accounts.throttling), counted in Redis across web processes.
+# A password login is refused (429) once its username, or the address it comes from, has had this
+# many failures within the window; sign-ups are counted per address. Redis away: refused (503).
+AUCTION_LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("AUCTION_LOGIN_FAILURES_PER_USERNAME", "5"))
+AUCTION_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("AUCTION_LOGIN_FAILURES_PER_ADDRESS", "20"))
+AUCTION_LOGIN_WINDOW_SECONDS = int(os.environ.get("AUCTION_LOGIN_WINDOW_SECONDS", "900"))
+AUCTION_SIGNUPS_PER_ADDRESS = int(os.environ.get("AUCTION_SIGNUPS_PER_ADDRESS", "10"))
+AUCTION_SIGNUP_WINDOW_SECONDS = int(os.environ.get("AUCTION_SIGNUP_WINDOW_SECONDS", "3600"))
+AUCTION_THROTTLE_PREFIX = os.environ.get("AUCTION_THROTTLE_PREFIX", "throttle")
+"""Namespace of the throttle's Redis keys (tests give each test its own)."""
+
+# API tokens (auction.accounts.tokens): how long one lives, and how many live ones a person may hold
+# (one more is refused with 409 until one is revoked or expires).
+AUCTION_API_TOKEN_DAYS = int(os.environ.get("AUCTION_API_TOKEN_DAYS", "30"))
+AUCTION_API_TOKENS_PER_ACCOUNT = int(os.environ.get("AUCTION_API_TOKENS_PER_ACCOUNT", "10"))

@@ -25,6 +25,8 @@ from streams.events.base import DESCRIPTION_MAX, LOCATION_MAX, NAME_MAX, REASON_
 SEARCH_MAX = 100
 EMAIL_MAX = 254
 """Django's `User.email` column."""
+TOKEN_NAME_MAX = 100
+"""`accounts.ApiToken.name`."""
 NULL_CHARACTERS = "Null characters are not allowed."
 
 
@@ -121,6 +123,8 @@ EMAIL = TextRule(
     written_as="with its domain in lower case",
     missing="Enter an email address.",
 )
+TOKEN_NAME = TextRule("The token's name", TOKEN_NAME_MAX, required=False)
+"""What a person calls one of their API tokens, to tell them apart when revoking one."""
 REASON = TextRule("The reason", REASON_MAX, missing="Say why, for the audit trail.")
 """Why staff cancel, end or extend an auction, or suspend a person; the audit trail and emails show it."""
 LIFT_REASON = TextRule("The reason", REASON_MAX, required=False)

@@ -10,7 +10,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.validators import validate_email
 
 from auction.fields import RuledTextField
-from auction.text import EMAIL, USERNAME
+from auction.text import EMAIL, TOKEN_NAME, USERNAME
 
 
 class SignupForm(UserCreationForm):
@@ -29,3 +29,13 @@ class SignupForm(UserCreationForm):
 
     class Meta(UserCreationForm.Meta):
         fields = ("username", "email")
+
+
+class TokenForm(forms.Form):
+    """A new API token from the account page: only a name to tell it apart by."""
+
+    name = RuledTextField(
+        TOKEN_NAME,
+        label="Name",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "e.g. price tracker script"}),
+    )

@@ -11,12 +11,26 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def password_stamp(password_hash: str) -> str:
+    """What a token remembers of its owner's password: a digest of the stored hash (nothing more than
+    the users table holds), which changes whenever the password does."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()
+
+
 class ApiToken(models.Model):
-    """A bearer token; only its hash is stored, so a leaked database leaks no usable token."""
+    """A bearer token; only its hash is stored, so a leaked database leaks no usable token.
+
+    It works until `expires_at`, until revoked (the row is deleted), or until its owner's password
+    changes (`password_stamp` no longer matches): see `auction.accounts.tokens`.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True, default="")
     digest = models.CharField(max_length=64, unique=True)
+    password_stamp = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
 
     @staticmethod
     def new_raw() -> str:

@@ -1,16 +1,19 @@
-"""Reads about accounts: who a token belongs to, and who is suspended.
+"""Reads about accounts: the API tokens a person holds, and who is suspended.
 
 Where a person stands in their auctions (the account page) is `auction.bidding.selectors.account_overview`.
 """
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from auction.accounts.models import ApiToken, Suspension, hash_token
+from auction.accounts.models import ApiToken, Suspension, password_stamp
 
 
-def user_for_token(*, raw: str) -> AbstractBaseUser | None:
-    token = ApiToken.objects.select_related("user").filter(digest=hash_token(raw), user__is_active=True).first()
-    return None if token is None else token.user
+def live_tokens(*, user: AbstractBaseUser) -> QuerySet[ApiToken]:
+    """`user`'s API tokens that still work (not expired, issued under the current password), newest first."""
+    return ApiToken.objects.filter(
+        user_id=user.pk, expires_at__gt=timezone.now(), password_stamp=password_stamp(user.password)
+    ).order_by("-created_at", "-pk")
 
 
 def active_suspension(*, user_id: int) -> Suspension | None:

@@ -1,4 +1,4 @@
-"""Writes about accounts: creating people, the API tokens they use, and suspending them.
+"""Writes about accounts: creating people and suspending them (API tokens: `auction.accounts.tokens`).
 
 Suspension is not an auction fact, so it is not an event: the web tier refuses a suspended
 person's request (`refuse_if_suspended`, called by the catalog and bidding services) before
@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from auction.accounts.models import ApiToken, Suspension, hash_token
+from auction.accounts.models import Suspension
 from auction.accounts.selectors import active_suspension
 from auction.text import EMAIL, LIFT_REASON, REASON, USERNAME, TextProblem, TextRule, clean_all
 
@@ -52,13 +52,6 @@ def user_create(*, username: str, email: str, password: str) -> AbstractBaseUser
     except IntegrityError:  # another request took the name between the check and the insert
         raise ValidationError({"username": [TAKEN]}) from None
     return user
-
-
-def token_issue(*, user: AbstractBaseUser) -> str:
-    """A new bearer token for `user`; the caller sees it once, the database keeps only its hash."""
-    raw = ApiToken.new_raw()
-    ApiToken.objects.create(user=user, digest=hash_token(raw))
-    return raw
 
 
 def _reason(rule: TextRule, reason: str) -> str:

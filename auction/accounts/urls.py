@@ -13,4 +13,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(next_page=reverse_lazy("catalog:browse")), name="logout"),
     path("account/", views.overview, name="overview"),
+    path("account/password/", views.PasswordChangeView.as_view(), name="password"),
+    path("account/tokens/", views.token_create, name="token_create"),
+    path("account/tokens/<int:token_id>/revoke/", views.token_revoke_view, name="token_revoke"),
 ]

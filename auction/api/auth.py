@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 from django.middleware.csrf import CsrfViewMiddleware
 
-from auction.accounts.selectors import user_for_token
+from auction.accounts.tokens import TokenRefused, token_authenticate
 from auction.api.errors import ApiError
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -20,21 +20,23 @@ def _csrf_passes(request: HttpRequest) -> bool:
     return check.process_view(request, None, (), {}) is None
 
 
-def _bearer_user(header: str) -> AbstractBaseUser:
+def _bearer_user(request: HttpRequest, header: str) -> AbstractBaseUser:
     scheme, _, raw = header.partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
         raise ApiError(401, "Send your token as: Authorization: Bearer <token>.", headers=CHALLENGE)
-    user = user_for_token(raw=raw.strip())
-    if user is None:
-        raise ApiError(401, "This token is not valid. Create a new one with POST /api/tokens.", headers=CHALLENGE)
-    return user
+    try:
+        token = token_authenticate(raw=raw.strip())
+    except TokenRefused as refused:
+        raise ApiError(401, str(refused), headers=CHALLENGE) from None
+    request.api_token_id = token.pk  # which of the caller's tokens this is (GET /api/tokens marks it)
+    return token.user
 
 
 def api_user(request: HttpRequest) -> AbstractBaseUser | None:
     """The caller, or None when anonymous; raises ApiError for a bad token or a failed CSRF check."""
     header = request.headers.get("Authorization")
     if header:
-        return _bearer_user(header)
+        return _bearer_user(request, header)
     if not request.user.is_authenticated:
         return None
     if request.method not in SAFE_METHODS and not _csrf_passes(request):

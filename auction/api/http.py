@@ -1,14 +1,16 @@
 """The plumbing every API handler shares: method dispatch, JSON in, JSON out, errors as `ApiError`."""
-import json
 from collections.abc import Callable
 from typing import TypeVar
 
 import pydantic
 from asgiref.sync import iscoroutinefunction, sync_to_async
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from auction.api.errors import INVALID_FIELDS, ApiError, error_json, pydantic_fields
+from auction.json_input import JsonRefused, parse_json, too_large
 
 Model = TypeVar("Model", bound=pydantic.BaseModel)
 Handler = Callable[..., HttpResponse]
@@ -60,11 +62,20 @@ def _validated(model: type[Model], data: object) -> Model:
         raise ApiError(400, INVALID_FIELDS, fields=pydantic_fields(error)) from None
 
 
-def body(request: HttpRequest, model: type[Model]) -> Model:
+def json_body(request: HttpRequest) -> object:
+    """The request's JSON within the size and depth limits (413 / 400 with a message otherwise)."""
     try:
-        data = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(400, "The request body is not valid JSON.") from None
+        raw = request.body
+    except RequestDataTooBig:  # past Django's DATA_UPLOAD_MAX_MEMORY_SIZE: past the lower of the two limits
+        raise ApiError(413, str(too_large(min(settings.AUCTION_JSON_MAX_BYTES, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)))) from None
+    try:
+        return parse_json(raw or b"null", max_bytes=settings.AUCTION_JSON_MAX_BYTES, max_depth=settings.AUCTION_JSON_MAX_DEPTH)
+    except JsonRefused as refused:
+        raise ApiError(refused.status, str(refused)) from None
+
+
+def body(request: HttpRequest, model: type[Model]) -> Model:
+    data = json_body(request)
     if not isinstance(data, dict):
         raise ApiError(400, "Send a JSON object as the request body.")
     return _validated(model, data)
@@ -76,3 +87,7 @@ def query(request: HttpRequest, model: type[Model]) -> Model:
 
 def respond(payload: pydantic.BaseModel, status: int = 200) -> JsonResponse:
     return JsonResponse(payload.model_dump(mode="json"), status=status)
+
+
+def no_content() -> HttpResponse:
+    return HttpResponse(status=204)

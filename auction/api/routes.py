@@ -9,10 +9,10 @@ from auction.api.bids import BidHistory, BidReply, NewBid, list_bids, bid_create
 from auction.api.items import ItemQuery, ItemReply, ItemsPage, NewItem, Publishing, create_item, get_item, items_browse
 from auction.api.openapi import Operation, document
 from auction.api.purchases import PurchaseReply, buy_now
-from auction.api.tokens import Credentials, TokenReply, create_token
+from auction.api.tokens import Credentials, TokenList, TokenReply, create_token, list_tokens, revoke_token
 from auction.api.users import NewUser, UserReply, create_user
 
-WRITE_ERRORS = (400, 401, 403, 404, 429, 503)
+WRITE_ERRORS = (400, 401, 403, 404, 413, 429, 503)
 
 
 def openapi_json(request: HttpRequest) -> HttpResponse:
@@ -27,16 +27,50 @@ def _openapi_bytes() -> bytes:
 
 ROUTES: dict[str, list[Operation]] = {
     "users": [
-        Operation("post", create_user, "Sign up", body=NewUser, ok={201: UserReply}, errors=(400,)),
+        Operation(
+            "post",
+            create_user,
+            "Sign up",
+            description="Sign-ups are limited per address (429 with Retry-After past the limit).",
+            body=NewUser,
+            ok={201: UserReply},
+            errors=(400, 413, 429, 503),
+        ),
     ],
     "tokens": [
         Operation(
             "post",
             create_token,
             "Get a bearer token for a username and password",
+            description=(
+                "The token is shown only in this answer. It expires (`expires_at`), and every token of an account "
+                "is revoked when its password changes. An account holds a limited number of live tokens: past "
+                "it, 409 until one is revoked or expires. Failed logins are limited per username and per address: "
+                "past the limit, 429 with Retry-After, whatever the password."
+            ),
             body=Credentials,
             ok={201: TokenReply},
-            errors=(400, 401),
+            errors=(400, 401, 409, 413, 429, 503),
+        ),
+        Operation(
+            "get",
+            list_tokens,
+            "Your tokens that still work",
+            description="Their names, dates and ids, never their secrets.",
+            ok={200: TokenList},
+            errors=(401,),
+            authenticated=True,
+        ),
+    ],
+    "tokens/<int:token_id>": [
+        Operation(
+            "delete",
+            revoke_token,
+            "Revoke one of your tokens",
+            description="It is refused (401) from then on; a token may revoke itself.",
+            ok={204: None},
+            errors=(401, 403, 404),
+            authenticated=True,
         ),
     ],
     "items": [
@@ -48,7 +82,7 @@ ROUTES: dict[str, list[Operation]] = {
             description="Answers once the new item can be read back; 202 with its id if that takes longer.",
             body=NewItem,
             ok={201: ItemReply, 202: Publishing},
-            errors=(400, 401, 403, 503),
+            errors=(400, 401, 403, 413, 503),
             authenticated=True,
         ),
     ],

@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from pydantic import Field
 
 from auction.accounts.services import user_create
+from auction.accounts.throttling import signup_attempt_check
 from auction.api.http import body, respond
 from auction.api.shapes import Reply, RequestBody, ruled
 from auction.text import EMAIL, USERNAME
@@ -22,6 +23,7 @@ class UserReply(Reply):
 
 
 def create_user(request: HttpRequest) -> HttpResponse:
+    signup_attempt_check(address=request.META.get("REMOTE_ADDR"))
     new = body(request, NewUser)
     user = user_create(username=new.username, email=new.email, password=new.password)
     return respond(UserReply(id=user.pk, username=user.get_username()), status=201)

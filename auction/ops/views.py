@@ -1,6 +1,4 @@
 """The ops page and the JSON endpoints it polls and posts to; /metrics for Prometheus."""
-import json
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -18,6 +16,7 @@ from auction.ops.readings import LastReadings
 from auction.ops.rebuilds import DEFAULT, not_rebuildable, rebuild_start, rebuildable_processors
 from auction.ops.selectors import dead_letter_list, rebuild_runs
 from auction.ops.services import dead_letters_discard, dead_letters_replay
+from auction.json_input import JsonRefused, parse_json
 from auction.publishing import PublishUnavailable
 
 READINGS = LastReadings()
@@ -25,9 +24,11 @@ READINGS = LastReadings()
 
 def _body(request: HttpRequest) -> dict:
     try:
-        data = json.loads(request.body or b"{}")
-    except ValueError:
-        raise ValidationError("The request body is not valid JSON.") from None
+        data = parse_json(
+            request.body or b"{}", max_bytes=settings.AUCTION_JSON_MAX_BYTES, max_depth=settings.AUCTION_JSON_MAX_DEPTH
+        )
+    except JsonRefused as refused:
+        raise ValidationError(str(refused), code="too_large" if refused.status == 413 else "invalid") from None
     if not isinstance(data, dict):
         raise ValidationError("Send a JSON object.")
     return data
@@ -41,7 +42,7 @@ def _ids(data: dict) -> list[int]:
 
 
 def _refused(error: ValidationError) -> JsonResponse:
-    return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    return JsonResponse({"error": " ".join(error.messages)}, status=413 if error.code == "too_large" else 400)
 
 
 @staff_page
@@ -113,7 +114,8 @@ def rebuild(request: HttpRequest) -> JsonResponse:
         try:
             run = rebuild_start(processor=_rebuild_target(request), requested_by=request.user)
         except ValidationError as error:
-            return JsonResponse({"error": " ".join(error.messages)}, status=409 if error.code == "running" else 400)
+            status = {"running": 409, "too_large": 413}.get(error.code, 400)
+            return JsonResponse({"error": " ".join(error.messages)}, status=status)
         return JsonResponse({"run": rebuild_run_json(run)}, status=202)
     return JsonResponse({"runs": [rebuild_run_json(run) for run in rebuild_runs()]})
 

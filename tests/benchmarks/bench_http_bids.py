@@ -158,10 +158,10 @@ def _percentile(values: list[float], fraction: float) -> float:
 def _people(count: int) -> list[str]:
     from django.contrib.auth import get_user_model
 
-    from auction.accounts.services import token_issue
+    from auction.accounts.tokens import token_issue
 
     users = get_user_model().objects
-    return [token_issue(user=users.create_user(username=f"bench-{uuid.uuid4().hex[:10]}")) for _ in range(count)]
+    return [token_issue(user=users.create_user(username=f"bench-{uuid.uuid4().hex[:10]}")).secret for _ in range(count)]
 
 
 def _items(url: str, seller_token: str, count: int) -> list[dict]:

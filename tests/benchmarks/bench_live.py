@@ -108,14 +108,14 @@ class Stack:
 def _people(count: int):
     from django.contrib.auth import get_user_model
 
-    from auction.accounts.services import token_issue
+    from auction.accounts.tokens import token_issue
 
     user_model = get_user_model()
     run = uuid.uuid4().hex[:6]
     people = user_model.objects.bulk_create(
         [user_model(id=random.randrange(10**8, 2**31 - 1), username=f"live-{run}-{n}", email=f"live-{run}-{n}@example.test") for n in range(count)]
     )
-    return people, [token_issue(user=person) for person in people]
+    return people, [token_issue(user=person).secret for person in people]
 
 
 def _list(seller, title: str) -> str:

@@ -84,6 +84,8 @@ def processor_env(django_db_setup, kafka_bootstrap, tmp_path_factory) -> dict[st
         "DATABASE_URL": _database_url(),
         "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
         "STREAMS_NAME_SUFFIX": f"t{uuid.uuid4().hex[:8]}",
+        # Logins and sign-ups of every test come from 127.0.0.1: this run counts them under keys of its own.
+        "AUCTION_THROTTLE_PREFIX": f"throttle-{uuid.uuid4().hex[:8]}",
         "STREAMS_SESSION_TIMEOUT_MS": "6000",
         "PYTHONUNBUFFERED": "1",
         "AUCTION_MIN_DURATION_SECONDS": "5",
@@ -168,7 +170,10 @@ def serving_web(env: dict[str, str], log_path: Path) -> Iterator[str]:
     port = free_port()
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "auction.asgi:application", "--host", "127.0.0.1", "--port", str(port)],
+            [
+                sys.executable, "-m", "uvicorn", "auction.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+                "--no-proxy-headers",  # as deploy/supervisord.conf: Django decides which proxy to believe
+            ],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"

@@ -15,9 +15,10 @@ ROOT = Path(__file__).resolve().parents[2]
 LAYERS: list[tuple[str, ...]] = [
     # the Kafka side: events, money, topics, runtime, the pure bidding and analytics cores
     ("streams",),
-    # what every Django app shares: exactly-once sinks and read-your-writes, publishing, text rules
-    # and form fields at the edge; accounts (people, tokens, suspensions) are checked by the services above
-    ("auction.streaming", "auction.publishing", "auction.text", "auction.fields", "auction.accounts"),
+    # what every Django app shares: exactly-once sinks and read-your-writes, publishing, text rules,
+    # form fields and JSON limits at the edge; accounts (people, tokens, suspensions, login throttling)
+    # are checked by the services above
+    ("auction.streaming", "auction.publishing", "auction.text", "auction.fields", "auction.json_input", "auction.accounts"),
     ("auction.catalog",),
     # bidding owns the item page; it reads catalog's items
     ("auction.bidding",),
@@ -29,8 +30,11 @@ LAYERS: list[tuple[str, ...]] = [
     ("auction.processors",),
     # what watches, runs and exposes the rest: /ops/, health, the JSON API, the load generator
     ("auction.ops", "auction.health", "auction.api", "auction.loadgen"),
-    # the project's wiring: settings, URLs, ASGI/Celery entry points, the error middleware
-    ("auction.errors", "auction.urls", "auction.settings", "auction.asgi", "auction.celery", "auction.__init__"),
+    # the project's wiring: settings, URLs, ASGI/Celery entry points, the error, proxy and body-size middleware
+    (
+        "auction.errors", "auction.urls", "auction.settings", "auction.asgi", "auction.celery", "auction.__init__",
+        "auction.proxies", "auction.request_limits",
+    ),
 ]
 
 ALLOWED: dict[tuple[str, str], str] = {

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
 
-from auction.accounts.services import token_issue
+from auction.accounts.tokens import token_issue
 from tests.integration.conftest import serving_web
 
 SITE_ENV = {"AUCTION_BIDS_PER_SECOND": "1000000", "AUCTION_EXTENSION_WINDOW_SECONDS": "2"}
@@ -39,6 +39,6 @@ def person(django_user_model) -> Callable[[str], Person]:
     def make(prefix: str) -> Person:
         name = f"{prefix}-{uuid.uuid4().hex[:8]}"
         user = django_user_model.objects.create_user(username=name, email=f"{name}@example.test")
-        return Person(user=user, token=token_issue(user=user))
+        return Person(user=user, token=token_issue(user=user).secret)
 
     return make

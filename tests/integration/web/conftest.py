@@ -33,6 +33,8 @@ def web_settings(settings, tmp_path, kafka_bootstrap):
     settings.AUCTION_MIN_DURATION_SECONDS = 60
     settings.AUCTION_READ_YOUR_WRITES_SECONDS = 0.1
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, and only tests use it
+    # Every test's logins and sign-ups come from 127.0.0.1: each test counts them under its own keys.
+    settings.AUCTION_THROTTLE_PREFIX = f"throttle-{uuid.uuid4().hex}"
     return settings
 
 

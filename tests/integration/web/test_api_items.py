@@ -193,9 +193,10 @@ def test_an_unsupported_method_is_a_405_naming_the_allowed_ones(client):
     assert response.json()["error"] == "Use GET, POST here."
 
 
-def test_an_oversized_body_is_a_json_400(seller_client, seller, event_log):
-    response = _create(seller_client, _new_item(description="x" * 3_000_000))
+@pytest.mark.parametrize("size", [300_000, 3_000_000], ids=["past-the-json-limit", "past-djangos-limit-too"])
+def test_an_oversized_body_is_a_json_413(seller_client, seller, event_log, size):
+    response = _create(seller_client, _new_item(description="x" * size))
 
-    assert response.status_code == 400
-    assert response.json()["error"] == "The request could not be understood; nothing was saved."
+    assert response.status_code == 413
+    assert response.json()["error"] == "The request body is too large: send at most 256 KB."
     assert event_log.events(by=seller.username) == []

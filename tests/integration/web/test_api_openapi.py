@@ -31,12 +31,14 @@ def test_every_route_and_method_is_documented_and_served(document):
 
     assert document["openapi"] == "3.1.0"
     assert documented == {
-        ("/users", "post"), ("/tokens", "post"), ("/items", "get"), ("/items", "post"), ("/items/{item_id}", "get"),
+        ("/users", "post"), ("/tokens", "post"), ("/tokens", "get"), ("/tokens/{token_id}", "delete"),
+        ("/items", "get"), ("/items", "post"), ("/items/{item_id}", "get"),
         ("/items/{item_id}/bids", "get"), ("/items/{item_id}/bids", "post"), ("/items/{item_id}/buy-now", "post"),
         ("/openapi.json", "get"),
     }
-    for path in document["paths"]:
-        concrete = "/api" + re.sub(r"\{\w+\}", str(uuid.uuid4()), path)
+    for path, operations in document["paths"].items():
+        types = {p["name"]: p["schema"]["type"] for spec in operations.values() for p in spec["parameters"] if p["in"] == "path"}
+        concrete = "/api" + re.sub(r"\{(\w+)\}", lambda name: "7" if types[name[1]] == "integer" else str(uuid.uuid4()), path)
         assert resolve(concrete).app_name == "api"
 
 
@@ -55,7 +57,7 @@ def test_requests_and_answers_are_described_by_the_validating_models(document):
     new_item = schemas[body_ref.rsplit("/", 1)[1]]
     assert set(new_item["required"]) == {"title", "description", "category", "location", "starting_price"}
     assert new_item["additionalProperties"] is False
-    assert set(create_item["responses"]) == {"201", "202", "400", "401", "403", "503"}
+    assert set(create_item["responses"]) == {"201", "202", "400", "401", "403", "413", "503"}
     assert create_item["security"]
     assert {parameter["name"] for parameter in document["paths"]["/items"]["get"]["parameters"]} == {"status", "category", "q", "sort", "page"}
     problem = schemas["Problem"]
@@ -64,3 +66,16 @@ def test_requests_and_answers_are_described_by_the_validating_models(document):
 
 def test_the_document_is_generated_from_the_route_table(document):
     assert sum(len(operations) for operations in ROUTES.values()) == sum(len(methods) for methods in document["paths"].values())
+
+
+def test_the_token_endpoints_say_what_they_refuse(document):
+    issue, listing = document["paths"]["/tokens"]["post"], document["paths"]["/tokens"]["get"]
+    revoke = document["paths"]["/tokens/{token_id}"]["delete"]
+    schemas = document["components"]["schemas"]
+
+    assert {"401", "409", "413", "429", "503"} <= set(issue["responses"])
+    assert "expires" in issue["description"] and "409" in issue["description"] and "429" in issue["description"]
+    listed = schemas[listing["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]]
+    assert listed["properties"]["tokens"]["items"]["$ref"].endswith("/ListedToken")
+    assert "token" not in schemas["ListedToken"]["properties"]  # the secret is never listed
+    assert set(revoke["responses"]) == {"204", "401", "403", "404"} and listing["security"] and revoke["security"]

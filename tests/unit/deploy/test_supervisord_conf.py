@@ -60,3 +60,10 @@ def test_it_expands_only_the_variables_deploy_demo_exports():
     assert used == ENVIRONMENT
     demo = (CONF.parent / "demo").read_text()
     assert all(re.search(rf"export [^\n]*\b{name}=", demo) for name in used), used
+
+
+def test_the_web_server_leaves_forwarded_headers_to_django():
+    """uvicorn would take X-Forwarded-For from any local client; Django believes AUCTION_TRUSTED_PROXIES only."""
+    argv = shlex.split(programs()["web"]["command"])
+
+    assert "uvicorn" in argv[0] and "--no-proxy-headers" in argv
