@@ -119,6 +119,17 @@ CHANNEL_LAYERS = {
     }
 }
 
+# Caches: `default` stays per process (Django's own default); `analytics` keeps computed figures on
+# Redis, shared by every web process (auction/analytics/figures.py).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "analytics": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
+    },
+}
+
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
@@ -229,6 +240,10 @@ ANALYTICS_WINDOW_SECONDS = int(os.environ.get("ANALYTICS_WINDOW_SECONDS", "60"))
 ANALYTICS_ALLOWED_LATENESS_SECONDS = int(os.environ.get("ANALYTICS_ALLOWED_LATENESS_SECONDS", "30"))
 ANALYTICS_HOT_WINDOW_SECONDS = int(os.environ.get("ANALYTICS_HOT_WINDOW_SECONDS", "600"))
 ANALYTICS_REFRESH_SECONDS = float(os.environ.get("ANALYTICS_REFRESH_SECONDS", "5"))
+# How long computed figures (the page's, its JSON's, each CSV export's) are reused, per filter.
+ANALYTICS_CACHE_SECONDS = float(os.environ.get("ANALYTICS_CACHE_SECONDS", "3"))
+# Rows of one CSV export at most; a longer table asks for a shorter range instead.
+ANALYTICS_CSV_MAX_ROWS = int(os.environ.get("ANALYTICS_CSV_MAX_ROWS", "10000"))
 
 # Live updates (auction.live): decisions older than this are not pushed (the live processor fell
 # behind); pages resync from snapshots when they notice the gap.
