@@ -228,10 +228,12 @@ OPS_METRICS_TARGETS = {
 }
 
 # Health (/healthz): the Kafka address its probe uses (empty: KAFKA_BOOTSTRAP_SERVERS), how long one
-# processor instance may take to answer, how long a report is reused, and when aborts mean failing.
+# processor instance may take to answer, how long a report is reused, how long the Kafka probe's
+# answer is reused, and when aborts mean failing.
 HEALTH_KAFKA_BOOTSTRAP_SERVERS = os.environ.get("HEALTH_KAFKA_BOOTSTRAP_SERVERS", "")
 HEALTH_SCRAPE_TIMEOUT_SECONDS = float(os.environ.get("HEALTH_SCRAPE_TIMEOUT_SECONDS", "1"))
 HEALTH_CACHE_SECONDS = float(os.environ.get("HEALTH_CACHE_SECONDS", "1"))
+HEALTH_KAFKA_CACHE_SECONDS = float(os.environ.get("HEALTH_KAFKA_CACHE_SECONDS", "1.5"))
 HEALTH_ABORTS_FAILING = int(os.environ.get("HEALTH_ABORTS_FAILING", "3"))
 
 # Analytics (auction.analytics): event-time windows and lateness; see docs/analytics.md.
