@@ -250,3 +250,6 @@ ANALYTICS_CSV_MAX_ROWS = int(os.environ.get("ANALYTICS_CSV_MAX_ROWS", "10000"))
 # Live updates (auction.live): decisions older than this are not pushed (the live processor fell
 # behind); pages resync from snapshots when they notice the gap.
 LIVE_STALE_SECONDS = float(os.environ.get("LIVE_STALE_SECONDS", "30"))
+# Live sockets open at once from one client address (per web process), and items one socket follows.
+LIVE_MAX_CONNECTIONS_PER_ADDRESS = int(os.environ.get("LIVE_MAX_CONNECTIONS_PER_ADDRESS", "50"))
+LIVE_MAX_SUBSCRIPTIONS = int(os.environ.get("LIVE_MAX_SUBSCRIPTIONS", "50"))
