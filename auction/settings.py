@@ -121,6 +121,17 @@ CHANNEL_LAYERS = {
     }
 }
 
+# Caches: `default` stays per process (Django's own default); `analytics` keeps computed figures on
+# Redis, shared by every web process (auction/analytics/figures.py).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "analytics": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
+    },
+}
+
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
@@ -222,10 +233,12 @@ OPS_METRICS_TARGETS = {
 }
 
 # Health (/healthz): the Kafka address its probe uses (empty: KAFKA_BOOTSTRAP_SERVERS), how long one
-# processor instance may take to answer, how long a report is reused, and when aborts mean failing.
+# processor instance may take to answer, how long a report is reused, how long the Kafka probe's
+# answer is reused, and when aborts mean failing.
 HEALTH_KAFKA_BOOTSTRAP_SERVERS = os.environ.get("HEALTH_KAFKA_BOOTSTRAP_SERVERS", "")
 HEALTH_SCRAPE_TIMEOUT_SECONDS = float(os.environ.get("HEALTH_SCRAPE_TIMEOUT_SECONDS", "1"))
 HEALTH_CACHE_SECONDS = float(os.environ.get("HEALTH_CACHE_SECONDS", "1"))
+HEALTH_KAFKA_CACHE_SECONDS = float(os.environ.get("HEALTH_KAFKA_CACHE_SECONDS", "1.5"))
 HEALTH_ABORTS_FAILING = int(os.environ.get("HEALTH_ABORTS_FAILING", "3"))
 
 # Analytics (auction.analytics): event-time windows and lateness; see docs/analytics.md.
@@ -234,6 +247,10 @@ ANALYTICS_WINDOW_SECONDS = int(os.environ.get("ANALYTICS_WINDOW_SECONDS", "60"))
 ANALYTICS_ALLOWED_LATENESS_SECONDS = int(os.environ.get("ANALYTICS_ALLOWED_LATENESS_SECONDS", "30"))
 ANALYTICS_HOT_WINDOW_SECONDS = int(os.environ.get("ANALYTICS_HOT_WINDOW_SECONDS", "600"))
 ANALYTICS_REFRESH_SECONDS = float(os.environ.get("ANALYTICS_REFRESH_SECONDS", "5"))
+# How long computed figures (the page's, its JSON's, each CSV export's) are reused, per filter.
+ANALYTICS_CACHE_SECONDS = float(os.environ.get("ANALYTICS_CACHE_SECONDS", "3"))
+# Rows of one CSV export at most; a longer table asks for a shorter range instead.
+ANALYTICS_CSV_MAX_ROWS = int(os.environ.get("ANALYTICS_CSV_MAX_ROWS", "10000"))
 
 # Live updates (auction.live): decisions older than this are not pushed (the live processor fell
 # behind); pages resync from snapshots when they notice the gap.
@@ -283,3 +300,7 @@ AUCTION_THROTTLE_PREFIX = os.environ.get("AUCTION_THROTTLE_PREFIX", "throttle")
 # (one more is refused with 409 until one is revoked or expires).
 AUCTION_API_TOKEN_DAYS = int(os.environ.get("AUCTION_API_TOKEN_DAYS", "30"))
 AUCTION_API_TOKENS_PER_ACCOUNT = int(os.environ.get("AUCTION_API_TOKENS_PER_ACCOUNT", "10"))
+
+# Live sockets open at once from one client address (per web process), and items one socket follows.
+LIVE_MAX_CONNECTIONS_PER_ADDRESS = int(os.environ.get("LIVE_MAX_CONNECTIONS_PER_ADDRESS", "50"))
+LIVE_MAX_SUBSCRIPTIONS = int(os.environ.get("LIVE_MAX_SUBSCRIPTIONS", "50"))

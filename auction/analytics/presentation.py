@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
+
 from auction.analytics import selectors
 from auction.analytics.filters import Filters
 from auction.analytics.selectors import Clock
@@ -27,8 +29,10 @@ OUTCOME_LABELS = {
 }
 TRAJECTORIES_SHOWN = 5
 POINTS_ON_PAGE = 300
-"""Latest price changes per trajectory on the page; a CSV export has them all."""
+"""Latest price changes per trajectory on the page; a CSV export has up to `csv_max_rows()`."""
 AUCTIONS_ON_PAGE = 50
+ROWS_ON_PAGE = 500
+"""Rows of the other long tables (late events, suspicious patterns) on the page."""
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,18 @@ class Context:
     policy: Policy
     staff: bool
     on_page: bool
-    """True for the page and its JSON (long tables cut short), False for a CSV export (everything)."""
+    """True for the page and its JSON (long tables cut short), False for a CSV export (up to `csv_max_rows()`)."""
+
+    def rows(self, on_page: int) -> int:
+        """How many rows a long table reads: `on_page` for the page, one past the export's cap for a CSV
+        (so an export that would be cut is noticed and refused, not cut silently)."""
+        return on_page if self.on_page else csv_max_rows() + 1
+
+
+def csv_max_rows() -> int:
+    """Rows of a CSV export (`ANALYTICS_CSV_MAX_ROWS`): a table longer than this, for the range and
+    category asked, is refused with a message asking for a shorter range, and never read whole."""
+    return settings.ANALYTICS_CSV_MAX_ROWS
 
 
 @dataclass(frozen=True)
@@ -196,7 +211,7 @@ def _hot_chart(rows, ctx: Context) -> dict:
 def _trajectories_read(ctx: Context) -> list[tuple[dict, list[dict]]]:
     hot = _hot_read(ctx)[:TRAJECTORIES_SHOWN]
     paths = selectors.price_trajectories(
-        item_ids=[row["item_id"] for row in hot], since=ctx.filters.since, latest=POINTS_ON_PAGE if ctx.on_page else None
+        item_ids=[row["item_id"] for row in hot], since=ctx.filters.since, latest=ctx.rows(POINTS_ON_PAGE)
     )
     return [(row, paths[row["item_id"]]) for row in hot]
 
@@ -293,7 +308,7 @@ def _sell_through_time_chart(rows, ctx: Context) -> dict:
 
 
 def _auctions_read(ctx: Context):
-    return selectors.auction_summaries(filters=ctx.filters, limit=AUCTIONS_ON_PAGE if ctx.on_page else None)
+    return selectors.auction_summaries(filters=ctx.filters, limit=ctx.rows(AUCTIONS_ON_PAGE))
 
 
 def _auctions_table(summaries, ctx: Context) -> Table:
@@ -381,8 +396,14 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure("highest-bids", "Highest bid per window", lambda ctx: selectors.highest_bids(filters=ctx.filters), _highest_table, _highest_chart),
     Measure("auctions", "Closed auctions", _auctions_read, _auctions_table),
-    Measure("late-events", "Late events", lambda ctx: selectors.late_events(filters=ctx.filters), _late_table),
-    Measure("suspicious-bidders", "Suspicious patterns", lambda ctx: selectors.suspicious_bidders(), _suspicious_table, staff_only=True),
+    Measure("late-events", "Late events", lambda ctx: selectors.late_events(filters=ctx.filters, limit=ctx.rows(ROWS_ON_PAGE)), _late_table),
+    Measure(
+        "suspicious-bidders",
+        "Suspicious patterns",
+        lambda ctx: selectors.suspicious_bidders()[: ctx.rows(ROWS_ON_PAGE)],
+        _suspicious_table,
+        staff_only=True,
+    ),
 )
 MEASURES_BY_NAME = {measure.name: measure for measure in MEASURES}
 

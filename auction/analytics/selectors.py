@@ -169,21 +169,23 @@ def auction_summaries(*, filters: Filters, limit: int | None = None) -> list[Auc
     return list(summaries if limit is None else summaries[:limit])
 
 
-def price_trajectories(*, item_ids: list[uuid.UUID], since: datetime | None = None, latest: int | None = None) -> dict[uuid.UUID, list[dict]]:
-    """Each item's price after every accepted bid in decision order, from `since`, keeping the `latest` points."""
-    out: dict[uuid.UUID, list[dict]] = {item_id: [] for item_id in item_ids}
-    bids = BidFact.objects.filter(item_id__in=item_ids)
-    if since is not None:
-        bids = bids.filter(decided_at__gte=since)
-    for row in bids.order_by("decided_at", "price", "bid_id").values("item_id", "decided_at", "price"):
-        out[row["item_id"]].append(row)
-    return out if latest is None else {item_id: path[-latest:] for item_id, path in out.items()}
+def price_trajectories(*, item_ids: list[uuid.UUID], since: datetime | None = None, latest: int) -> dict[uuid.UUID, list[dict]]:
+    """Each item's price after every accepted bid in decision order, from `since`: its `latest` points
+    (read as such, so a busy item costs no more than a quiet one)."""
+    out: dict[uuid.UUID, list[dict]] = {}
+    for item_id in item_ids:
+        bids = BidFact.objects.filter(item_id=item_id)
+        if since is not None:
+            bids = bids.filter(decided_at__gte=since)
+        newest = bids.order_by("-decided_at", "-price", "-bid_id").values("item_id", "decided_at", "price")[:latest]
+        out[item_id] = list(reversed(newest))
+    return out
 
 
-def late_events(*, filters: Filters) -> list[dict]:
-    """Late arrivals per window (by their own event time) and kind."""
+def late_events(*, filters: Filters, limit: int) -> list[dict]:
+    """Late arrivals per window (by their own event time) and kind: the first `limit` rows."""
     events = LateEvent.objects.filter(window_start__gte=filters.since, window_start__lt=filters.until) if filters.since else LateEvent.objects.none()
-    return list(events.values("window_start", "kind").annotate(events=Count("id")).order_by("window_start", "kind"))
+    return list(events.values("window_start", "kind").annotate(events=Count("id")).order_by("window_start", "kind")[:limit])
 
 
 def late_event_total() -> int:

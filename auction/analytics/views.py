@@ -1,6 +1,8 @@
 """The analytics page, the JSON it polls, CSV exports, and an item's price over time.
 
 Public figures for everyone; bidder identities and reserves only for staff (`presentation`).
+Answers are bounded (long tables cut short on the page, exports capped) and kept briefly in
+the shared cache (`figures`), so a flood of requests does not recompute them each time.
 """
 import csv
 import uuid
@@ -11,44 +13,26 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from auction.analytics import selectors
-from auction.analytics.filters import RANGES, filters_from
-from auction.analytics.policy import analytics_policy
-from auction.analytics.presentation import (
-    MEASURES,
-    MEASURES_BY_NAME,
-    POINTS_ON_PAGE,
-    Context,
-    category_label,
-    dashboard,
-    measure_table,
-    price_points,
-    visible,
-)
+from auction.analytics.figures import TooManyRows, dashboard_figures, table_figures
+from auction.analytics.filters import RANGES
+from auction.analytics.presentation import MEASURES, POINTS_ON_PAGE, category_label, price_points
 from auction.staff.access import is_staff
-
-
-def _context(request: HttpRequest, *, on_page: bool) -> Context:
-    policy = analytics_policy()
-    clock = selectors.analytics_clock(policy=policy)
-    filters = filters_from(
-        request.GET, categories=selectors.analytics_categories(), latest=clock.latest, earliest=clock.earliest, window=policy.window
-    )
-    return Context(filters=filters, clock=clock, policy=policy, staff=is_staff(request.user), on_page=on_page)
 
 
 @require_GET
 def analytics_page(request: HttpRequest) -> HttpResponse:
-    ctx = _context(request, on_page=True)
+    staff = is_staff(request.user)
+    figures = dashboard_figures(params=request.GET, staff=staff)
     return render(
         request,
         "analytics/page.html",
         {
-            "data": dashboard(ctx),
-            "filters": ctx.filters,
-            "categories": [(code, category_label(code)) for code in selectors.analytics_categories()],
+            "data": figures["data"],
+            "filters": figures["filters"],
+            "categories": [(code, category_label(code)) for code in figures["categories"]],
             "ranges": [(key, label) for key, (label, _) in RANGES.items()],
             "measures": [
-                {"name": m.name, "title": m.title, "has_chart": m.chart is not None} for m in MEASURES if visible(m, ctx)
+                {"name": m.name, "title": m.title, "has_chart": m.chart is not None} for m in MEASURES if staff or not m.staff_only
             ],
             "refresh_seconds": settings.ANALYTICS_REFRESH_SECONDS,
         },
@@ -57,16 +41,18 @@ def analytics_page(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def analytics_data(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(dashboard(_context(request, on_page=True)))
+    return JsonResponse(dashboard_figures(params=request.GET, staff=is_staff(request.user))["data"])
 
 
 @require_GET
 def analytics_csv(request: HttpRequest, name: str) -> HttpResponse:
-    ctx = _context(request, on_page=False)
-    measure = MEASURES_BY_NAME.get(name)
-    if measure is None or not visible(measure, ctx):
+    try:
+        table = table_figures(name=name, params=request.GET, staff=is_staff(request.user))
+    except TooManyRows as refused:
+        context = {"status": 400, "title": "Too many rows to export", "message": str(refused), "fields": {}}
+        return render(request, "error.html", context, status=400)
+    if table is None:
         raise Http404("no such table")
-    table = measure_table(measure, ctx)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{table.name}.csv"'
     writer = csv.writer(response)

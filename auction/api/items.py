@@ -2,11 +2,11 @@
 import math
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from pydantic import Field, HttpUrl
+from pydantic import AfterValidator, Field
 
 from auction.accounts.masking import public_name
 from auction.api.auth import api_user, require_user
@@ -16,6 +16,7 @@ from auction.api.shapes import Amount, Query, Reply, RequestBody, decimal_text, 
 from auction.catalog.categories import CATEGORY_LABELS
 from auction.catalog.forms import DEFAULT_DURATION_SECONDS
 from auction.catalog.models import Item
+from auction.catalog.photo_urls import own_pictures, picture_problem
 from auction.catalog.presentation import minimum_bid
 from auction.catalog.selectors import DEFAULT_SORT, SORTS, item_get, item_search
 from auction.catalog.services import item_put_up
@@ -38,6 +39,20 @@ class ItemQuery(Query):
     page: int = Field(1, ge=1, le=MAX_PAGE)
 
 
+def _photo_here(url: str) -> str:
+    if problem := picture_problem(url):
+        raise ValueError(problem)
+    return url
+
+
+PhotoUrl = Annotated[
+    str,
+    Field(max_length=2000, examples=["/media/items/0123456789abcdef0123456789abcdef.jpg"]),
+    AfterValidator(_photo_here),
+]
+"""The address of a photo uploaded to this site (as an item's `image_urls` gives it); addresses elsewhere are refused."""
+
+
 class NewItem(RequestBody):
     title: ruled(TITLE)
     description: ruled(DESCRIPTION)
@@ -47,7 +62,9 @@ class NewItem(RequestBody):
     reserve_price: Amount | None = Field(None, description="Hidden minimum for a sale; never shown to bidders")
     buy_now_price: Amount | None = None
     duration_seconds: int = Field(DEFAULT_DURATION_SECONDS, description="From the site's minimum up to 10 days")
-    image_urls: list[HttpUrl] = Field(default_factory=list, max_length=MAX_IMAGES)
+    image_urls: list[PhotoUrl] = Field(
+        default_factory=list, max_length=MAX_IMAGES, description="Photos uploaded to this site; no address elsewhere"
+    )
 
 
 class ItemReply(Reply):
@@ -56,7 +73,7 @@ class ItemReply(Reply):
     description: str
     category: str
     location: str
-    image_urls: list[str]
+    image_urls: list[str] = Field(description="Photos on this site (a picture elsewhere, from older listings, is left out)")
     seller: str
     status: Literal["open", "closed"]
     currency: str
@@ -96,7 +113,7 @@ def item_reply(item: Item, viewer_id: int | None) -> ItemReply:
         description=item.description,
         category=item.category,
         location=item.location,
-        image_urls=list(item.image_urls),
+        image_urls=own_pictures(item.image_urls),
         seller=item.seller_name,
         status=item.status,
         currency=item.currency,
@@ -161,7 +178,7 @@ def create_item(request: HttpRequest) -> HttpResponse:
         title=new.title,
         description=new.description,
         category=new.category,
-        image_urls=[str(url) for url in new.image_urls],
+        image_urls=new.image_urls,
         location=new.location,
         starting_price=_money(new.starting_price),
         reserve_price=_money(new.reserve_price),

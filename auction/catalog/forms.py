@@ -5,6 +5,7 @@ from django.conf import settings
 from auction.catalog.categories import CATEGORIES
 from auction.catalog.fields import ImagesField
 from auction.catalog.rules import STANDARD_DURATIONS_DAYS, listing_problems
+from auction.catalog.uploads import ACCEPTED_FORMATS, MAX_IMAGE_BYTES, MAX_IMAGES
 from auction.fields import MoneyField, RuledTextField
 from auction.text import DESCRIPTION, LOCATION, TITLE
 
@@ -12,6 +13,7 @@ SHORT_DURATIONS = ((60, "1 minute"), (5 * 60, "5 minutes"))
 DAY_DURATIONS = tuple((days * 86400, f"{days} day{'s' if days > 1 else ''}") for days in STANDARD_DURATIONS_DAYS)
 DEFAULT_DURATION_SECONDS = 7 * 86400
 PRICE_FIELDS = ("starting_price", "reserve_price", "buy_now_price")
+PHOTOS_HELP = f"Up to {MAX_IMAGES} {ACCEPTED_FORMATS} images, {MAX_IMAGE_BYTES // (1024 * 1024)} MB each."
 
 
 def duration_choices(min_duration_seconds: int) -> list[tuple[int, str]]:
@@ -26,7 +28,7 @@ class SellForm(forms.Form):
     title = RuledTextField(TITLE)
     description = RuledTextField(DESCRIPTION, widget=forms.Textarea(attrs={"rows": 6}))
     category = forms.ChoiceField(choices=(("", "Choose a category"),) + CATEGORIES)
-    images = ImagesField(label="Photos", help_text="Up to 8 JPEG, PNG, WebP or GIF images, 5 MB each.")
+    images = ImagesField(label="Photos", help_text=PHOTOS_HELP)
     starting_price = MoneyField(help_text="The first bid must be at least this.")
     reserve_price = MoneyField(
         required=False, help_text="Hidden; the item does not sell below it."
@@ -37,8 +39,10 @@ class SellForm(forms.Form):
     duration_seconds = forms.TypedChoiceField(coerce=int, label="Duration", initial=DEFAULT_DURATION_SECONDS)
     location = RuledTextField(LOCATION, help_text="City and country, e.g. Lyon, France.")
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, refused_photos: list[str] | None = None, **kwargs) -> None:
+        """`refused_photos`: what the upload handler turned away while reading the request (`upload_limits`)."""
         super().__init__(*args, **kwargs)
+        self.fields["images"].refused = list(refused_photos or ())
         self.fields["duration_seconds"].choices = duration_choices(settings.AUCTION_MIN_DURATION_SECONDS)
 
     def clean(self) -> dict:

@@ -7,9 +7,16 @@ from datetime import datetime
 
 from auction.accounts.masking import mask_name
 from auction.catalog.models import Item
+from auction.catalog.photo_urls import own_pictures
 from streams.bidding import minimum_next_bid
 from streams.events import Outcome
 from streams.money import Money, from_minor
+
+
+def shown_photos(item: Item) -> list[str]:
+    """The item's pictures a page, the API or an email may show: this site's own only (`photo_urls`)."""
+    return own_pictures(item.image_urls)
+
 
 def shown_price(item: Item) -> Money:
     """The current price once someone has bid, else the starting price."""

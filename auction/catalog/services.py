@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 
 from auction.accounts.services import refuse_if_suspended
+from auction.catalog.photo_urls import pictures_problem
 from auction.catalog.rules import listing_problems
 from auction.publishing import Published, publish
 from auction.text import DESCRIPTION, LOCATION, REASON, TITLE, clean_all
@@ -40,7 +41,8 @@ def listing_event(
     """A validated, enriched listing: the server decides the id and the start and end times.
 
     The text is normalized and measured here again (the forms and the API did it already, and it
-    is idempotent), so no caller can publish a listing the event schema would refuse.
+    is idempotent), so no caller can publish a listing the event schema would refuse; and every
+    picture must be a photo uploaded to this site (`photo_urls`), whoever the caller.
     `provenance` carries the optional fields of a staff relisting (`relisted_from`, `acted_by`).
     """
     texts, problems = clean_all(
@@ -53,6 +55,8 @@ def listing_event(
         duration_seconds=duration_seconds,
         min_duration_seconds=settings.AUCTION_MIN_DURATION_SECONDS,
     )
+    if picture := pictures_problem(image_urls):
+        problems["image_urls"] = picture
     if problems:
         raise ValidationError(problems)
     starts_at = (now or datetime.now(timezone.utc)).replace(microsecond=0)

@@ -5,16 +5,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.static import serve
 
 from auction.catalog.categories import CATEGORY_LABELS
 from auction.catalog.forms import SellForm
 from auction.catalog.selectors import DEFAULT_SORT, SORTS, item_get, item_search
 from auction.catalog.services import item_put_up
-from auction.catalog.uploads import stored_images
+from auction.catalog.upload_limits import BoundedPhotoUpload, bound_photo_uploads
+from auction.catalog.uploads import photo_content_type, stored_images
 from auction.streaming.wait import projected
 from auction.text import SEARCH
 
@@ -48,9 +50,18 @@ def browse(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/browse.html", context)
 
 
+@csrf_exempt  # checked in `_sell`: the check reads the body, which must wait for the upload handler
 @login_required
 def sell(request: HttpRequest) -> HttpResponse:
-    form = SellForm(request.POST, request.FILES) if request.method == "POST" else SellForm()
+    return _sell(request, bound_photo_uploads(request))
+
+
+@csrf_protect
+def _sell(request: HttpRequest, uploads: BoundedPhotoUpload) -> HttpResponse:
+    if request.method == "POST":
+        form = SellForm(request.POST, request.FILES, refused_photos=uploads.refused)
+    else:
+        form = SellForm()
     if not form.is_valid():
         context = {"form": form, "currency": settings.AUCTION_CURRENCY}
         return render(request, "catalog/sell.html", context, status=400 if form.is_bound else 200)
@@ -66,5 +77,13 @@ def sell(request: HttpRequest) -> HttpResponse:
 
 
 def media_file(request: HttpRequest, path: str) -> HttpResponse:
-    """Uploaded listing photos. They are few and small; beyond one machine a CDN or proxy would serve them."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    """Uploaded listing photos, and nothing else of the media folder. They are few and small; beyond one
+    machine a CDN or proxy would serve them, with the same headers."""
+    content_type = photo_content_type(path)
+    if content_type is None:
+        raise Http404("no such photo")
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Content-Type"] = content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,22 +1,23 @@
 """One probe per dependency; each returns "ok" or a short reason, never raises.
 
 The probes run often (every /healthz, every ops page poll), so clients are made once per process
-and kept: one Kafka admin client, made on first use and made again after any error (kafka-python
-clients are not meant for concurrent callers, so probes take turns), and one Redis client per URL
-(redis-py's pool is thread-safe). PostgreSQL is asked through Django's connection of the calling
-thread, which is given back afterwards.
+and kept: Kafka is asked through the process's shared admin client (`kafka_admin.ADMIN`, which
+the ops page uses too: made on first use, rebuilt after an error, used by one caller at a time),
+and its answer is kept for `HEALTH_KAFKA_CACHE_SECONDS`; one Redis client per URL (redis-py's
+pool is thread-safe). PostgreSQL is asked through Django's connection of the calling thread,
+which is given back afterwards.
 """
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 import redis
 from django.conf import settings
 from django.db import connection
-from kafka import KafkaAdminClient
 
-from streams import kafka_clients
+from auction.health.kafka_admin import ADMIN, AdminBusy, SharedAdmin
 
 TIMEOUT_S = 2
 
@@ -26,47 +27,47 @@ def kafka_bootstrap() -> str:
     return getattr(settings, "HEALTH_KAFKA_BOOTSTRAP_SERVERS", "") or settings.KAFKA_BOOTSTRAP_SERVERS
 
 
-def _admin_client(bootstrap_servers: str) -> KafkaAdminClient:
-    return kafka_clients.admin(
-        bootstrap_servers,
-        request_timeout_ms=TIMEOUT_S * 1000,
-        bootstrap_timeout_ms=TIMEOUT_S * 1000,
-        client_id="healthz",
-    )
-
-
 class KafkaProbe:
-    """One shared admin client, created lazily, re-created after an error or for another address."""
+    """Asks the cluster to describe itself through the shared admin client; the answer is kept `ttl_s`
+    (`HEALTH_KAFKA_CACHE_SECONDS` unless given) per address, so a burst of probes asks Kafka once."""
 
-    def __init__(self, factory: Callable[[str], KafkaAdminClient] = _admin_client) -> None:
-        self._factory = factory
+    def __init__(self, admin: SharedAdmin = ADMIN, *, ttl_s: float | None = None) -> None:
+        self._admin = admin
+        self._ttl_s = ttl_s
         self._lock = threading.Lock()
-        self._admin: KafkaAdminClient | None = None
-        self._bootstrap: str | None = None
+        self._kept: dict[str, tuple[float, str]] = {}
+        self.asked = 0
+        """How many times Kafka was actually asked."""
+
+    def _ttl(self) -> float:
+        return settings.HEALTH_KAFKA_CACHE_SECONDS if self._ttl_s is None else self._ttl_s
 
     def status(self, bootstrap_servers: str) -> str:
         if not self._lock.acquire(timeout=TIMEOUT_S):
             return "error: the previous probe has not finished"
         try:
-            if self._admin is not None and self._bootstrap != bootstrap_servers:
-                self._discard()
-            if self._admin is None:
-                self._admin, self._bootstrap = self._factory(bootstrap_servers), bootstrap_servers
-            self._admin.describe_cluster()
-        except Exception as exc:  # any failure means "not ok"; the reason is reported, the client replaced
-            self._discard()
-            return f"error: {type(exc).__name__}"
+            kept = self._kept.get(bootstrap_servers)
+            if kept is not None and time.monotonic() - kept[0] < self._ttl():
+                return kept[1]
+            result = self._ask(bootstrap_servers)
+            self._kept[bootstrap_servers] = (time.monotonic(), result)
+            return result
         finally:
             self._lock.release()
+
+    def _ask(self, bootstrap_servers: str) -> str:
+        self.asked += 1
+        try:
+            self._admin.call(bootstrap_servers, lambda admin: admin.describe_cluster(), wait_s=TIMEOUT_S)
+        except AdminBusy:
+            return "error: the Kafka admin client stayed busy (a previous request has not finished)"
+        except Exception as exc:  # any failure means "not ok"; the reason is reported, the client replaced
+            return f"error: {type(exc).__name__}"
         return "ok"
 
-    def _discard(self) -> None:
-        admin, self._admin, self._bootstrap = self._admin, None, None
-        if admin is not None:
-            try:
-                admin.close()
-            except Exception:
-                pass  # it is being thrown away because it failed
+    def forget(self) -> None:
+        with self._lock:
+            self._kept.clear()
 
 
 KAFKA = KafkaProbe()

@@ -1,5 +1,8 @@
 """A ledger row becomes an email: HTML and plain-text templates with the item's link and picture.
 
+The picture is embedded only when it is this site's own (`catalog.photo_urls`): a listing from
+before that rule may name a picture elsewhere, which would tell its owner who reads the email.
+
 Everything an email states comes from the row's frozen details; only the addresses (the
 recipient's, the other party's) are read when it is sent, so they are current.
 """
@@ -14,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 
+from auction.catalog.photo_urls import is_own_picture
 from auction.notifications.kinds import OPTIONAL, Kind
 from auction.notifications.models import Notification
 from auction.notifications.selectors import recipient_get
@@ -53,7 +57,7 @@ def email_context(entry: Notification, recipient: AbstractBaseUser) -> dict[str,
         "site_url": settings.SITE_URL,
         "recipient_name": recipient.get_username(),
         "item_url": absolute(reverse("bidding:item", kwargs={"item_id": details["item_id"]})),
-        "image_url": absolute(details["image_url"]) if details.get("image_url") else "",
+        "image_url": absolute(details["image_url"]) if is_own_picture(details.get("image_url")) else "",
         "account_url": absolute(reverse("accounts:overview")),
         "ends_at": parse_datetime(details["ends_at"]) if details.get("ends_at") else None,
     }

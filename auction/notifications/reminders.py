@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from auction.catalog.models import Item
+from auction.catalog.presentation import shown_photos
 from auction.notifications.audience import ItemFacts, ending_soon_notice
 from auction.notifications.ledger import notifications_create
 from auction.notifications.models import Watch
@@ -26,7 +27,7 @@ def _facts(item: Item) -> ItemFacts:
         seller_id=item.seller_id,
         seller_name=item.seller_name,
         title=item.title,
-        image_url=item.image_urls[0] if item.image_urls else "",
+        image_url=next(iter(shown_photos(item)), ""),
         currency=item.currency,
     )
 

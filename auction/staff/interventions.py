@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 
 from auction.accounts.selectors import active_suspension
 from auction.catalog.models import Item
+from auction.catalog.photo_urls import listable_pictures
 from auction.catalog.services import item_cancel, listing_event
 from auction.publishing import Published, publish
 from auction.staff import rules
@@ -71,7 +72,7 @@ def auction_relist(
         title=item.title,
         description=item.description,
         category=item.category,
-        image_urls=list(item.image_urls),
+        image_urls=listable_pictures(item.image_urls),  # a picture elsewhere, from before the rule, stays behind
         location=item.location,
         starting_price=from_minor(item.starting_price),
         reserve_price=from_minor(item.reserve_price),

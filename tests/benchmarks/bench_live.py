@@ -84,6 +84,7 @@ class Stack:
             "STREAMS_NAME_SUFFIX": f"bench{uuid.uuid4().hex[:6]}",
             "AUCTION_READ_YOUR_WRITES_SECONDS": "0",  # answer POSTs at once; the socket tells the rest
             "AUCTION_BIDS_PER_SECOND": "1000",
+            "LIVE_MAX_CONNECTIONS_PER_ADDRESS": "100000",  # every benchmark client comes from this machine
             "PYTHONUNBUFFERED": "1",
         }
         for name in ("bidding", "projector"):

@@ -12,6 +12,8 @@ import uuid
 
 import pytest
 
+from auction.health import checks
+from auction.health.kafka_admin import ADMIN
 from auction.health.report import CACHE
 from auction.ops.topology import deployed
 from tests.integration.conftest import ROOT, ProcessorProcess, start_at_log_end
@@ -30,8 +32,10 @@ def health_settings(settings, kafka_bootstrap):
     settings.HEALTH_KAFKA_BOOTSTRAP_SERVERS = ""
     settings.OPS_METRICS_TARGETS = {}  # each test says which processors it watches
     CACHE.forget()
+    checks.KAFKA.forget()
     yield settings
     CACHE.forget()
+    checks.KAFKA.forget()
 
 
 def _group(name: str) -> str:
@@ -137,6 +141,49 @@ def test_healthz_answers_within_seconds_whatever_hangs_and_a_burst_costs_one_rou
     assert body["processors"]["projector"]["instances"][0]["error"] == "no answer within 1 s"
     assert [answer[1] for answer in burst] == [body] * 5, "the same report, kept for a second"
     assert asked == 1
+
+
+def _asked_afresh(client, path: str = "/healthz"):
+    """A request that cannot be answered from the kept report or the kept Kafka answer."""
+    CACHE.forget()
+    checks.KAFKA.forget()
+    return client.get(path)
+
+
+def test_healthz_and_the_ops_page_share_one_kafka_admin_client_made_again_when_it_breaks(client, django_user_model, kafka_bootstrap):
+    ADMIN.close()  # from no client at all
+    made = ADMIN.made
+    staff = django_user_model.objects.create_user(username=f"staff-{uuid.uuid4().hex[:8]}", password=None, is_staff=True)
+
+    statuses = [_asked_afresh(client).status_code for _ in range(3)]
+    kept = ADMIN.client_of(kafka_bootstrap)
+    client.force_login(staff)
+    overviews = [client.get("/ops/api/overview").status_code for _ in range(2)]
+
+    assert statuses == [200] * 3 and overviews == [200] * 2
+    assert ADMIN.made == made + 1, "one client for five requests of both pages"
+    assert ADMIN.client_of(kafka_bootstrap) is kept
+
+    kept.close()  # the kept client breaks (as when its connections go bad)
+    broken = _asked_afresh(client).json()
+    mended = _asked_afresh(client).json()
+
+    assert broken["dependencies"]["kafka"].startswith("error: ")
+    assert mended["dependencies"] == DEPENDENCIES_OK
+    assert ADMIN.made == made + 2 and ADMIN.client_of(kafka_bootstrap) is not kept, "made again once, and kept again"
+
+
+def test_the_kafka_probes_answer_is_kept_for_a_moment(client, settings):
+    settings.HEALTH_KAFKA_CACHE_SECONDS = 3600
+    asked = checks.KAFKA.asked
+
+    statuses = []
+    for _ in range(4):
+        CACHE.forget()  # every report made anew…
+        statuses.append(client.get("/healthz").status_code)
+
+    assert statuses == [200] * 4
+    assert checks.KAFKA.asked == asked + 1, "…while Kafka was asked once"
 
 
 class Instance(ProcessorProcess):

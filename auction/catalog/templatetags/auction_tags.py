@@ -12,6 +12,7 @@ from streams.money import Money, from_minor
 register = template.Library()
 
 register.filter("masked", mask_name)
+register.filter("shown_photos", presentation.shown_photos)
 register.filter("shown_price", presentation.shown_price)
 register.filter("minimum_bid", presentation.minimum_bid)
 register.filter("reserve_status", presentation.reserve_status)

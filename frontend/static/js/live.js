@@ -10,6 +10,7 @@
   "use strict";
 
   var RECONNECT_MIN_MS = 500, RECONNECT_MAX_MS = 8000;
+  var UNKNOWN_ITEM = 4404;  // close codes of auction/live/limits.py
   var RESYNC_MIN_MS = 250, RESYNC_MAX_MS = 4000;
   var TOAST_MS = 10000, FLASH_MS = 1200;
 
@@ -268,7 +269,7 @@
   }
 
   // -- the socket: reconnect with back-off, show that it is reconnecting --------------------
-  // <html data-live="connecting|open|reconnecting"> tells styles (live.css) and tests the state.
+  // <html data-live="connecting|open|reconnecting|closed"> tells styles (live.css) and tests the state.
 
   var socket = null, attempts = 0, leaving = false;
 
@@ -297,9 +298,11 @@
       else if (message.type === "lead") lead(message);
       else if (message.type === "toast") toast(message);
     };
-    socket.onclose = function () {
+    socket.onclose = function (event) {
       socket = null;
       if (leaving) return;
+      if (event.code === UNKNOWN_ITEM) { setState("closed"); return; }  // nothing to follow: retrying cannot help
+      // 4429 (too many pages open from this address) is retried with the usual back-off.
       setState("reconnecting");
       var delay = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * Math.pow(2, attempts++));
       setTimeout(connect, delay * (0.5 + Math.random() / 2));

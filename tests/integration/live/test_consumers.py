@@ -60,9 +60,9 @@ async def connected(path: str, *headers: tuple[bytes, bytes]) -> WebsocketCommun
 
 
 @synchronously
-async def test_an_item_page_hears_its_item_and_its_visitor_and_nothing_else(person, session_cookie):
+async def test_an_item_page_hears_its_item_and_its_visitor_and_nothing_else(person, session_cookie, telescope):
     ana, ben = person("ana"), person("ben")
-    item, other_item = uuid.uuid4(), uuid.uuid4()
+    item, other_item = telescope.pk, uuid.uuid4()
     socket = await connected(f"/ws/live/items/{item}/", await database_sync_to_async(session_cookie)(ana))
 
     pusher.push([

@@ -3,6 +3,8 @@ import json
 import uuid
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from auction.api.items import PAGE_SIZE
@@ -136,7 +138,8 @@ def test_bad_query_parameters_are_a_400(client, params, field):
 
 
 def test_listing_an_item_publishes_it_and_answers_pending_until_projected(seller_client, seller, event_log):
-    data = _new_item(reserve_price="30", buy_now_price="80.50", duration_seconds=300, image_urls=["https://img.example.com/lamp.jpg"])
+    photo = "/media/" + default_storage.save(f"items/{uuid.uuid4().hex}.jpg", ContentFile(b"stored by the sell form"))
+    data = _new_item(reserve_price="30", buy_now_price="80.50", duration_seconds=300, image_urls=[photo])
 
     response = _create(seller_client, data)
 
@@ -144,7 +147,7 @@ def test_listing_an_item_publishes_it_and_answers_pending_until_projected(seller
     assert isinstance(event, ItemListed)
     assert response.status_code == 202
     assert response.json() == {"status": "pending", "id": event.item_id}
-    assert (event.title, event.location, event.image_urls) == ("Brass lamp", "Lyon", ("https://img.example.com/lamp.jpg",))
+    assert (event.title, event.location, event.image_urls) == ("Brass lamp", "Lyon", (photo,))
     assert (event.starting_price, event.reserve_price, event.buy_now_price) == (Money(minor=20_00), Money(minor=30_00), Money(minor=80_50))
     assert (event.ends_at - event.starts_at).total_seconds() == 300
 
@@ -163,7 +166,10 @@ def test_listing_an_item_publishes_it_and_answers_pending_until_projected(seller
         (_new_item(title="lamp\x00"), "title", "Null characters are not allowed."),
         (_new_item(category="weapons"), "category", "Input should be"),
         (_new_item(location=None), "location", "Field required"),
-        (_new_item(image_urls=["ftp://x/y.png"]), "image_urls.0", "URL scheme should be"),
+        (_new_item(image_urls=["https://img.example.com/lamp.jpg"]), "image_urls.0", "Photos must be uploaded to this site"),
+        (_new_item(image_urls=["//img.example.com/lamp.jpg"]), "image_urls.0", "Photos must be uploaded to this site"),
+        (_new_item(image_urls=[f"/media/items/{'0' * 32}.jpg"]), "image_urls.0", "is not a photo uploaded here"),
+        (_new_item(image_urls=["/media/items/../secret_key"]), "image_urls.0", "is not a photo uploaded here"),
         (_new_item(image_urls=[f"https://x/{n}.png" for n in range(9)]), "image_urls", "at most 8 items"),
         (_new_item(colour="red"), "colour", "Extra inputs are not permitted"),
     ],

@@ -18,7 +18,8 @@ from auction.bidding.feedback import bid_feedback
 from auction.bidding.models import Bid
 from auction.catalog.forms import duration_choices
 from auction.catalog.presentation import time_left
-from auction.catalog.uploads import image_extension
+from auction.catalog.photo_urls import is_own_picture
+from auction.catalog.uploads import photo_content_type
 from streams.money import Money
 
 names = st.text(min_size=1, max_size=150)
@@ -70,19 +71,49 @@ def test_money_for_people(money, text):
 
 
 @pytest.mark.parametrize(
-    ("head", "extension"),
+    ("path", "content_type"),
     [
-        (b"\xff\xd8\xff\xe0\0\0\0\0\0\0\0\0", "jpg"),
-        (b"\x89PNG\r\n\x1a\n\0\0\0\0", "png"),
-        (b"GIF89a\0\0\0\0\0\0", "gif"),
-        (b"RIFF\0\0\0\0WEBP", "webp"),
-        (b"RIFF\0\0\0\0WAVE", None),
-        (b"<svg xmlns=...", None),
-        (b"", None),
+        ("items/0a1b.jpg", "image/jpeg"),
+        ("items/0a1b.png", "image/png"),
+        ("items/0a1b.webp", "image/webp"),
+        ("items/0a1b.gif", "image/gif"),
+        ("items/0a1b.svg", None),
+        ("items/0a1b.html", None),
+        ("items/0a1b", None),
+        ("items/.jpg", None),
+        ("items/nested/0a1b.jpg", None),
+        ("0a1b.jpg", None),
+        ("secret_key", None),
     ],
 )
-def test_photos_are_recognised_by_their_bytes(head, extension):
-    assert image_extension(head) == extension
+def test_only_stored_photos_have_a_content_type_to_be_served_with(path, content_type):
+    assert photo_content_type(path) == content_type
+
+
+@pytest.mark.parametrize(
+    ("url", "own"),
+    [
+        ("/media/items/0a1b.jpg", True),
+        ("/static/demo/lamp.svg", True),
+        ("https://img.example.com/lamp.jpg", False),
+        ("//img.example.com/lamp.jpg", False),
+        ("/\\img.example.com/lamp.jpg", False),
+        ("/media/items/../../etc/passwd", False),
+        ("/media/items/a.jpg?track=1", False),
+        ("/media/items/%2e%2e/a.jpg", False),
+        ("/elsewhere/a.jpg", False),
+        ("javascript:alert(1)", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_a_picture_is_the_sites_own_only_as_a_plain_path_under_its_photos_or_static_files(url, own):
+    assert is_own_picture(url) is own
+
+
+@given(st.sampled_from(["http", "https", "ftp", "data", "javascript"]), st.text(min_size=1, max_size=40))
+def test_no_address_with_a_scheme_is_the_sites_own(scheme, rest):
+    assert not is_own_picture(f"{scheme}:{rest}")
 
 
 def test_short_durations_are_offered_only_down_to_the_minimum():

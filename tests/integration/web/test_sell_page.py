@@ -1,17 +1,21 @@
 """The sell form: per-field messages from the listing rules, real image checks, then one ItemListed event."""
+import io
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from auction.catalog.uploads import MAX_IMAGE_BYTES, MAX_IMAGES
 from streams.events import ItemListed
 from streams.money import Money
+from tests.support.photos import photo_bytes
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\0" * 64
+
+PNG = photo_bytes("PNG")
+JPEG = photo_bytes("JPEG")
 
 
 def _photo(name: str = "lamp.png", content: bytes = PNG, content_type: str = "image/png") -> SimpleUploadedFile:
@@ -70,7 +74,9 @@ def test_short_durations_are_offered_only_down_to_the_configured_minimum(client,
         ({"title": "   "}, "title", "This field is required."),
         ({"category": "weapons"}, "category", "Select a valid choice."),
         ({"images": []}, "images", "Add at least one photo."),
-        ({"images": [_photo("notes.png", b"just some text")]}, "images", "is not a JPEG, PNG, WebP or GIF image."),
+        ({"images": [_photo("notes.png", b"just some text")]}, "images", "“notes.png” is not a JPEG, PNG, WebP or GIF image, or it is damaged."),
+        ({"images": [_photo("cut.jpg", JPEG[: len(JPEG) // 2])]}, "images", "“cut.jpg” is not a JPEG, PNG, WebP or GIF image, or it is damaged."),
+        ({"images": [_photo("page.png", b"\x89PNG\r\n\x1a\n<script>alert(1)</script>")]}, "images", "is not a JPEG, PNG"),
         ({"images": [_photo(f"p{n}.png") for n in range(MAX_IMAGES + 1)]}, "images", f"Add at most {MAX_IMAGES} photos."),
         ({"images": [_photo("huge.jpg", JPEG + b"\0" * MAX_IMAGE_BYTES)]}, "images", "is larger than 5 MB."),
     ],
@@ -97,10 +103,12 @@ def test_a_valid_listing_is_published_with_its_photos_and_redirects_to_the_item(
     )
     assert (event.ends_at - event.starts_at).total_seconds() == 3 * 86400
     assert len(event.image_urls) == 2
-    for url, extension, content in zip(event.image_urls, ("png", "jpg"), (PNG, JPEG)):
+    for url, extension, image_format in zip(event.image_urls, ("png", "jpg"), ("PNG", "JPEG")):
         assert re.fullmatch(rf"/media/items/[0-9a-f]{{32}}\.{extension}", url)
-        assert (settings.MEDIA_ROOT / url.removeprefix("/media/")).read_bytes() == content
-        assert b"".join(client.get(url).streaming_content) == content
+        stored = (settings.MEDIA_ROOT / url.removeprefix("/media/")).read_bytes()
+        with Image.open(io.BytesIO(stored)) as photo:
+            assert (photo.format, photo.size) == (image_format, (40, 30)), "decoded and encoded again, the same picture"
+        assert b"".join(client.get(url).streaming_content) == stored
     assert response.status_code == 302
     assert response["Location"] == f"/items/{event.item_id}/"
 

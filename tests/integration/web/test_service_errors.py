@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 import auction.publishing as publishing
 from auction.errors import UNAVAILABLE
+from tests.support.photos import photo_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def test_the_api_answers_503_and_nothing_is_written(client, make_user, make_item
 
 def test_the_sell_page_answers_503_and_keeps_no_photos(client, make_user, kafka_unreachable, settings):
     client.force_login(make_user("seller"))
-    photo = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    photo = photo_bytes()
 
     response = client.post(
         "/sell/",

@@ -22,6 +22,7 @@ from streams.events import ItemListed, encode
 from streams.money import Money
 from streams.topics import topic_for
 from tests.integration.runtime.support import produce
+from tests.support.photos import photo_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ LOCATION_TOO_LONG = "Location must be at most 120 characters as the site stores 
 AT_THE_LIMIT = {"title": "t" * 120, "description": "d" * 5000, "location": "  " + "l" * 120 + " "}
 GROWS_UNDER_NFKC = "㍿" * 38  # 38 characters typed, 152 once NFKC-normalized as Django saves usernames ("株式会社")
 GROWS_IN_LOWER_CASE = "a@" + ".".join(["İ" * 20] * 8) + ".com"  # 173 characters typed, 333 with the domain lower-cased
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+PNG = photo_bytes()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from auction.health.checks import KafkaProbe
+from auction.health.kafka_admin import AdminBusy, SharedAdmin
 from auction.health.report import ReportCache, gather, watched_processors
 from auction.health.status import InstanceStatus, fetch_status
 from auction.health.verdict import judge
@@ -167,6 +168,10 @@ class _Admin:
         self.closed = True
 
 
+def _probe(factory, ttl_s: float = 0) -> KafkaProbe:
+    return KafkaProbe(SharedAdmin(factory), ttl_s=ttl_s)
+
+
 def test_the_kafka_probe_keeps_one_client_and_replaces_it_after_an_error():
     made = []
 
@@ -174,7 +179,7 @@ def test_the_kafka_probe_keeps_one_client_and_replaces_it_after_an_error():
         made.append(_Admin(bootstrap, fail_on={2} if not made else set()))
         return made[-1]
 
-    probe = KafkaProbe(factory)
+    probe = _probe(factory)
     assert [probe.status("k:1") for _ in range(1)] == ["ok"]
     assert probe.status("k:1") == "error: ConnectionError"
     assert made[0].closed, "the failed client is closed and dropped"
@@ -182,14 +187,15 @@ def test_the_kafka_probe_keeps_one_client_and_replaces_it_after_an_error():
     assert len(made) == 2 and made[1].calls == 3
 
     assert probe.status("k:2") == "ok"
-    assert made[1].closed and made[2].bootstrap == "k:2", "another address, another client"
+    assert not made[1].closed and made[2].bootstrap == "k:2", "another address, a client of its own"
+    assert probe.status("k:1") == "ok" and made[1].calls == 4 and len(made) == 3
 
 
 def test_the_kafka_probe_reports_a_client_that_cannot_be_made():
     def factory(bootstrap):
         raise OSError("no brokers")
 
-    assert KafkaProbe(factory).status("k:1") == "error: OSError"
+    assert _probe(factory).status("k:1") == "error: OSError"
 
 
 def test_the_kafka_probe_is_used_by_one_caller_at_a_time():
@@ -205,13 +211,46 @@ def test_the_kafka_probe_is_used_by_one_caller_at_a_time():
             with lock:
                 inside[0] -= 1
 
-    probe = KafkaProbe(lambda bootstrap: Slow(bootstrap, set()))
+    probe = _probe(lambda bootstrap: Slow(bootstrap, set()))
     threads = [threading.Thread(target=probe.status, args=("k:1",)) for _ in range(6)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert most[0] == 1
+
+
+def test_the_kafka_probes_answer_is_kept_for_its_time_per_address():
+    made = []
+    probe = _probe(lambda bootstrap: made.append(_Admin(bootstrap, set())) or made[-1], ttl_s=3600)
+
+    assert [probe.status("k:1") for _ in range(5)] == ["ok"] * 5
+    assert probe.asked == 1 and made[0].calls == 1
+    assert probe.status("k:2") == "ok" and probe.asked == 2
+    probe.forget()
+    assert probe.status("k:1") == "ok" and probe.asked == 3
+
+
+def test_the_shared_admin_client_is_made_once_and_lent_to_one_caller_at_a_time():
+    made = []
+    shared = SharedAdmin(lambda bootstrap: made.append(_Admin(bootstrap, set())) or made[-1])
+    holding, release = threading.Event(), threading.Event()
+
+    def hold(admin):
+        holding.set()
+        release.wait(5)
+        return admin
+
+    holder = threading.Thread(target=shared.call, args=("k:1", hold))
+    holder.start()
+    holding.wait(5)
+    with pytest.raises(AdminBusy):
+        shared.call("k:1", lambda admin: admin.describe_cluster(), wait_s=0.05)
+    release.set()
+    holder.join()
+
+    assert [shared.call("k:1", lambda admin: admin) for _ in range(3)] == [made[0]] * 3
+    assert shared.made == 1 and shared.client_of("k:1") is made[0]
 
 
 def test_instances_histograms_add_up_bound_by_bound():
