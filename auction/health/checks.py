@@ -29,6 +29,7 @@ def kafka_bootstrap() -> str:
 def _admin_client(bootstrap_servers: str) -> KafkaAdminClient:
     return kafka_clients.admin(
         bootstrap_servers,
+        security=settings.KAFKA_SECURITY,
         request_timeout_ms=TIMEOUT_S * 1000,
         bootstrap_timeout_ms=TIMEOUT_S * 1000,
         client_id="healthz",

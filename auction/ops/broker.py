@@ -24,10 +24,11 @@ PROBE_SECONDS = 1.0
 class Broker:
     def __init__(self, bootstrap_servers: str) -> None:
         self._admin: KafkaAdminClient = kafka_clients.admin(
-            bootstrap_servers, client_id="ops", request_timeout_ms=TIMEOUT_MS
+            bootstrap_servers, security=settings.KAFKA_SECURITY, client_id="ops", request_timeout_ms=TIMEOUT_MS
         )
         self._consumer: KafkaConsumer = kafka_clients.consumer(
             bootstrap_servers,
+            security=settings.KAFKA_SECURITY,
             client_id="ops-probe",
             isolation_level="read_committed",
             enable_auto_commit=False,
