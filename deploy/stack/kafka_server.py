@@ -102,7 +102,7 @@ class KafkaServer:
                                      truststore=tls.ca_certificate, secrets_=secrets_)
             properties = merge_properties(properties, overlay)
             self.properties_file.touch(mode=0o600, exist_ok=True)
-            self.properties_file.chmod(0o600)  # it holds the admin's and the keystore's passwords
+            self.properties_file.chmod(0o600)  # it holds the broker's and the keystore's passwords
         self.properties_file.write_text(properties)
 
     def secrets(self) -> Secrets:
