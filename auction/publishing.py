@@ -43,6 +43,7 @@ def _shared_producer() -> KafkaProducer:
         if _producer is None:
             _producer = kafka_clients.producer(
                 settings.KAFKA_BOOTSTRAP_SERVERS,
+                security=settings.KAFKA_SECURITY,
                 client_id="web",
                 acks="all",
                 enable_idempotence=True,

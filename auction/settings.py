@@ -1,8 +1,9 @@
 """Settings, read from the environment with local defaults (the demo profile's ports).
 
 `DATABASE_URL`, `REDIS_URL` and `KAFKA_BOOTSTRAP_SERVERS` point the platform at its servers; the
-defaults match `python -m deploy.stack up --profile demo`. The Kafka address is read by
-`streams.kafka_clients`, the one source the stream processors read it from too. `DEBUG` is off
+defaults match `python -m deploy.stack up --profile demo`. The Kafka address and security
+(`KAFKA_SECURITY_PROTOCOL`, `KAFKA_SASL_*`, `KAFKA_SSL_CAFILE`: the site's principal) are read by
+`streams.kafka_clients`, the one source the stream processors read them from too. `DEBUG` is off
 unless `DJANGO_DEBUG=1`. `DJANGO_SECURE=1` turns on the production transport settings (secure
 cookies, HSTS, the HTTPS redirect; docs/operations.md, "Behind a TLS proxy").
 """
@@ -109,6 +110,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:16379/0")
 KAFKA_BOOTSTRAP_SERVERS = kafka_clients.bootstrap_servers()
+# Read once at start, so settings that do not fit together stop the site with a clear message.
+KAFKA_SECURITY = kafka_clients.client_security()
 
 # Redis pub/sub: live pushes are at most once anyway (decision 10), and each web process holds one
 # subscription per group for all its sockets. (The list-based RedisChannelLayer, with redis-py 8,

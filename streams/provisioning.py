@@ -71,10 +71,13 @@ def plan(topic: Topic, existing: ExistingTopic) -> Plan:
     return Plan(configs=differing, partitions=raise_to, problem=None)
 
 
-def ensure_topics(bootstrap_servers: str, topics: Iterable[Topic]) -> list[Change]:
-    """Create missing topics and bring existing ones in line with the registry."""
+def ensure_topics(
+    bootstrap_servers: str, topics: Iterable[Topic], *, security: kafka_clients.ClientSecurity | None = None
+) -> list[Change]:
+    """Create missing topics and bring existing ones in line with the registry (as a principal allowed
+    to: the admin, when the broker enforces ACLs; `security` None is this process's environment)."""
     wanted = list(topics)
-    admin = kafka_clients.admin(bootstrap_servers, client_id="streams-provisioning")
+    admin = kafka_clients.admin(bootstrap_servers, security=security, client_id="streams-provisioning")
     try:
         present = set(admin.list_topics())
         created = _create(admin, [topic for topic in wanted if topic.name not in present])

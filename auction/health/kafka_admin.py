@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.conf import settings
 from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
 
@@ -37,6 +38,7 @@ class AdminBusy(KafkaError):
 def _admin_client(bootstrap_servers: str) -> KafkaAdminClient:
     return kafka_clients.admin(
         bootstrap_servers,
+        security=settings.KAFKA_SECURITY,
         client_id="auction-web",
         request_timeout_ms=REQUEST_TIMEOUT_MS,
         bootstrap_timeout_ms=BOOTSTRAP_TIMEOUT_MS,

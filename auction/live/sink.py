@@ -29,7 +29,10 @@ class PushSink:
 
     def load_offsets(self, partitions: Collection[TopicPartition]) -> Mapping[TopicPartition, int]:
         consumer = kafka_clients.consumer(
-            settings.KAFKA_BOOTSTRAP_SERVERS, isolation_level="read_committed", enable_auto_commit=False
+            settings.KAFKA_BOOTSTRAP_SERVERS,
+            security=settings.KAFKA_SECURITY,
+            isolation_level="read_committed",
+            enable_auto_commit=False,
         )
         try:
             return consumer.end_offsets(list(partitions))

@@ -77,6 +77,7 @@ class Broker:
         if self._consumer is None:
             self._consumer = kafka_clients.consumer(
                 self._bootstrap,
+                security=settings.KAFKA_SECURITY,
                 client_id="ops-probe",
                 isolation_level="read_committed",
                 enable_auto_commit=False,

@@ -104,7 +104,12 @@ def rebuild_execute(*, run: RebuildRun, echo: Callable[[int, int], None] | None 
             echo(done, total)
 
     try:
-        rebuilt = rebuild(processor_named(run.processor), bootstrap_servers=settings.KAFKA_BOOTSTRAP_SERVERS, progress=progress)
+        rebuilt = rebuild(
+            processor_named(run.processor),
+            bootstrap_servers=settings.KAFKA_BOOTSTRAP_SERVERS,
+            security=settings.KAFKA_SECURITY,
+            progress=progress,
+        )
         run.status = RebuildRun.Status.SUCCEEDED
         return rebuilt
     except Exception as error:

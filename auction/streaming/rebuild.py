@@ -18,6 +18,7 @@ from django.db import transaction
 from auction.streaming.locks import consumer_lock
 from auction.streaming.sink import PostgresSink
 from streams import kafka_clients
+from streams.kafka_clients import ClientSecurity
 from streams.runtime.processor import Processor
 from streams.runtime.replay import BATCH, Progress, Replayed, replay
 
@@ -45,13 +46,20 @@ def rebuildable(processor: Processor) -> bool:
     return not why_not_rebuildable(processor)
 
 
-def rebuild(processor: Processor, *, bootstrap_servers: str, progress: Progress = lambda done, total: None) -> Rebuilt:
+def rebuild(
+    processor: Processor,
+    *,
+    bootstrap_servers: str,
+    security: ClientSecurity | None = None,
+    progress: Progress = lambda done, total: None,
+) -> Rebuilt:
     reason = why_not_rebuildable(processor)
     if reason:
         raise NotRebuildable(f"{processor.name} cannot be rebuilt: {reason}")
     sink: PostgresSink = processor.sink
     consumer = kafka_clients.consumer(
         bootstrap_servers,
+        security=security,
         client_id=f"rebuild-{processor.name}",
         isolation_level="read_committed",
         enable_auto_commit=False,

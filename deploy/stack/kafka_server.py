@@ -1,4 +1,8 @@
-"""One Kafka JVM in KRaft combined mode (broker and controller), run from Maven Central jars."""
+"""One Kafka JVM in KRaft combined mode (broker and controller), run from Maven Central jars.
+
+A profile with `secure_kafka` lays the security settings over the config (SASL/SCRAM over TLS,
+ACLs: `kafka_secure`), makes its certificates (`kafka_tls`) and formats the storage with its admin.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,19 @@ from kafka.errors import KafkaError
 from .errors import StackError
 from .java import java_executable
 from .kafka_jars import kafka_classpath
+from .kafka_secure import (
+    ADMIN_USER,
+    BROKER_USER,
+    OVERLAY_TEMPLATE,
+    Secrets,
+    client_options,
+    client_variables,
+    ensure_secrets,
+    merge_properties,
+    render_overlay,
+    scram_argument,
+)
+from .kafka_tls import TlsFiles, ensure_tls
 from .processes import Launch, port_accepts_connections, run_to_log
 from .profiles import REPO_ROOT, Profile
 
@@ -53,6 +70,8 @@ class KafkaServer:
         self.home = profile.data_dir(self.name)
         self.properties_file = self.home / "server.properties"
         self.log_dir = self.home / "data"
+        self.secrets_file = self.home / "secrets.json"
+        self.tls = TlsFiles(self.home / "tls")
 
     def ports(self) -> dict[int, str]:
         return {self.profile.kafka_port: "kafka", self.profile.controller_port: "kafka controller"}
@@ -68,32 +87,61 @@ class KafkaServer:
         java = java_executable()
         classpath = kafka_classpath(maven_log=self.profile.log_file("mvn"))
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        self.properties_file.write_text(
-            render_server_properties(PROPERTIES_TEMPLATE.read_text(), self.profile, self.log_dir)
-        )
+        self._write_properties()
         jvm = [str(java), *JVM_OPTIONS, f"-Dlog4j2.configurationFile={LOG4J_CONFIG}", "-cp", classpath]
         if not (self.log_dir / "meta.properties").exists():
             self._format_storage(jvm)
         return Launch(argv=[*jvm, "kafka.Kafka", str(self.properties_file)], cwd=self.home)
 
+    def _write_properties(self) -> None:
+        properties = render_server_properties(PROPERTIES_TEMPLATE.read_text(), self.profile, self.log_dir)
+        if self.profile.secure_kafka:
+            secrets_ = self.secrets()
+            tls = ensure_tls(self.tls.folder, secrets_.store_password)
+            overlay = render_overlay(OVERLAY_TEMPLATE.read_text(), self.profile, keystore=tls.keystore,
+                                     truststore=tls.ca_certificate, secrets_=secrets_)
+            properties = merge_properties(properties, overlay)
+            self.properties_file.touch(mode=0o600, exist_ok=True)
+            self.properties_file.chmod(0o600)  # it holds the broker's and the keystore's passwords
+        self.properties_file.write_text(properties)
+
+    def secrets(self) -> Secrets:
+        """A secure profile's passwords, made on first use."""
+        return ensure_secrets(self.secrets_file)
+
+    def client_env(self) -> dict[str, str]:
+        """The variables clients need besides the address: a secure profile's admin principal and CA."""
+        if not self.profile.secure_kafka:
+            return {}
+        return client_variables(self.secrets(), self.tls.ca_certificate)
+
     def _format_storage(self, jvm: list[str]) -> None:
         log_file = self.profile.log_file(self.name)
         format_storage = Launch(
             argv=[*jvm, "kafka.tools.StorageTool", "format", "--standalone",
-                  "--cluster-id", new_cluster_id(), "--config", str(self.properties_file)],
+                  "--cluster-id", new_cluster_id(), "--config", str(self.properties_file), *self._scram_users()],
             cwd=self.home,
         )
         if run_to_log(format_storage, log_file) != 0:
             raise StackError(f"formatting the Kafka storage in {self.log_dir} failed; see {log_file}")
+
+    def _scram_users(self) -> list[str]:
+        """`format` arguments adding a secure profile's super users (salted: no password on the command line)."""
+        if not self.profile.secure_kafka:
+            return []
+        secrets_ = self.secrets()
+        users = {ADMIN_USER: secrets_.admin_password, BROKER_USER: secrets_.broker_password}
+        return [part for name, password in users.items() for part in ("--add-scram", scram_argument(name, password))]
 
     def is_ready(self) -> bool:
         """The broker answers metadata requests and lists itself: clients can produce from now on."""
         if not port_accepts_connections(self.profile.kafka_port):
             return False
         try:
+            security = client_options(self.secrets(), self.tls.ca_certificate) if self.profile.secure_kafka else {}
             admin = KafkaAdminClient(
                 bootstrap_servers=self.url(), client_id="deploy-stack-readiness",
-                bootstrap_timeout_ms=3000, request_timeout_ms=3000,
+                bootstrap_timeout_ms=3000, request_timeout_ms=3000, **security,
             )
         except KafkaError:
             return False

@@ -18,6 +18,7 @@ class Profile:
     """Where one stack listens and keeps its data.
 
     `durable=False` trades crash safety of PostgreSQL for speed; only the test profile wants that.
+    `secure_kafka=True` runs Kafka as production does: SASL/SCRAM over TLS and ACLs (`kafka_secure`).
     """
 
     name: str
@@ -27,6 +28,7 @@ class Profile:
     redis_port: int
     state_dir: Path
     durable: bool = True
+    secure_kafka: bool = False
 
     @property
     def logs_dir(self) -> Path:
@@ -50,7 +52,10 @@ _NAMED = {
 }
 # `dev1` … `dev9`: more development stacks beside `dev` (one per work tree), each 100 ports further on.
 _NUMBERED_DEV = {f"dev{n}": tuple(port + 100 * n for port in _NAMED["dev"][:4]) + (True,) for n in range(1, 10)}
-PROFILE_NAMES = tuple(_NAMED) + tuple(_NUMBERED_DEV)
+# `secure`: Kafka with SASL/SCRAM over TLS and ACLs, as in production; the suite starts it to prove the
+# platform's clients work with it (tests/integration/security).
+_SECURE = {"secure": (49092, 49093, 45432, 46379, True)}
+PROFILE_NAMES = tuple(_NAMED) + tuple(_NUMBERED_DEV) + tuple(_SECURE)
 
 
 def state_root(environ: Mapping[str, str]) -> Path:
@@ -60,7 +65,7 @@ def state_root(environ: Mapping[str, str]) -> Path:
 
 
 def named_profile(name: str, environ: Mapping[str, str] = os.environ) -> Profile:
-    ports = _NAMED.get(name) or _NUMBERED_DEV.get(name)
+    ports = _NAMED.get(name) or _NUMBERED_DEV.get(name) or _SECURE.get(name)
     if ports is None:
         raise StackError(f"unknown profile {name!r}; choose one of {', '.join(PROFILE_NAMES)}")
     kafka, controller, postgres, redis, durable = ports
@@ -72,4 +77,5 @@ def named_profile(name: str, environ: Mapping[str, str] = os.environ) -> Profile
         redis_port=redis,
         state_dir=state_root(environ) / name,
         durable=durable,
+        secure_kafka=name in _SECURE,
     )

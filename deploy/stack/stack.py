@@ -65,7 +65,8 @@ class Stack:
 
     def __init__(self, profile: Profile, environ: Mapping[str, str] | None = None) -> None:
         self.profile = profile
-        servers: tuple[Server, ...] = (KafkaServer(profile), PostgresServer(profile), RedisServer(profile))
+        self._kafka = KafkaServer(profile)
+        servers: tuple[Server, ...] = (self._kafka, PostgresServer(profile), RedisServer(profile))
         self._servers = {server.name: server for server in servers}
         own_urls = {name: server.url() for name, server in self._servers.items()}
         self._external = external_urls(os.environ if environ is None else environ, own_urls)
@@ -105,10 +106,14 @@ class Stack:
         return name in self._external
 
     def env(self) -> dict[str, str]:
-        return {
+        """Where clients find each server; for a secure profile's own Kafka also how they authenticate (as its admin)."""
+        env = {
             variable: self._external.get(name) or self._servers[name].url()
             for name, variable in URL_VARIABLES.items()
         }
+        if not self.is_external("kafka"):
+            env |= self._kafka.client_env()
+        return env
 
     def _server(self, name: str) -> Server:
         try:

@@ -23,6 +23,7 @@ def group_consumer(config: RuntimeConfig, group_id: str, partitions: int | None 
     """A member of the processor's group; `partitions` (each input's count, when known) feeds the assignor."""
     return kafka_clients.consumer(
         config.bootstrap_servers,
+        security=config.security,
         client_id=f"{group_id}-{config.instance_id}",
         group_id=group_id,
         group_instance_id=f"{group_id}-{config.instance_id}" if config.static_membership else None,
@@ -46,6 +47,7 @@ def restore_consumer(config: RuntimeConfig) -> KafkaConsumer:
     """
     return kafka_clients.consumer(
         config.bootstrap_servers,
+        security=config.security,
         client_id=f"restore-{config.instance_id}",
         isolation_level="read_committed",
         auto_offset_reset="earliest",
@@ -60,6 +62,7 @@ def restore_consumer(config: RuntimeConfig) -> KafkaConsumer:
 def transactional_producer(config: RuntimeConfig, transactional_id: str) -> KafkaProducer:
     return kafka_clients.producer(
         config.bootstrap_servers,
+        security=config.security,
         client_id=transactional_id,
         transactional_id=transactional_id,
         transaction_timeout_ms=config.transaction_timeout_ms,
@@ -71,6 +74,7 @@ def transactional_producer(config: RuntimeConfig, transactional_id: str) -> Kafk
 def idempotent_producer(config: RuntimeConfig, client_id: str) -> KafkaProducer:
     return kafka_clients.producer(
         config.bootstrap_servers,
+        security=config.security,
         client_id=client_id,
         enable_idempotence=True,
         max_block_ms=config.commit_timeout_ms,
@@ -79,7 +83,7 @@ def idempotent_producer(config: RuntimeConfig, client_id: str) -> KafkaProducer:
 
 
 def admin_client(config: RuntimeConfig) -> KafkaAdminClient:
-    return kafka_clients.admin(config.bootstrap_servers, client_id=f"admin-{config.instance_id}")
+    return kafka_clients.admin(config.bootstrap_servers, security=config.security, client_id=f"admin-{config.instance_id}")
 
 
 class ClientFactory(Protocol):

@@ -19,6 +19,9 @@ from streams import kafka_clients
 class RuntimeConfig:
     bootstrap_servers: str
     """Where the cluster is; `from_env` reads it as every client does (`streams.kafka_clients`)."""
+    security: kafka_clients.ClientSecurity | None = None
+    """The principal the instance's clients run as and how they reach the cluster (TLS, SASL);
+    `from_env` reads it from the `KAFKA_SECURITY_*` variables; None: this process's environment."""
     instance_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     static_membership: bool = False
     """Join the group with `group.instance.id` = instance id: a restarted instance takes its
@@ -46,7 +49,10 @@ class RuntimeConfig:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ, **overrides) -> RuntimeConfig:
-        settings: dict = {"bootstrap_servers": kafka_clients.bootstrap_servers(env)}
+        settings: dict = {
+            "bootstrap_servers": kafka_clients.bootstrap_servers(env),
+            "security": kafka_clients.client_security(env),
+        }
         if "STREAMS_INSTANCE_ID" in env:
             settings["instance_id"] = env["STREAMS_INSTANCE_ID"]
         if "STREAMS_METRICS_ADDRESS" in env:

@@ -2,6 +2,10 @@
 import re
 from pathlib import Path
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from streams import kafka_clients
 from streams.runtime import RuntimeConfig
 
@@ -25,3 +29,68 @@ def test_kafka_clients_are_made_by_the_client_factory_only():
         if CONSTRUCTOR.search(path.read_text())
     )
     assert by_hand == ["streams/kafka_clients.py"]
+
+
+SASL_SSL = {
+    "KAFKA_SECURITY_PROTOCOL": "sasl_ssl",
+    "KAFKA_SASL_USERNAME": "bidding",
+    "KAFKA_SASL_PASSWORD": "s3cret",
+}
+
+
+def test_without_security_variables_clients_connect_in_plaintext():
+    assert kafka_clients.client_security({}) == kafka_clients.ClientSecurity()
+    assert kafka_clients.connection_options("k:1", kafka_clients.client_security({})) == {
+        "bootstrap_servers": "k:1",
+        "security_protocol": "PLAINTEXT",
+    }
+
+
+def test_sasl_ssl_gives_every_client_the_principal_the_mechanism_and_the_ca(tmp_path):
+    ca = tmp_path / "ca.pem"
+    ca.write_text("-----BEGIN CERTIFICATE-----\n")
+    security = kafka_clients.client_security(SASL_SSL | {"KAFKA_SSL_CAFILE": str(ca)})
+    assert kafka_clients.connection_options("k:1", security) == {
+        "bootstrap_servers": "k:1",
+        "security_protocol": "SASL_SSL",
+        "sasl_mechanism": "SCRAM-SHA-512",
+        "sasl_plain_username": "bidding",
+        "sasl_plain_password": "s3cret",
+        "ssl_cafile": str(ca),
+    }
+
+
+def test_the_runtime_reads_its_principal_from_the_same_variables():
+    config = RuntimeConfig.from_env(SASL_SSL | {"KAFKA_SASL_MECHANISM": "scram-sha-256"})
+    assert config.security == kafka_clients.ClientSecurity(
+        protocol="SASL_SSL", sasl_mechanism="SCRAM-SHA-256", username="bidding", password="s3cret"
+    )
+    settings = (REPO / "auction" / "settings.py").read_text()
+    assert "KAFKA_SECURITY = kafka_clients.client_security()" in settings
+
+
+def test_sasl_variables_mean_nothing_without_sasl():
+    security = kafka_clients.client_security({"KAFKA_SASL_USERNAME": "web", "KAFKA_SASL_PASSWORD": "x"})
+    assert security.options() == {"security_protocol": "PLAINTEXT"}
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"KAFKA_SECURITY_PROTOCOL": "TLS"}, "KAFKA_SECURITY_PROTOCOL='TLS' is not one of PLAINTEXT, SSL"),
+        ({"KAFKA_SECURITY_PROTOCOL": "SASL_SSL"}, "needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD"),
+        ({**SASL_SSL, "KAFKA_SASL_PASSWORD": ""}, "needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD"),
+        ({**SASL_SSL, "KAFKA_SASL_MECHANISM": "GSSAPI"}, "KAFKA_SASL_MECHANISM='GSSAPI' is not one of"),
+        ({**SASL_SSL, "KAFKA_SSL_CAFILE": "/nowhere/ca.pem"}, "KAFKA_SSL_CAFILE=/nowhere/ca.pem is not a file"),
+    ],
+)
+def test_settings_that_do_not_fit_together_are_refused_with_the_variable_to_fix(env, message):
+    with pytest.raises(kafka_clients.KafkaSettingsError, match=re.escape(message)):
+        kafka_clients.client_security(env)
+
+
+@given(password=st.text(alphabet=st.characters(codec="ascii", categories=("L", "N", "P")), min_size=1).map("pw:".__add__))
+def test_the_password_never_shows_in_a_repr(password):
+    security = kafka_clients.ClientSecurity(protocol="SASL_SSL", username="web", password=password)
+    assert password not in repr(security)
+    assert password not in repr(RuntimeConfig(bootstrap_servers="k:1", security=security))

@@ -43,6 +43,12 @@ def test_unknown_profile_names_the_choices():
 
 def test_profiles_do_not_share_a_port():
     profiles = [named_profile(name, {}) for name in PROFILE_NAMES]
-    assert len(profiles) == 12
+    assert len(profiles) == 13
     ports = [port for p in profiles for port in (p.kafka_port, p.controller_port, p.postgres_port, p.redis_port)]
     assert len(ports) == len(set(ports))
+
+
+def test_only_the_secure_profile_runs_kafka_with_authentication_and_acls():
+    assert [name for name in PROFILE_NAMES if named_profile(name, {}).secure_kafka] == ["secure"]
+    secure = named_profile("secure", {})
+    assert (secure.kafka_port, secure.controller_port, secure.postgres_port, secure.redis_port) == (49092, 49093, 45432, 46379)
