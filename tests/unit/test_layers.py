@@ -16,9 +16,9 @@ LAYERS: list[tuple[str, ...]] = [
     # the Kafka side: events, money, topics, runtime, the pure bidding and analytics cores
     ("streams",),
     # what every Django app shares: exactly-once sinks and read-your-writes, publishing, text rules,
-    # form fields and JSON limits at the edge; accounts (people, tokens, suspensions, login throttling)
+    # form fields, JSON limits and the client's address at the edge; accounts (people, tokens, suspensions, login throttling)
     # are checked by the services above
-    ("auction.streaming", "auction.publishing", "auction.text", "auction.fields", "auction.json_input", "auction.accounts"),
+    ("auction.streaming", "auction.publishing", "auction.text", "auction.fields", "auction.json_input", "auction.proxies", "auction.accounts"),
     ("auction.catalog",),
     # bidding owns the item page; it reads catalog's items
     ("auction.bidding",),
@@ -30,10 +30,10 @@ LAYERS: list[tuple[str, ...]] = [
     ("auction.processors",),
     # what watches, runs and exposes the rest: /ops/, health, the JSON API, the load generator
     ("auction.ops", "auction.health", "auction.api", "auction.loadgen"),
-    # the project's wiring: settings, URLs, ASGI/Celery entry points, the error, proxy and body-size middleware
+    # the project's wiring: settings, URLs, ASGI/Celery entry points, the error and body-size middleware
     (
         "auction.errors", "auction.urls", "auction.settings", "auction.asgi", "auction.celery", "auction.__init__",
-        "auction.proxies", "auction.request_limits",
+        "auction.request_limits",
     ),
 ]
 
