@@ -59,11 +59,17 @@ def publish(event: Event) -> Published:
 
 
 def publish_record(
-    topic: str, *, key: bytes | None, value: bytes | None, headers: list[tuple[str, bytes]]
+    topic: str,
+    *,
+    key: bytes | None,
+    value: bytes | None,
+    headers: list[tuple[str, bytes]],
+    partition: int | None = None,
 ) -> Published:
-    """Produce a record as it is: how operators replay a dead letter to the topic it came from."""
+    """Produce a record as it is (to `partition`, else where its key goes): how operators replay a dead letter."""
     try:
-        metadata = _shared_producer().send(topic, key=key, value=value, headers=headers).get(timeout=SEND_TIMEOUT_S)
+        sent = _shared_producer().send(topic, key=key, value=value, headers=headers, partition=partition)
+        metadata = sent.get(timeout=SEND_TIMEOUT_S)
     except KafkaError as exc:
-        raise PublishUnavailable(f"the event log is unavailable ({type(exc).__name__})") from exc
+        raise PublishUnavailable(f"the event log is unavailable ({type(exc).__name__} writing to {topic})") from exc
     return Published(topic=metadata.topic, partition=metadata.partition, offset=metadata.offset)

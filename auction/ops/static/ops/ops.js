@@ -152,7 +152,7 @@
       box.addEventListener("change", () => (box.checked ? selected.add(l.id) : selected.delete(l.id)));
       const origin = l.origin.topic ? `${l.origin.topic}[${l.origin.partition}] @ ${l.origin.offset}` : "a timer (not replayable)";
       let status = l.status;
-      if (l.status === "replayed" && l.replayed_to) status += ` to [${l.replayed_to.partition}] @ ${l.replayed_to.offset}`;
+      if (l.status === "replayed" && l.replayed_to) status += ` to ${l.replayed_to.topic || ""}[${l.replayed_to.partition}] @ ${l.replayed_to.offset}`;
       if (l.resolved_by) status += ` by ${l.resolved_by}, ${when(l.resolved_at)}`;
       if (l.note) status += ` — ${l.note}`;
       return el("tr", { "data-dead-letter": l.id, "data-status": l.status },
