@@ -98,7 +98,7 @@
         el("td", {}, el("strong", {}, p.name), el("br"), el("span", { className: "muted" }, p.sink ? "PostgreSQL sink" : "Kafka transactions"),
           p.failing.length ? el("div", { className: "ops-why" }, p.failing.join("; ")) : null),
         el("td", {}, p.group),
-        el("td", {}, tags(p.inputs), " → ", p.outputs.length ? tags(p.outputs) : el("span", { className: "ops-tag" }, p.sink ? "PostgreSQL" : "side effects")),
+        el("td", {}, tags(p.retry_topic ? [...p.inputs, p.retry_topic] : p.inputs), " → ", p.outputs.length ? tags(p.outputs) : el("span", { className: "ops-tag" }, p.sink ? "PostgreSQL" : "side effects")),
         el("td", { className: "num", title: h ? null : "no instance configured (OPS_METRICS_TARGETS)" },
           h ? `${h.instances_alive} of ${h.instances_configured}` : "—"),
         el("td", { className: "num" }, h ? `${h.tasks_held.length} of ${h.task_count}` : "—"),
