@@ -101,10 +101,17 @@ def send(event: Event) -> Sending:
     return send_record(topic_for(type(event)).name, key=record.key, value=record.value, headers=record.headers)
 
 
-def send_record(topic: str, *, key: bytes | None, value: bytes | None, headers: list[tuple[str, bytes]]) -> Sending:
-    """Hand a record as it is to the producer (how operators replay a dead letter to the topic it came from)."""
+def send_record(
+    topic: str,
+    *,
+    key: bytes | None,
+    value: bytes | None,
+    headers: list[tuple[str, bytes]],
+    partition: int | None = None,
+) -> Sending:
+    """Hand a record as it is to the producer."""
     try:
-        return Sending(_shared_producer().send(topic, key=key, value=value, headers=headers))
+        return Sending(_shared_producer().send(topic, key=key, value=value, headers=headers, partition=partition))
     except KafkaError as error:
         raise _unavailable(error) from error
 
@@ -115,7 +122,13 @@ def publish(event: Event) -> Published:
 
 
 def publish_record(
-    topic: str, *, key: bytes | None, value: bytes | None, headers: list[tuple[str, bytes]]
+    topic: str,
+    *,
+    key: bytes | None,
+    value: bytes | None,
+    headers: list[tuple[str, bytes]],
+    partition: int | None = None,
 ) -> Published:
-    """`send_record`, blocking until the broker has it."""
-    return send_record(topic, key=key, value=value, headers=headers).result()
+    """`send_record` (to `partition`, else where its key goes), blocking until the broker has it: how
+    operators replay a dead letter."""
+    return send_record(topic, key=key, value=value, headers=headers, partition=partition).result()

@@ -37,6 +37,18 @@ def changelog_topic(processor: str, store: str) -> str:
     return f"{processor}-{store}-changelog"
 
 
+RETRY_SUFFIX = ".retry"
+
+
+def retry_topic(processor: str) -> str:
+    """Name of the topic a processor's dead letters are replayed to: that processor, and no other, reads it."""
+    return f"{processor}{RETRY_SUFFIX}"
+
+
+def is_retry_topic(name: str) -> bool:
+    return name.endswith(RETRY_SUFFIX)
+
+
 @dataclass(frozen=True)
 class Topic:
     name: str
@@ -57,6 +69,32 @@ class Topic:
             "cleanup.policy": self.cleanup_policy,
             "retention.ms": "-1" if self.retention_ms is None else str(self.retention_ms),
         }
+
+
+def _retry_entry(processor: str) -> Topic:
+    """A processor's retry topic: partitioned like its inputs, so a replay goes back to the task it came from."""
+    return Topic(
+        name=retry_topic(processor),
+        partitions=AUCTION_PARTITIONS,
+        retention_ms=None,
+        cleanup_policy="delete",
+        key="the original record's key",
+        events=(),
+        producers=("web",),
+        consumers=(processor,),
+        description=(
+            f"Dead letters of the {processor} processor that operators replayed (from /ops/), for it alone: the "
+            "original record unchanged, at the partition number it came from, with where it was first read "
+            "(topic, partition, offset, timestamp) in `retry.*` headers. The runtime reads it with the "
+            "processor's inputs and hands the handler the record as first read. Kept like the inputs, so a "
+            "rebuild replays the replays too."
+        ),
+    )
+
+
+REPLAYABLE_PROCESSORS = ("bidding", "projector", "analytics", "notifications", "live")
+"""The processors that can dead-letter, each with a retry topic (the dead-letters processor cannot:
+its failures would land on the topic it reads, so it never fails a record)."""
 
 
 REGISTRY: tuple[Topic, ...] = (
@@ -121,8 +159,9 @@ REGISTRY: tuple[Topic, ...] = (
         consumers=("dead-letters",),
         description=(
             "Records a processor could not handle after bounded retries, unchanged, with the original "
-            "topic, partition, offset and the error in headers. Operators inspect them and replay them "
-            "to their original topic."
+            "topic, partition, offset, timestamp and the error in headers. Operators inspect them and "
+            "replay them to the retry topic of the processor that failed them, so no other processor sees "
+            "them twice."
         ),
     ),
     Topic(
@@ -139,6 +178,7 @@ REGISTRY: tuple[Topic, ...] = (
             "compacted to the last value per item and replayed to restore the table on start."
         ),
     ),
+    *(_retry_entry(processor) for processor in REPLAYABLE_PROCESSORS),
 )
 
 

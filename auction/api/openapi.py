@@ -46,10 +46,11 @@ def _path_parameters(django_route: str) -> list[dict]:
 
 
 def _query_parameters(model: type[BaseModel]) -> list[dict]:
+    """`allowEmptyValue`: `auction.api.http.query` reads `?name=` as leaving the parameter out (as forms send it)."""
     schema = model.model_json_schema(ref_template=REF_TEMPLATE)
     required = set(schema.get("required", ()))
     return [
-        {"name": name, "in": "query", "required": name in required, "schema": property_schema}
+        {"name": name, "in": "query", "required": name in required, "allowEmptyValue": True, "schema": property_schema}
         for name, property_schema in schema["properties"].items()
     ]
 

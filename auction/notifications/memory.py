@@ -3,7 +3,9 @@ which emails each event calls for. No I/O: the processor loads a batch's memory 
 folds the batch's events through it, and writes back what changed.
 
 Decisions depend only on the events and on the memory they find, and time is event time, so a
-replay decides the same (from empty memory) or less (from memory that is already ahead).
+replay decides the same (from empty memory) or less (from memory that is already ahead); one event
+replayed again later (a dead letter replayed to this processor) decides nothing new and changes
+no email: the first listing of an item wins, as in analytics.
 """
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -48,6 +50,8 @@ class Memory:
         return []
 
     def _listed(self, event: ItemListed) -> None:
+        if event.item_id in self.items:
+            return  # a listing replayed after later events of its item (a cancellation's reason, say) changes nothing
         self.items[event.item_id] = ItemFacts(
             item_id=event.item_id,
             seller_id=event.seller_id,

@@ -23,6 +23,8 @@ class DeadLetterFact:
     origin_topic: str
     origin_partition: int | None
     origin_offset: int | None
+    origin_timestamp: int | None
+    """The original record's timestamp in ms (`dlq.timestamp`; older runtimes did not say)."""
     error_type: str
     error: str
     event_type: str
@@ -60,6 +62,7 @@ def dead_letter_of(
         origin_topic=text(found.get("dlq.topic")),
         origin_partition=_number(found.get("dlq.partition")),
         origin_offset=_number(found.get("dlq.offset")),
+        origin_timestamp=_number(found.get("dlq.timestamp")),
         error_type=text(found.get("dlq.error_type")) or "?",
         error=text(found.get("dlq.error")),
         event_type=text(found.get("ce_type")),

@@ -2,13 +2,17 @@
 from django.conf import settings
 from django.db import models
 
+from streams.runtime.processor import processor_name_valid
+from streams.topics import is_retry_topic
+
 
 class DeadLetter(models.Model):
     """A record a processor gave up on, projected from `auction.dead-letter` by the dead-letters processor.
 
     The original record is kept byte for byte (key, value, headers without the `dlq.*` ones), so a
-    replay produces exactly what the processor first received. Replaying or discarding one is
-    recorded on the row: who, when, why, and where the replay went.
+    replay produces exactly what the processor first received, to that processor alone (its retry
+    topic: `streams.runtime.redelivery`). Replaying or discarding one is recorded on the row: who,
+    when, why, and where the replay went.
     """
 
     class Status(models.TextChoices):
@@ -25,6 +29,9 @@ class DeadLetter(models.Model):
     origin_topic = models.TextField(blank=True, help_text="empty for a failed timer")
     origin_partition = models.IntegerField(null=True, blank=True)
     origin_offset = models.BigIntegerField(null=True, blank=True)
+    origin_timestamp = models.BigIntegerField(
+        null=True, blank=True, help_text="the original record's timestamp (ms); letters of older runtimes lack it"
+    )
     error_type = models.TextField()
     error = models.TextField()
     event_type = models.TextField(blank=True, help_text="ce_type, when the record had one")
@@ -36,6 +43,7 @@ class DeadLetter(models.Model):
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(blank=True, help_text="why it was discarded")
+    replayed_topic = models.TextField(blank=True, help_text="the retry topic of the processor that failed it")
     replayed_partition = models.IntegerField(null=True, blank=True)
     replayed_offset = models.BigIntegerField(null=True, blank=True)
 
@@ -45,8 +53,17 @@ class DeadLetter(models.Model):
 
     @property
     def replayable(self) -> bool:
-        """A failed timer has no topic to go back to; it is only listed (and may be discarded)."""
-        return bool(self.origin_topic)
+        """Whether it can go back to the processor that failed it, where it was first read.
+
+        A failed timer has no topic to go back to, and a record refused on a retry topic for not
+        saying where it came from has no origin: they are only listed (and may be discarded)."""
+        return (
+            bool(self.origin_topic)
+            and not is_retry_topic(self.origin_topic)
+            and self.origin_partition is not None
+            and self.origin_offset is not None
+            and processor_name_valid(self.processor)
+        )
 
 
 class RebuildRun(models.Model):

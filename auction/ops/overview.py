@@ -35,9 +35,10 @@ def ops_overview(*, broker: Broker, readings: LastReadings, health: HealthReport
     health = health_report() if health is None else health
     infos = [processor_info(name, processor) for name, processor in processors]
     topics = topic_infos(infos)
-    inputs = {info.name: info.inputs for info in infos}
+    # What each reads as it runs here: its inputs and its own retry topic (suffixed where runs share a broker).
+    inputs = {name: processor.subscriptions for name, processor in processors}
     with broker.lock:
-        counts = broker.partition_counts([t.name for t in topics] + [t for info in infos for t in info.inputs])
+        counts = broker.partition_counts([t.name for t in topics] + [t for read in inputs.values() for t in read])
         every = _partitions(sorted(counts), counts)
         starts, ends = broker.offsets(every, latest=False), broker.offsets(every, latest=True)
         sizes = broker.sizes(t.name for t in topics if t.name in counts)

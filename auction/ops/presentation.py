@@ -41,7 +41,7 @@ def dead_letter_json(letter: DeadLetter) -> dict:
         "note": letter.note,
         "replayed_to": (
             None if letter.replayed_offset is None
-            else {"partition": letter.replayed_partition, "offset": letter.replayed_offset}
+            else {"topic": letter.replayed_topic, "partition": letter.replayed_partition, "offset": letter.replayed_offset}
         ),
     }
 

@@ -46,4 +46,5 @@ processor = Processor(
     inputs=INPUTS,
     handle=handle,
     sink=PostgresSink(NAME, store, TABLES),
+    replayable=False,  # it never dead-letters a record, so it has nothing to replay (and no retry topic)
 )

@@ -13,6 +13,7 @@ def dead_letter_received(fact: DeadLetterFact) -> None:
             origin_topic=fact.origin_topic,
             origin_partition=fact.origin_partition,
             origin_offset=fact.origin_offset,
+            origin_timestamp=fact.origin_timestamp,
             error_type=fact.error_type,
             error=fact.error,
             event_type=fact.event_type,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from auction.processors import PROCESSORS, processor_named
 from streams.runtime.processor import Processor
 from streams.runtime.run import isolated
-from streams.topics import REGISTRY, Topic, changelog_topic
+from streams.topics import REGISTRY, Topic, changelog_topic, retry_topic
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ class ProcessorInfo:
     dead_letter_topic: str
     sink: bool
     """Writes PostgreSQL (offsets there, with the rows) rather than topics (offsets in Kafka transactions)."""
+    retry_topic: str | None = None
+    """Where its dead letters are replayed, for it alone (as the registry names it, like `changelogs`)."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,12 @@ def processor_info(name: str, processor: Processor) -> ProcessorInfo:
         changelogs=tuple(changelog_topic(name, store.name) for store in processor.state_stores),
         dead_letter_topic=processor.dead_letter_topic,
         sink=processor.sink is not None,
+        retry_topic=retry_topic(name) if processor.replayable else None,
     )
+
+
+def _reads(info: ProcessorInfo) -> tuple[str, ...]:
+    return (*info.inputs, info.retry_topic) if info.retry_topic else info.inputs
 
 
 def _writes(info: ProcessorInfo) -> tuple[str, ...]:
@@ -77,7 +84,7 @@ def topic_infos(processors: list[ProcessorInfo], registry: tuple[Topic, ...] = R
             events=tuple(event.__name__ for event in topic.events),
             producers=topic.producers,
             consumers=topic.consumers,
-            readers=tuple(p.name for p in processors if topic.name in p.inputs),
+            readers=tuple(p.name for p in processors if topic.name in _reads(p)),
             writers=tuple(p.name for p in processors if topic.name in _writes(p)),
             description=topic.description,
         )
@@ -91,7 +98,7 @@ def drift(processors: list[ProcessorInfo], registry: tuple[Topic, ...] = REGISTR
     by_name = {p.name: p for p in processors}
     registered = {topic.name: topic for topic in registry}
     for p in processors:
-        for topic in p.inputs:
+        for topic in _reads(p):
             if topic not in registered:
                 problems.append(f"{p.name} reads {topic}, which is not in the topic registry")
             elif p.name not in registered[topic].consumers:
@@ -103,6 +110,6 @@ def drift(processors: list[ProcessorInfo], registry: tuple[Topic, ...] = REGISTR
         for consumer in topic.consumers:
             if consumer not in by_name:
                 problems.append(f"the registry lists {consumer} as a consumer of {topic.name}; no such processor is deployed")
-            elif topic.name not in (*by_name[consumer].inputs, *by_name[consumer].changelogs):
+            elif topic.name not in (*_reads(by_name[consumer]), *by_name[consumer].changelogs):
                 problems.append(f"the registry says {consumer} reads {topic.name}, but it does not")
     return problems

@@ -1,7 +1,9 @@
 """Dead-letter records: the failed record unchanged, with where it came from and why it failed.
 
-The original headers are kept and the `dlq.*` headers are added after them, so an operator can
-replay a dead letter to `dlq.topic` by dropping the `dlq.*` headers.
+The original headers are kept and the `dlq.*` headers are added after them: dropping those gives
+the original record back, which operators replay to the failed processor alone
+(`dlq.processor`'s retry topic, `streams.runtime.redelivery`), saying where it was first read
+(`dlq.topic`, `dlq.partition`, `dlq.offset`, `dlq.timestamp`).
 """
 from __future__ import annotations
 
@@ -33,12 +35,15 @@ def record_dead_letter(
     value: bytes | None,
     headers: Headers,
     error: BaseException,
+    timestamp_ms: int | None = None,
 ) -> Emit:
     origin = [
         ("dlq.topic", topic.encode()),
         ("dlq.partition", str(partition).encode()),
         ("dlq.offset", str(offset).encode()),
     ]
+    if timestamp_ms is not None:
+        origin.append(("dlq.timestamp", str(timestamp_ms).encode()))
     return Emit(dead_letter_topic, key, value, [*headers, *origin, *_error_headers(processor, error)])
 
 

@@ -1,9 +1,11 @@
 """Checks before a processor starts, so a wiring mistake stops it at once with a clear message.
 
-Changelog topics belong to their processor (like Kafka Streams' internal topics): they are
-created here when missing, compacted, with one partition per input partition and the broker's
-default replication factor. Every other
-topic comes from provisioning (`streams.provisioning`) and must already exist.
+Changelog topics and the retry topic belong to their processor (like Kafka Streams' internal
+topics): they are created here when missing, with one partition per input partition and the
+broker's default replication factor; changelogs compacted, the retry topic kept forever like the
+inputs. (Provisioning creates the deployed processors' retry topics from the registry already;
+a processor under another name, a test's, gets its own here.) Every other topic comes from
+provisioning (`streams.provisioning`) and must already exist.
 """
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from kafka.errors import TopicAlreadyExistsError
 
 from streams.runtime.processor import Processor
 from streams.topics import changelog_topic
+
+RETRY_TOPIC_CONFIGS = {"cleanup.policy": "delete", "retention.ms": "-1"}
 
 
 class WiringError(Exception):
@@ -34,17 +38,21 @@ def check_topics(admin: KafkaAdminClient, processor: Processor) -> int:
         raise WiringError(f"processor {processor.name}: inputs are not co-partitioned: {counts}")
     partitions = counts[processor.inputs[0]]
     changelogs = [changelog_topic(processor.name, store.name) for store in processor.state_stores]
+    own = {topic: {"cleanup.policy": "compact"} for topic in changelogs}
+    if processor.retry_topic is not None:
+        own[processor.retry_topic] = RETRY_TOPIC_CONFIGS
     to_create = {
-        topic: {"num_partitions": partitions, "configs": {"cleanup.policy": "compact"}}
-        for topic in changelogs
-        if topic not in existing
+        topic: {"num_partitions": partitions, "configs": configs} for topic, configs in own.items() if topic not in existing
     }
     if to_create:
         try:
             admin.create_topics(to_create, wait_for_metadata=True)
         except TopicAlreadyExistsError:
             pass  # another instance of the processor created it first
-    wrong = {topic: count for topic, count in _partition_counts(admin, changelogs).items() if count != partitions}
+    wrong = {topic: count for topic, count in _partition_counts(admin, list(own)).items() if count != partitions}
     if wrong:
-        raise WiringError(f"processor {processor.name}: changelogs {wrong} need {partitions} partitions like the inputs")
+        raise WiringError(
+            f"processor {processor.name}: {wrong} need {partitions} partitions like the inputs "
+            "(the runtime reads partition p of its own topics with partition p of the inputs)"
+        )
     return partitions

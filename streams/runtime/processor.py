@@ -13,7 +13,7 @@ from streams.runtime.retry import RetryPolicy
 from streams.runtime.sink import TransactionalSink
 from streams.runtime.state import Store
 from streams.runtime.timers import TIMERS_STORE, Timer
-from streams.topics import DEAD_LETTER_TOPIC
+from streams.topics import DEAD_LETTER_TOPIC, retry_topic
 
 if TYPE_CHECKING:
     from streams.runtime.context import Context
@@ -65,6 +65,11 @@ def raw_value(headers: Headers, key: bytes | None, value: bytes | None) -> bytes
 _NAME = re.compile(r"^[A-Za-z0-9._-]+$")
 
 
+def processor_name_valid(name: str) -> bool:
+    """Usable in topic names (its changelogs', its retry topic's)."""
+    return bool(_NAME.match(name))
+
+
 @dataclass(frozen=True)
 class Processor:
     name: str
@@ -83,9 +88,12 @@ class Processor:
     max_idle_ms: int = 0
     """How long a task of several inputs waits for an empty, caught-up input before going on."""
     dead_letter_topic: str = DEAD_LETTER_TOPIC
+    replayable: bool = True
+    """Its dead letters can be replayed to it alone: the runtime reads its retry topic (`retry_topic`)
+    with its inputs. False only for a processor that never dead-letters anything."""
 
     def __post_init__(self) -> None:
-        if not _NAME.match(self.name):
+        if not processor_name_valid(self.name):
             raise ValueError(f"processor name {self.name!r} must be usable in topic names")
         if not self.inputs:
             raise ValueError(f"processor {self.name} has no inputs")
@@ -97,6 +105,18 @@ class Processor:
                 f"processor {self.name}: a sink processor commits to its sink, not to Kafka, "
                 "so it cannot have changelogged stores, timers or output topics"
             )
+        if self.retry_topic is not None and self.retry_topic in (*self.inputs, *self.outputs):
+            raise ValueError(f"processor {self.name}: its retry topic {self.retry_topic} is the runtime's own")
+
+    @property
+    def retry_topic(self) -> str | None:
+        """Where operators replay its dead letters (`streams.runtime.redelivery`); it follows the name, as changelogs do."""
+        return retry_topic(self.name) if self.replayable else None
+
+    @property
+    def subscriptions(self) -> tuple[str, ...]:
+        """Every topic the runtime reads for it: the inputs, then the retry topic."""
+        return (*self.inputs, self.retry_topic) if self.retry_topic is not None else tuple(self.inputs)
 
     @property
     def state_stores(self) -> tuple[Store, ...]:

@@ -1,11 +1,12 @@
 """Replay a processor's inputs from the beginning to where they end now, handled as the runner handles them.
 
-What rebuilding a processor's output needs: every partition of every input read from its first
-offset to its end offset when the replay starts, the inputs merged in timestamp order
-(`InputSynchronizer`, ties to the input declared first, as the runner merges them), each record
-decoded and handled by the runner's own path (`runner.handled`, with the processor's retry
-policy), and each batch's results handed to `apply(results, offsets)` with the next offset of
-every partition it read (a sink's `commit`).
+What rebuilding a processor's output needs: every partition of every input (and of its retry
+topic, whose replays are handed over as first read: `redelivery`) read from its first offset to
+its end offset when the replay starts, the inputs merged in timestamp order (`InputSynchronizer`,
+ties to the input declared first, as the runner merges them), each record decoded and handled by
+the runner's own path (`runner.handled`, with the processor's retry policy), and each batch's
+results handed to `apply(results, offsets)` with the next offset of every partition it read (a
+sink's `commit`).
 
 A record the processor cannot decode or handle was dead-lettered when it first arrived: the
 replay skips it and counts it. An error that may go away by itself (a server away) stops the
@@ -26,6 +27,7 @@ from streams.runtime.context import Clock, Context
 from streams.runtime.failures import is_transient
 from streams.runtime.processor import Processor
 from streams.runtime.retry import call_with_retries
+from streams.runtime.redelivery import NotARedelivery, as_first_read, out_of_band
 from streams.runtime.runner import Undecodable, handled
 from streams.runtime.synchronizer import InputSynchronizer
 from streams.runtime.tasks import TaskState
@@ -59,12 +61,14 @@ def replay(
     """Replay with `consumer` (read_committed, no group: it is assigned every input partition here)."""
     if processor.state_stores or processor.on_timer is not None:
         raise ValueError(f"processor {processor.name} has state or timers, which a replay does not restore")
-    partitions = [TopicPartition(topic, n) for topic in processor.inputs for n in consumer.partitions_for_topic(topic) or ()]
+    partitions = [
+        TopicPartition(topic, n) for topic in processor.subscriptions for n in consumer.partitions_for_topic(topic) or ()
+    ]
     consumer.assign(partitions)
     starts, ends = consumer.beginning_offsets(partitions), consumer.end_offsets(partitions)
     total = sum(ends[tp] - starts[tp] for tp in partitions)
     consumer.seek_to_beginning(*partitions)
-    merge = InputSynchronizer(processor.inputs, processor.max_idle_ms)
+    merge = InputSynchronizer(processor.inputs, processor.max_idle_ms, out_of_band=out_of_band(processor))
     context = Context(processor.name, clock)
     sink_says = getattr(processor.sink, "is_transient", None)
 
@@ -77,6 +81,8 @@ def replay(
         """The runner's path, with the processor's retries; a context bound to the record's partition, as the runner binds it."""
         task = tasks.get(raw.partition) or tasks.setdefault(raw.partition, TaskState(raw.partition, ()))
         bound = context.bind(task)
+        if raw.topic == processor.retry_topic:
+            raw = as_first_read(raw)
         return handled(processor, raw, lambda handler: call_with_retries(lambda: list(handler(bound) or ()), processor.retry))
 
     applied = skipped = 0
@@ -91,7 +97,7 @@ def replay(
         for raw in ready:
             try:
                 results += handle(raw)
-            except Undecodable:
+            except (Undecodable, NotARedelivery):
                 skipped += 1
             except Exception as error:
                 if is_transient(error, sink_says):

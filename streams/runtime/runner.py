@@ -12,6 +12,9 @@ bid stamped before an auction's end before it closes the auction.
 Failures, from the record outwards:
 - a record that cannot be decoded, or whose handler raises (after bounded retries for
   `TransientError`), is dead-lettered in the same transaction, its state changes rolled back;
+  operators replay it through the processor's retry topic, which the runner reads with the
+  inputs and hands over as the original was first read (`redelivery`), so no other processor
+  sees it again;
   an error that is transient (a server away) aborts the batch instead, to be retried;
 - a transaction that fails is aborted: state rolls back to the last commit and the consumer
   rewinds to the committed offsets. Transient failures are retried after a growing pause; a
@@ -60,6 +63,7 @@ from streams.runtime.jsonlog import current_event_id
 from streams.runtime.metrics import RuntimeMetrics
 from streams.runtime.preflight import check_topics
 from streams.runtime.processor import Processor, Record
+from streams.runtime.redelivery import NotARedelivery, as_first_read, out_of_band
 from streams.runtime.retry import call_with_retries
 from streams.runtime.synchronizer import InputSynchronizer, memoized
 from streams.runtime.tasks import TaskState
@@ -142,7 +146,8 @@ class Runner:
         self._monotonic = monotonic
         self._sleep = sleep
         self._context = Context(processor.name, clock)
-        self._sync = InputSynchronizer(processor.inputs, processor.max_idle_ms)
+        self._retry_topic = processor.retry_topic
+        self._sync = InputSynchronizer(processor.inputs, processor.max_idle_ms, out_of_band=out_of_band(processor))
         self._stateful = bool(processor.state_stores)
         self._tasks: dict[int, TaskState] = {}
         self._assigned: set[TopicPartition] = set()
@@ -189,7 +194,7 @@ class Runner:
             admin.close()
         transactional_id = f"{processor.name}-{config.instance_id}"
         self._consumer = clients.group_consumer(config, processor.name, self._task_count)
-        for topic in processor.inputs:  # have every input's metadata before joining the group
+        for topic in processor.subscriptions:  # have every input's metadata before joining the group
             self._consumer.partitions_for_topic(topic)
         timeout_s = config.commit_timeout_ms / 1000
         if processor.sink is not None:
@@ -204,7 +209,7 @@ class Runner:
             )
         if self._stateful:
             self._restorer = clients.restore_consumer(config)
-        self._consumer.subscribe(list(processor.inputs), listener=self._events)
+        self._consumer.subscribe(list(processor.subscriptions), listener=self._events)
         self._idle_since = self._monotonic()
         self._endpoint.serve(config.metrics_port, config.metrics_address)
         log.info("started as %s", transactional_id)
@@ -263,16 +268,20 @@ class Runner:
         self._out_counts = Counter()
         self._dead_lettered = 0
         timers = self.processor.on_timer is not None
+        retry_topic = self._retry_topic
         fired = 0
         try:
             tasks = self._tasks
             for raw in batch:
                 task = tasks[raw.partition]
-                if timers:  # the merge hands records over in stream time: what is due before this one fires first
+                # The merge hands records over in stream time: what is due before this one fires first.
+                # A replay (from the retry topic) is out of order by nature: it moves no timer.
+                in_stream = raw.topic != retry_topic
+                if timers and in_stream:
                     fired += self._fire_timers(task, raw.timestamp)
                 self._handle(raw, task)
                 last_by_partition[(raw.topic, raw.partition)] = raw
-                if timers:
+                if timers and in_stream:
                     tp = TopicPartition(raw.topic, raw.partition)
                     timestamps[tp] = max(raw.timestamp, timestamps.get(tp, raw.timestamp))
             if timers:
@@ -307,20 +316,25 @@ class Runner:
 
     def _handle(self, raw: Any, task: TaskState) -> None:
         current_event_id.set(_header(raw.headers, "ce_id"))
+        try:
+            read = as_first_read(raw) if raw.topic == self._retry_topic else raw
+        except NotARedelivery as error:
+            self._dead_letter_record(raw, error)
+            return
         if self._failures.splitting:
             poisoned = self._failures.poisoned(TopicPartition(raw.topic, raw.partition), raw.offset)
             if poisoned is not None:
-                self._dead_letter_record(raw, poisoned)
+                self._dead_letter_record(read, poisoned)
                 return
         try:
-            outputs = handled(self.processor, raw, lambda handler: self._call_handler(task, handler))
+            outputs = handled(self.processor, read, lambda handler: self._call_handler(task, handler))
         except Undecodable as undecodable:
-            self._dead_letter_record(raw, undecodable.error)
+            self._dead_letter_record(read, undecodable.error)
             return
         except Exception as error:
             if self._transient(error):
                 raise RetryBatch(f"{type(error).__name__}: {error}") from error
-            self._dead_letter_record(raw, error)
+            self._dead_letter_record(read, error)
             return
         self._deliver(outputs)
 
@@ -405,6 +419,7 @@ class Runner:
                 counts[SINK_LABEL] += len(outputs)
 
     def _dead_letter_record(self, raw: Any, error: Exception) -> None:
+        """`raw` as first read: a replay that fails again is dead-lettered as its original was."""
         emit = record_dead_letter(
             self.processor.dead_letter_topic,
             self.processor.name,
@@ -415,6 +430,7 @@ class Runner:
             value=raw.value,
             headers=raw.headers,
             error=error,
+            timestamp_ms=raw.timestamp,
         )
         self._dead_letter(emit, error, {"topic": raw.topic, "partition": raw.partition, "offset": raw.offset})
 

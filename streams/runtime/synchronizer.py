@@ -6,6 +6,10 @@ input declared first, so a join sees a listing before a bid stamped later, which
 consumer happened to fetch first. When one of a task's buffers is empty the task waits: as long
 as that partition is known to have unfetched records (its lag), and otherwise for at most
 `max_idle_ms` of wall-clock time, after which it goes on with the records it has.
+
+Out-of-band topics (a processor's retry topic: `streams.runtime.redelivery`) are buffered per task
+too, but never merged nor waited for: their records are replays, out of order by nature, and go
+first, as they come.
 """
 from __future__ import annotations
 
@@ -24,8 +28,10 @@ Lagging = Callable[[TopicPartition], bool]
 
 
 class InputSynchronizer:
-    def __init__(self, topics: Sequence[str], max_idle_ms: int) -> None:
-        self._topics = tuple(topics)
+    def __init__(self, topics: Sequence[str], max_idle_ms: int, out_of_band: Sequence[str] = ()) -> None:
+        self._topics = (*topics, *out_of_band)
+        self._merged = len(topics)
+        """The first `_merged` queues of a task are merged; the rest are out of band."""
         self._max_idle_ms = max_idle_ms
         self._tasks: dict[int, tuple[deque, ...]] = {}
         self._blocked_since: dict[int, int] = {}
@@ -65,10 +71,12 @@ class InputSynchronizer:
             if len(out) >= limit:
                 break
             queues = self._tasks[partition]
-            if len(queues) == 1:
+            for queue in queues[self._merged:]:
+                _take(queue, out, limit)
+            if self._merged == 1:
                 _take(queues[0], out, limit)
             else:
-                self._merge(partition, queues, now_ms, lagging, out, limit)
+                self._merge(partition, queues[: self._merged], now_ms, lagging, out, limit)
         return out
 
     def _merge(

@@ -59,6 +59,7 @@ def test_the_ops_page_shows_the_flow_and_refreshes_itself(web_server, auction_pi
     page.goto(f"{web_server}/ops/")
     expect(page.locator("#ops-processors tr[data-processor=bidding]")).to_be_visible(timeout=TIMEOUT_MS)
     expect(page.locator("#ops-topics tr[data-topic='auction.items']")).to_be_visible()
+    expect(page.locator("#ops-topics tr[data-topic='projector.retry']")).to_be_visible()  # where its dead letters are replayed
     first = page.locator("#ops-updated").text_content()
     expect(page.locator("#ops-updated")).not_to_have_text(first, timeout=TIMEOUT_MS)
     page.screenshot(path=ARTIFACTS / "ops-page.png", full_page=True)

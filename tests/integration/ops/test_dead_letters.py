@@ -1,5 +1,6 @@
 """Dead letters on the ops page: a poison record is listed with where it came from and why; once the
-processor can handle it, a replay is processed exactly once; a discard is recorded with its reason.
+processor can handle it, a replay is processed exactly once, by that processor alone (another
+processor reading the same topic never sees it again); a discard is recorded with its reason.
 
 The failing processor runs in this process on the real runtime and writes to the real
 `auction.dead-letter` topic; the dead-letters processor runs as a subprocess, as deployed.
@@ -13,7 +14,7 @@ from django.urls import reverse
 from auction.ops.models import DeadLetter
 from streams.runtime import Emit, Processor, Record
 from tests.support.waiting import eventually
-from tests.integration.runtime.support import create_topics, produce, read_committed, running
+from tests.integration.runtime.support import committed_count, create_topics, produce, read_committed, running
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TIMEOUT_S = 30
@@ -40,7 +41,7 @@ class Catalogue:
 @pytest.fixture
 def topics(kafka_bootstrap, unique_name, provisioned_topics):
     name = unique_name("ops-orders")
-    create_topics(kafka_bootstrap, [f"{name}-in", f"{name}-out"], partitions=2)
+    create_topics(kafka_bootstrap, [f"{name}-in", f"{name}-out", f"{name}-tally"], partitions=2)
     return name, f"{name}-in", f"{name}-out"
 
 
@@ -56,9 +57,12 @@ def test_a_poison_record_is_listed_then_replayed_after_the_fix_and_processed_exa
     catalogue = Catalogue({"lamp", "vase"})
     orders = [(b"o-1", b'{"product": "lamp"}'), (b"o-2", b'{"product": "clock"}'), (b"o-3", b'{"product": "vase"}')]
 
-    with running(catalogue.processor(name, source, target), kafka_bootstrap):
+    # Another processor of the same topic, which takes everything: it must see each order once.
+    tally = Catalogue({"lamp", "vase", "clock"}).processor(f"{name}-tally", source, f"{name}-tally")
+    with running(catalogue.processor(name, source, target), kafka_bootstrap), running(tally, kafka_bootstrap):
         produce(kafka_bootstrap, source, [(key, value, [("ce_id", key)]) for key, value in orders])
         [letter] = eventually(lambda: _letters(source), timeout_s=TIMEOUT_S, what="the dead letter in the ops list")
+        source_end = committed_count(kafka_bootstrap, source)
 
         listed = staff_client.get(reverse("ops:dead_letters")).json()["dead_letters"]
         [shown] = [entry for entry in listed if entry["id"] == letter.pk]
@@ -73,14 +77,19 @@ def test_a_poison_record_is_listed_then_replayed_after_the_fix_and_processed_exa
         again = staff_client.post(reverse("ops:replay"), {"ids": [letter.pk]}, content_type="application/json")
 
         shipped = read_committed(kafka_bootstrap, target, expected=3, timeout_s=TIMEOUT_S, settle_s=3)
+        tallied = read_committed(kafka_bootstrap, f"{name}-tally", expected=3, timeout_s=TIMEOUT_S, settle_s=1)
 
     assert [entry["id"] for entry in replay.json()["replayed"]] == [letter.pk]
     assert again.json()["replayed"] == [], "a letter is replayed once, however often it is asked"
     assert sorted((record.key, record.value) for record in shipped) == [
         (b"o-1", b"shipped lamp"), (b"o-2", b"shipped clock"), (b"o-3", b"shipped vase")
     ]
+    assert sorted(record.key for record in tallied) == [b"o-1", b"o-2", b"o-3"], "the other processor saw nothing again"
+    assert committed_count(kafka_bootstrap, source) == source_end, "nothing went back to the shared topic"
     replayed = DeadLetter.objects.get(pk=letter.pk)
     assert (replayed.status, replayed.resolved_by.is_staff, replayed.replayed_offset is not None) == ("replayed", True, True)
+    assert (replayed.replayed_topic, replayed.replayed_partition) == (f"{name}.retry", letter.origin_partition)
+    assert replay.json()["replayed"][0]["replayed_to"]["topic"] == f"{name}.retry"
     assert len(_letters(source)) == 1, "the replayed record did not fail again"
 
 

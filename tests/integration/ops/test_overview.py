@@ -38,7 +38,9 @@ def test_the_topology_is_the_registry_and_the_deployed_processors(staff_client, 
     suffix = processor_env["STREAMS_NAME_SUFFIX"]
     assert processors["bidding"]["group"] == f"bidding-{suffix}"
     assert processors["bidding"]["outputs"] == ["auction.bids.history", "auction.items.complete"]
-    assert processors["projector"]["sink"] and len(processors["projector"]["partitions"]) == 4 * 6
+    assert processors["projector"]["sink"] and len(processors["projector"]["partitions"]) == 4 * 6 + 6  # and its retry topic
+    assert processors["projector"]["retry_topic"] == "projector.retry" and processors["dead-letters"]["retry_topic"] is None
+    assert topics["projector.retry"]["readers"] == ["projector"] and topics["projector.retry"]["actual_partitions"] == 6
 
 
 def test_latency_per_flow_comes_from_the_processors_metrics(kafka_bootstrap, start_processor, staff_client, settings):

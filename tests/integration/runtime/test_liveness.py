@@ -94,6 +94,6 @@ def test_members_left_without_partitions_ask_for_them_again(kafka_bootstrap, uni
                 time.sleep(0.2)
             held = first.assignment | second.assignment
             asked = rejoins()
-    assert held == {TopicPartition(source, p) for p in range(4)}
+    assert held == {TopicPartition(topic, p) for topic in (source, f"{name}.retry") for p in range(4)}  # inputs and retry topic
     assert first.assignment and second.assignment
     assert asked >= 1

@@ -99,3 +99,31 @@ def test_bids_on_an_item_it_never_saw_listed_are_passed_over():
     memory = Memory()
     assert decide(memory, [envelope(accepted(bidder=3, amount=5_00, previous_leader=2, leader=3))]) == []
     assert not memory.bidders and not memory.changed_bidders
+
+
+@given(auctions(), st.data())
+def test_an_event_replayed_again_later_decides_nothing_new_and_changes_no_email(history, data):
+    """A dead letter replayed to this processor alone arrives after later events of its item (a
+    listing after the cancellation, say): the emails decided, and what they say, stay the same."""
+    first = data.draw(st.integers(0, len(history) - 1), label="replayed event")
+    later = data.draw(st.integers(first + 1, len(history)), label="replayed before event")
+    replayed = history[:later] + [history[first]] + history[later:]
+
+    def emails(events):
+        memory = Memory()
+        return sorted(((e.id, n.recipient_id, n.kind, sorted(n.details.items())) for e in events
+                       for n in memory.remember(e, THROTTLE)), key=repr)
+
+    assert emails(replayed) == emails(history)
+
+
+def test_a_listing_replayed_after_its_cancellation_keeps_the_reason_the_emails_give():
+    history = [envelope(LISTED), envelope(accepted(bidder=2, amount=5_00, previous_leader=None, leader=2)),
+               envelope(AuctionCancelled(item_id=ITEM, reason="Damaged"))]
+    close = envelope(closed(Outcome.CANCELLED, winner=2, final=1_00, high=1_00))
+    memory = Memory()
+    decide(memory, [*history, history[0]])  # the listing, replayed after the cancellation
+    told = memory.remember(close, THROTTLE)
+    assert sorted((n.recipient_id, n.kind, n.details["reason"]) for n in told) == sorted([
+        (2, Kind.CANCELLED, "Damaged"), (SELLER, Kind.CANCELLED, "Damaged")
+    ])

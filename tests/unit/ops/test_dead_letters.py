@@ -18,10 +18,11 @@ def _fact(emit, partition=3, offset=41):
 def test_a_record_dead_letter_says_where_it_came_from_and_why():
     emit = record_dead_letter(
         "auction.dead-letter", "projector", topic="auction.bids", partition=2, offset=7,
-        key=b"item", value=b'{"x": 1}', headers=ORIGINAL, error=ValueError("bad amount"),
+        key=b"item", value=b'{"x": 1}', headers=ORIGINAL, error=ValueError("bad amount"), timestamp_ms=1_699_999_000_000,
     )
     fact = _fact(emit)
     assert (fact.origin_topic, fact.origin_partition, fact.origin_offset) == ("auction.bids", 2, 7)
+    assert fact.origin_timestamp == 1_699_999_000_000
     assert (fact.processor, fact.error_type, fact.error) == ("projector", "ValueError", "bad amount")
     assert (fact.event_type, fact.key, fact.value, fact.partition, fact.offset) == (
         "auction.bid.placed.v1", b"item", b'{"x": 1}', 3, 41
@@ -33,6 +34,21 @@ def test_a_failed_timer_has_no_topic_to_go_back_to():
     emit = timer_dead_letter("auction.dead-letter", "bidding", 4, Timer("item-1", 123, None), RuntimeError("boom"))
     fact = _fact(emit)
     assert (fact.origin_topic, fact.origin_partition, fact.processor) == ("", 4, "bidding")
+    assert fact.origin_timestamp is None
+
+
+def test_only_a_letter_that_says_where_it_was_first_read_by_which_processor_can_be_replayed():
+    from auction.ops.models import DeadLetter
+
+    def letter(**fields):
+        return DeadLetter(**{"processor": "projector", "origin_topic": "auction.items", "origin_partition": 1,
+                             "origin_offset": 5, **fields})
+
+    assert letter().replayable
+    assert not letter(origin_topic="").replayable  # a failed timer
+    assert not letter(origin_topic="projector.retry").replayable  # refused on the retry topic: origin unknown
+    assert not letter(origin_offset=None).replayable
+    assert not letter(processor="?").replayable and not letter(processor="no such/processor").replayable
 
 
 @given(st.lists(st.tuples(st.text(max_size=20), st.binary(max_size=40)), max_size=8), st.binary(max_size=60))

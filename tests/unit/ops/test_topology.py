@@ -22,6 +22,16 @@ def test_every_registered_processor_is_described_with_its_group_and_topics(monke
     assert "bidding-items-changelog" in bidding.changelogs
     assert infos["projector"].sink and "auction.bids" in infos["projector"].inputs
     assert infos["dead-letters"].inputs == ("auction.dead-letter",)
+    assert infos["projector"].retry_topic == "projector.retry" and infos["bidding"].retry_topic == "bidding.retry"
+    assert infos["dead-letters"].retry_topic is None  # it never dead-letters: nothing to replay
+
+
+def test_a_retry_topic_is_read_by_its_processor_alone():
+    infos = [processor_info(name, p) for name, p in deployed()]
+    by_name = {t.name: t for t in topic_infos(infos)}
+    for name in ("bidding", "projector", "analytics", "notifications", "live"):
+        assert by_name[f"{name}.retry"].readers == (name,)
+        assert by_name[f"{name}.retry"].consumers == (name,)
 
 
 def test_topics_list_who_reads_and_writes_them_as_deployed():

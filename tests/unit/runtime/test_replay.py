@@ -143,3 +143,22 @@ def test_the_shared_path_tells_a_refused_decode_from_a_failed_handler():
     calls = []
     assert handled(processor, Raw("items", 0, 1, 1, None, b"x", []), lambda handler: calls.append(handler) or ["done"]) == ["done"]
     assert len(calls) == 1
+
+
+def test_the_retry_topics_replays_are_replayed_too_as_first_read():
+    from streams.runtime.redelivery import redelivery
+
+    consumer = LogConsumer({"items": [[(1, b"listed")]], "bids": [[(2, b"bid")]], "p.retry": [[]]})
+    again = redelivery("p.retry", topic="bids", partition=0, offset=7, timestamp_ms=2, key=None, value=b"replayed", headers=[])
+    consumer.logs[TopicPartition("p.retry", 0)].append(Raw("p.retry", 0, 0, 50, None, again.value, again.headers))
+    applied, offsets = [], {}
+
+    def apply(results, batch_offsets):
+        applied.extend(results)
+        offsets.update(batch_offsets)
+
+    replayed = replay(_processor(), consumer, apply)
+
+    assert sorted(applied) == [(0, "bids", "bid"), (0, "bids", "replayed"), (0, "items", "listed")]
+    assert offsets[TopicPartition("p.retry", 0)] == 1
+    assert (replayed.records, replayed.skipped) == (3, 0)

@@ -98,7 +98,7 @@
         el("td", {}, el("strong", {}, p.name), el("br"), el("span", { className: "muted" }, p.sink ? "PostgreSQL sink" : "Kafka transactions"),
           p.failing.length ? el("div", { className: "ops-why" }, p.failing.join("; ")) : null),
         el("td", {}, p.group),
-        el("td", {}, tags(p.inputs), " → ", p.outputs.length ? tags(p.outputs) : el("span", { className: "ops-tag" }, p.sink ? "PostgreSQL" : "side effects")),
+        el("td", {}, tags(p.retry_topic ? [...p.inputs, p.retry_topic] : p.inputs), " → ", p.outputs.length ? tags(p.outputs) : el("span", { className: "ops-tag" }, p.sink ? "PostgreSQL" : "side effects")),
         el("td", { className: "num", title: h ? null : "no instance configured (OPS_METRICS_TARGETS)" },
           h ? `${h.instances_alive} of ${h.instances_configured}` : "—"),
         el("td", { className: "num" }, h ? `${h.tasks_held.length} of ${h.task_count}` : "—"),
@@ -152,7 +152,7 @@
       box.addEventListener("change", () => (box.checked ? selected.add(l.id) : selected.delete(l.id)));
       const origin = l.origin.topic ? `${l.origin.topic}[${l.origin.partition}] @ ${l.origin.offset}` : "a timer (not replayable)";
       let status = l.status;
-      if (l.status === "replayed" && l.replayed_to) status += ` to [${l.replayed_to.partition}] @ ${l.replayed_to.offset}`;
+      if (l.status === "replayed" && l.replayed_to) status += ` to ${l.replayed_to.topic || ""}[${l.replayed_to.partition}] @ ${l.replayed_to.offset}`;
       if (l.resolved_by) status += ` by ${l.resolved_by}, ${when(l.resolved_at)}`;
       if (l.note) status += ` — ${l.note}`;
       return el("tr", { "data-dead-letter": l.id, "data-status": l.status },
