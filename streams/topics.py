@@ -149,9 +149,15 @@ def topic_named(name: str) -> Topic:
     raise KeyError(f"no topic {name!r} in the registry")
 
 
+_TOPIC_FOR: dict[type[Event], Topic] = {}
+for _topic in REGISTRY:
+    for _event_class in _topic.events:
+        _TOPIC_FOR.setdefault(_event_class, _topic)
+
+
 def topic_for(event_class: type[Event]) -> Topic:
     """The topic a producer sends this kind of event to."""
-    for topic in REGISTRY:
-        if event_class in topic.events:
-            return topic
-    raise KeyError(f"no topic in the registry carries {event_class.__name__}")
+    try:
+        return _TOPIC_FOR[event_class]
+    except KeyError:
+        raise KeyError(f"no topic in the registry carries {event_class.__name__}") from None

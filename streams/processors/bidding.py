@@ -23,6 +23,7 @@ from streams.events import (
     decode,
     encode,
 )
+from streams.events.ids import DerivedIds
 from streams.processors import bidding_translate as tr
 from streams.runtime.processor import Emit, Processor, Record
 from streams.runtime.state import Serde, Store
@@ -38,12 +39,12 @@ ITEMS = Store(
         loads=lambda raw: bidding.PrivateAuctionState.from_dict(json.loads(raw)),
     ),
 )
-_IDS = uuid.UUID("6f1d7c52-3d0e-4c1b-9a59-1f0e2b7c9a11")
+_IDS = DerivedIds(uuid.UUID("6f1d7c52-3d0e-4c1b-9a59-1f0e2b7c9a11"))
 
 
-def _emit(event: Event, event_id: str) -> Emit:
+def _emit(event: Event, cause: str) -> Emit:
     """Event ids derive from what caused them, so a replayed decision keeps its id downstream."""
-    record = encode(event, source=SOURCE, event_id=str(uuid.uuid5(_IDS, event_id)))
+    record = encode(event, source=SOURCE, event_id=_IDS(cause))
     return Emit(topic_for(type(event)).name, record.key, record.value, record.headers)
 
 
