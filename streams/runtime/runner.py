@@ -258,8 +258,9 @@ class Runner:
         return timeout
 
     def _transact(self, batch: list, now_ms: int, lagging: Callable[[TopicPartition], bool]) -> int:
+        # Keyed by (topic, partition) tuples, which equal and hash as the TopicPartitions they stand for.
         last_by_partition: dict[tuple[str, int], Any] = {}
-        timestamps: dict[TopicPartition, int] = {}
+        timestamps: dict[tuple[str, int], int] = {}
         self._out_counts = Counter()
         self._dead_lettered = 0
         timers = self.processor.on_timer is not None
@@ -269,12 +270,16 @@ class Runner:
             for raw in batch:
                 task = tasks[raw.partition]
                 if timers:  # the merge hands records over in stream time: what is due before this one fires first
-                    fired += self._fire_timers(task, raw.timestamp)
+                    due = task.timers.next_due_ms()
+                    if due is not None and due < raw.timestamp:
+                        fired += self._fire_timers(task, raw.timestamp)
                 self._handle(raw, task)
-                last_by_partition[(raw.topic, raw.partition)] = raw
+                tp = (raw.topic, raw.partition)
+                last_by_partition[tp] = raw
                 if timers:
-                    tp = TopicPartition(raw.topic, raw.partition)
-                    timestamps[tp] = max(raw.timestamp, timestamps.get(tp, raw.timestamp))
+                    latest = timestamps.get(tp)
+                    if latest is None or raw.timestamp > latest:
+                        timestamps[tp] = raw.timestamp
             if timers:
                 for task in tasks.values():
                     watermark = self._watermark(task.partition, now_ms, lagging, timestamps)
