@@ -135,8 +135,38 @@ REGISTRY: tuple[Topic, ...] = (
         producers=("bidding",),
         consumers=("bidding",),
         description=(
-            "The bidding processor's items table (the latest state of every open auction), "
-            "compacted to the last value per item and replayed to restore the table on start."
+            "The bidding processor's items table (the latest state of every open auction, and of a closed "
+            "one for a grace period), compacted to the last value per item and replayed to restore the "
+            "table on start; an evicted item's key is tombstoned."
+        ),
+    ),
+    Topic(
+        name=changelog_topic("bidding", "decided"),
+        partitions=AUCTION_PARTITIONS,
+        retention_ms=None,
+        cleanup_policy="compact",
+        key="item id / chunk number",
+        events=(),
+        producers=("bidding",),
+        consumers=("bidding",),
+        description=(
+            "The request ids (bids, buy-now requests) the bidding processor answered, per kept item in "
+            "chunks, so a replayed request is answered nothing new; tombstoned with the item."
+        ),
+    ),
+    Topic(
+        name=changelog_topic("bidding", "closed"),
+        partitions=AUCTION_PARTITIONS,
+        retention_ms=None,
+        cleanup_policy="compact",
+        key=ITEM_KEY,
+        events=(),
+        producers=("bidding",),
+        consumers=("bidding",),
+        description=(
+            "The bidding processor's index of auctions closed and evicted from its items table (when, "
+            "and the outcome), so late requests are still answered \"closed\"; each entry is tombstoned "
+            "once remembered long enough."
         ),
     ),
 )
