@@ -22,7 +22,9 @@ from streams.events import (
     AuctionCancelled,
     AuctionEndRequested,
     AuctionExtensionRequested,
+    BidAccepted,
     BidPlaced,
+    BidRejected,
     BuyNowRequested,
     Envelope,
     Event,
@@ -30,8 +32,10 @@ from streams.events import (
     Outcome,
     decode,
     encode,
+    encode_json,
 )
 from streams.events.ids import DerivedIds
+from streams.processors import bidding_payloads as payloads
 from streams.processors import bidding_translate as tr
 from streams.processors.bidding_retention import Retention
 from streams.processors.bidding_stores import CLOSED, DECIDED, ITEMS, first_decision, forget_decisions
@@ -49,6 +53,12 @@ def _emit(event: Event, cause: str) -> Emit:
     """Event ids derive from what caused them, so a replayed decision keeps its id downstream."""
     record = encode(event, source=SOURCE, event_id=_IDS(cause))
     return Emit(topic_for(type(event)).name, record.key, record.value, record.headers)
+
+
+def _decision(event_class: type[BidAccepted | BidRejected], item_id: str, payload: bytes, cause: str) -> Emit:
+    """`_emit` for a decision whose JSON `bidding_payloads` wrote."""
+    record = encode_json(event_class, item_id, payload, source=SOURCE, event_id=_IDS(f"{cause}/decision"))
+    return Emit(BIDS_HISTORY_TOPIC, record.key, record.value, record.headers)
 
 
 class _Handlers:
@@ -111,24 +121,22 @@ class _Handlers:
             yield _emit(tr.closed_event(closed, state.terms.currency), f"{cause}/closed")
 
     def _bid(self, event: BidPlaced, cause: str, state, stream_ms: int, ctx) -> Iterator[Emit]:
-        now = ctx.now()
+        now, item_id = ctx.now(), event.item_id
         if state is None:
-            yield _emit(self._refusal(event.bid_id, event.item_id, event.bidder_id, event.amount, now, ctx), f"{cause}/decision")
+            yield self._refusal(event.bid_id, item_id, event.bidder_id, event.amount, now, cause, ctx)
             return
-        if not first_decision(ctx.state(DECIDED.name), event.item_id, event.bid_id):
+        if not first_decision(ctx.state(DECIDED.name), item_id, event.bid_id):
             return  # a replay: this bid was answered already
         new_state, decision = bidding.judge_bid(state, tr.bid_of(event), min(now, event.placed_at))
         if isinstance(decision, bidding.Rejected):
-            yield _emit(
-                tr.rejected_event(
-                    request_id=event.bid_id, item_id=event.item_id, bidder_id=event.bidder_id, amount=event.amount,
-                    decision=decision, state=state, decided_at=now,
-                ),
-                f"{cause}/decision",
+            payload = payloads.rejected_json(
+                request_id=event.bid_id, item_id=item_id, bidder_id=event.bidder_id, amount=event.amount,
+                decision=decision, state=state, decided_at=now,
             )
+            yield _decision(BidRejected, item_id, payload, cause)
             return
-        ctx.state(ITEMS.name).set(event.item_id, new_state)
-        yield _emit(tr.accepted_event(event, decision, now), f"{cause}/decision")
+        ctx.state(ITEMS.name).set(item_id, new_state)
+        yield _decision(BidAccepted, item_id, payloads.accepted_json(event, decision, now), cause)
         if decision.extended is not None:
             ctx.schedule(event.item_id, decision.extended.ends_at)
             yield _emit(tr.extended_event(decision.extended), f"{cause}/extended")
@@ -136,19 +144,17 @@ class _Handlers:
     def _buy_now(self, event: BuyNowRequested, cause: str, state, stream_ms: int, ctx) -> Iterator[Emit]:
         now = ctx.now()
         if state is None:
-            yield _emit(self._refusal(event.request_id, event.item_id, event.buyer_id, None, now, ctx), f"{cause}/decision")
+            yield self._refusal(event.request_id, event.item_id, event.buyer_id, None, now, cause, ctx)
             return
         if not first_decision(ctx.state(DECIDED.name), event.item_id, event.request_id):
             return
         new_state, decision = bidding.buy_now(state, tr.buy_now_of(event), min(now, event.requested_at))
         if isinstance(decision, bidding.Rejected):
-            yield _emit(
-                tr.rejected_event(
-                    request_id=event.request_id, item_id=event.item_id, bidder_id=event.buyer_id, amount=None,
-                    decision=decision, state=state, decided_at=now,
-                ),
-                f"{cause}/decision",
+            payload = payloads.rejected_json(
+                request_id=event.request_id, item_id=event.item_id, bidder_id=event.buyer_id, amount=None,
+                decision=decision, state=state, decided_at=now,
             )
+            yield _decision(BidRejected, event.item_id, payload, cause)
             return
         yield from self._close_early((new_state, decision), cause, stream_ms, ctx)
 
@@ -158,14 +164,15 @@ class _Handlers:
         return event.item_id in ctx.state(CLOSED.name) or to_ms(event.ends_at) + self.retention.memory_ms <= stream_ms
 
     @staticmethod
-    def _refusal(request_id: str, item_id: str, person_id: int, amount, now, ctx):
+    def _refusal(request_id: str, item_id: str, person_id: int, amount, now, cause: str, ctx) -> Emit:
         """The answer to a request for an item without state: closed long ago (the index says), or unknown."""
         remembered = ctx.state(CLOSED.name).get(item_id)
         decision = bidding.reject_unknown() if remembered is None else bidding.reject_ended(Outcome(remembered[1]))
-        return tr.rejected_event(
+        payload = payloads.rejected_json(
             request_id=request_id, item_id=item_id, bidder_id=person_id, amount=amount,
             decision=decision, state=None, decided_at=now,
         )
+        return _decision(BidRejected, item_id, payload, cause)
 
     def _evict_later(self, item_id: str, closed_ms: int, ctx) -> None:
         ctx.schedule(item_id, from_ms(closed_ms + self.retention.grace_ms), payload=closed_ms)
