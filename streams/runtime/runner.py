@@ -169,6 +169,14 @@ class Runner:
         """The input partitions this instance owns (and holds the state of) right now."""
         return frozenset(self._assigned)
 
+    def state_keys(self) -> dict[str, int]:
+        """How many keys each state store holds now, over every task this instance holds."""
+        keys: Counter[str] = Counter()
+        for task in self._tasks.values():
+            for name, store in task.stores.items():
+                keys[name] += len(store)
+        return dict(keys)
+
     # -- lifecycle ---------------------------------------------------------------------------
 
     def run(self, stop: threading.Event) -> None:
