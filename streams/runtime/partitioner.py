@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from kafka.partitioner import DefaultPartitioner, Partitioner, murmur2
 
-DEFAULT_CAPACITY = 65_536
+DEFAULT_CAPACITY = 4_096
 
 
 class KeyHashPartitioner(Partitioner):
