@@ -174,8 +174,38 @@ REGISTRY: tuple[Topic, ...] = (
         producers=("bidding",),
         consumers=("bidding",),
         description=(
-            "The bidding processor's items table (the latest state of every open auction), "
-            "compacted to the last value per item and replayed to restore the table on start."
+            "The bidding processor's items table (the latest state of every open auction, and of a closed "
+            "one for a grace period), compacted to the last value per item and replayed to restore the "
+            "table on start; an evicted item's key is tombstoned."
+        ),
+    ),
+    Topic(
+        name=changelog_topic("bidding", "decided"),
+        partitions=AUCTION_PARTITIONS,
+        retention_ms=None,
+        cleanup_policy="compact",
+        key="item id / chunk number",
+        events=(),
+        producers=("bidding",),
+        consumers=("bidding",),
+        description=(
+            "The request ids (bids, buy-now requests) the bidding processor answered, per kept item in "
+            "chunks, so a replayed request is answered nothing new; tombstoned with the item."
+        ),
+    ),
+    Topic(
+        name=changelog_topic("bidding", "closed"),
+        partitions=AUCTION_PARTITIONS,
+        retention_ms=None,
+        cleanup_policy="compact",
+        key=ITEM_KEY,
+        events=(),
+        producers=("bidding",),
+        consumers=("bidding",),
+        description=(
+            "The bidding processor's index of auctions closed and evicted from its items table (when, "
+            "and the outcome), so late requests are still answered \"closed\"; each entry is tombstoned "
+            "once remembered long enough."
         ),
     ),
     *(_retry_entry(processor) for processor in REPLAYABLE_PROCESSORS),
@@ -189,9 +219,15 @@ def topic_named(name: str) -> Topic:
     raise KeyError(f"no topic {name!r} in the registry")
 
 
+_TOPIC_FOR: dict[type[Event], Topic] = {}
+for _topic in REGISTRY:
+    for _event_class in _topic.events:
+        _TOPIC_FOR.setdefault(_event_class, _topic)
+
+
 def topic_for(event_class: type[Event]) -> Topic:
     """The topic a producer sends this kind of event to."""
-    for topic in REGISTRY:
-        if event_class in topic.events:
-            return topic
-    raise KeyError(f"no topic in the registry carries {event_class.__name__}")
+    try:
+        return _TOPIC_FOR[event_class]
+    except KeyError:
+        raise KeyError(f"no topic in the registry carries {event_class.__name__}") from None

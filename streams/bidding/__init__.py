@@ -7,7 +7,7 @@ from streams.bidding.decisions import Accepted, Closed, Extended, Rejected, Reje
 from streams.bidding.engine import buy_now, cancel, close, end_now, extend, open_auction, judge_bid
 from streams.bidding.increments import increment, minimum_next_bid
 from streams.bidding.inputs import BidRequest, BuyNowRequest
-from streams.bidding.rejections import MAX_BID_AMOUNT, reject_unknown
+from streams.bidding.rejections import MAX_BID_AMOUNT, reject_ended, reject_unknown
 from streams.bidding.state import PrivateAuctionState, ItemTerms, LeadingBid, Outcome, Status
 from streams.bidding.view import PublicView, public_view
 
@@ -36,5 +36,6 @@ __all__ = [
     "open_auction",
     "judge_bid",
     "public_view",
+    "reject_ended",
     "reject_unknown",
 ]

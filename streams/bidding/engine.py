@@ -43,13 +43,23 @@ def judge_bid(state: PrivateAuctionState, bid: BidRequest, now: datetime) -> tup
     leader = state.leader
     outbid_immediately = False
     if leader is None or (leader.bidder_id != bid.bidder_id and bid.ceiling > leader.max_amount):
-        priced = _take_lead(state, bid)
+        new_leader, runner_up_max, price = _take_lead(state, bid)
     elif leader.bidder_id == bid.bidder_id:
-        priced = _raise_own_maximum(state, leader, bid.ceiling)
+        new_leader, runner_up_max, price = _raise_own_maximum(state, leader, bid.ceiling)
     else:
-        priced = _push_price(state, leader, bid.ceiling)
+        new_leader, runner_up_max, price = _push_price(state, leader, bid.ceiling)
         outbid_immediately = True
-    after_bid = replace(priced, bid_count=state.bid_count + 1, seq=state.seq + 1)
+    after_bid = PrivateAuctionState(  # one new state per accepted bid (the hot path: no dataclasses.replace)
+        terms=state.terms,
+        ends_at=state.ends_at,
+        status=state.status,
+        outcome=state.outcome,
+        leader=new_leader,
+        runner_up_max=runner_up_max,
+        price=price,
+        bid_count=state.bid_count + 1,
+        seq=state.seq + 1,
+    )
     final, extension = (after_bid, None) if after_bid.price == state.price else _extend_if_late(after_bid, now)
     decision = Accepted(
         previous_leader_id=None if leader is None else leader.bidder_id,
@@ -109,13 +119,17 @@ def extend(state: PrivateAuctionState, ends_at: datetime, now: datetime) -> tupl
     return moved, Extended(state.terms.item_id, state.ends_at, ends_at, moved.seq)
 
 
-def _raise_own_maximum(state: PrivateAuctionState, leader: LeadingBid, ceiling: int) -> PrivateAuctionState:
+Priced = tuple[LeadingBid, "int | None", int]
+"""What a bid changes: (leader, runner-up's maximum, price)."""
+
+
+def _raise_own_maximum(state: PrivateAuctionState, leader: LeadingBid, ceiling: int) -> Priced:
     raised = replace(leader, max_amount=ceiling)
     assert state.price is not None  # there is a leader, so there is a price
-    return replace(state, leader=raised, price=with_reserve(state.price, ceiling, state.terms.reserve_price))
+    return raised, state.runner_up_max, with_reserve(state.price, ceiling, state.terms.reserve_price)
 
 
-def _take_lead(state: PrivateAuctionState, bid: BidRequest) -> PrivateAuctionState:
+def _take_lead(state: PrivateAuctionState, bid: BidRequest) -> Priced:
     previous = state.leader
     runner_up_max = None if previous is None else previous.max_amount
     leader = LeadingBid(
@@ -126,18 +140,16 @@ def _take_lead(state: PrivateAuctionState, bid: BidRequest) -> PrivateAuctionSta
         max_amount=bid.ceiling,
         placed_at=bid.placed_at,
     )
-    price = proxy_price(leader.amount, leader.max_amount, runner_up_max, state.terms.reserve_price)
-    return replace(state, leader=leader, runner_up_max=runner_up_max, price=price)
+    return leader, runner_up_max, proxy_price(leader.amount, leader.max_amount, runner_up_max, state.terms.reserve_price)
 
 
-def _push_price(state: PrivateAuctionState, leader: LeadingBid, ceiling: int) -> PrivateAuctionState:
+def _push_price(state: PrivateAuctionState, leader: LeadingBid, ceiling: int) -> Priced:
     """A rival bid that does not beat the leader's maximum still makes the leader pay more.
 
     It always becomes the runner-up: its amount is above the price, which is at least the old
     runner-up's maximum.
     """
-    price = proxy_price(leader.amount, leader.max_amount, ceiling, state.terms.reserve_price)
-    return replace(state, runner_up_max=ceiling, price=price)
+    return leader, ceiling, proxy_price(leader.amount, leader.max_amount, ceiling, state.terms.reserve_price)
 
 
 def _extend_if_late(state: PrivateAuctionState, now: datetime) -> tuple[PrivateAuctionState, Extended | None]:

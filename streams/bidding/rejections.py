@@ -24,6 +24,16 @@ def reject_unknown() -> Rejected:
     return Rejected(RejectReason.UNKNOWN_ITEM, "There is no auction for this item.")
 
 
+def reject_ended(outcome: Outcome) -> Rejected:
+    """For a request on an auction that ended with `outcome`: what any request gets once it has ended.
+
+    The processor also answers this way for an auction closed so long ago that it keeps only
+    its outcome, not its state."""
+    if outcome is Outcome.CANCELLED:
+        return Rejected(RejectReason.CANCELLED, "This auction was cancelled.")
+    return Rejected(RejectReason.CLOSED, "This auction has ended.")
+
+
 def bid_rejection(state: PrivateAuctionState, bid: BidRequest, now: datetime) -> Rejected | None:
     ended = _ended(state, now)
     if ended is not None:
@@ -76,8 +86,8 @@ def buy_now_rejection(state: PrivateAuctionState, request: BuyNowRequest, now: d
 
 
 def _ended(state: PrivateAuctionState, now: datetime) -> Rejected | None:
-    if state.outcome is Outcome.CANCELLED:
-        return Rejected(RejectReason.CANCELLED, "This auction was cancelled.")
+    if state.outcome is not None:
+        return reject_ended(state.outcome)
     if state.status is Status.CLOSED or now >= state.ends_at:
         return Rejected(RejectReason.CLOSED, "This auction has ended.")
     return None

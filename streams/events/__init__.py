@@ -2,7 +2,7 @@
 from streams.events.base import Event
 from streams.events.bids import BidPlaced, BuyNowRequested
 from streams.events.decisions import AuctionExtended, AuctionState, BidAccepted, BidRejected, RejectReason
-from streams.events.envelope import EncodedRecord, Envelope, InvalidEvent, decode, encode
+from streams.events.envelope import EncodedRecord, Envelope, InvalidEvent, decode, encode, encode_json
 from streams.events.items import AuctionCancelled, ItemListed
 from streams.events.outcomes import AuctionClosed, Outcome
 from streams.events.registry import ALL_EVENTS, EVENT_TYPES
@@ -30,4 +30,5 @@ __all__ = [
     "RejectReason",
     "decode",
     "encode",
+    "encode_json",
 ]

@@ -67,7 +67,9 @@ class BidRejected(Event):
     reason_code: RejectReason
     reason: str = Field(min_length=1, description="Explanation a person understands")
     minimum: Money | None = Field(description="Lowest acceptable bid; null when no bid can succeed")
-    state: AuctionState | None = Field(description="null when the item is unknown")
+    state: AuctionState | None = Field(
+        description="null when the processor keeps no state of the item: unknown, or closed long ago"
+    )
     decided_at: UtcDatetime
 
 

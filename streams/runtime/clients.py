@@ -13,6 +13,7 @@ from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from streams import kafka_clients
 from streams.runtime.assignor import CopartitionedCooperativeStickyAssignor
 from streams.runtime.config import RuntimeConfig
+from streams.runtime.partitioner import KeyHashPartitioner
 
 PRODUCER_TUNING = {"acks": "all", "linger_ms": 5, "batch_size": 256 * 1024, "metrics_enabled": False}
 """Throughput settings shared with the benchmark's bare loop, so the comparison is fair."""
@@ -67,6 +68,7 @@ def transactional_producer(config: RuntimeConfig, transactional_id: str) -> Kafk
         transactional_id=transactional_id,
         transaction_timeout_ms=config.transaction_timeout_ms,
         max_block_ms=config.commit_timeout_ms,
+        partitioner=KeyHashPartitioner(),
         **PRODUCER_TUNING,
     )
 

@@ -1,7 +1,7 @@
 """What a handler may use while it handles one record or timer: its partition's state, timers, clock."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
 from streams.runtime.state import KeyValueStore
@@ -10,6 +10,18 @@ from streams.runtime.timers import TimerQueue
 
 Clock = Callable[[], float]
 """Seconds since the epoch; injectable so tests can move time."""
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MS = timedelta(milliseconds=1)
+
+
+def to_ms(moment: datetime) -> int:
+    """Milliseconds since the epoch, exactly (floored; no float rounding), as timers and record timestamps count."""
+    return (moment - EPOCH) // _MS
+
+
+def from_ms(ms: int) -> datetime:
+    return EPOCH + ms * _MS
 
 
 class Context:
@@ -39,7 +51,7 @@ class Context:
         """Have `on_timer` called for `key` once the clock reaches `at`; replaces the key's timer.
 
         The payload is stored in the timers' changelog, so it must be JSON-serializable."""
-        self._timers().schedule(key, int(at.timestamp() * 1000), payload)
+        self._timers().schedule(key, to_ms(at), payload)
 
     def cancel(self, key: str) -> None:
         self._timers().cancel(key)

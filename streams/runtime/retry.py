@@ -38,13 +38,20 @@ class RetryPolicy:
 
 
 def call_with_retries(attempt: Callable[[], T], policy: RetryPolicy, sleep: Callable[[float], None] = time.sleep) -> T:
-    """Call `attempt` until it returns, retrying `TransientError`s; the last error propagates."""
-    delays = policy.backoffs()
-    while True:
+    """Call `attempt` until it returns, retrying `TransientError`s; the last error propagates.
+
+    The first try is a plain call: this runs for every record a processor handles."""
+    try:
+        return attempt()
+    except TransientError:
+        pauses = list(policy.backoffs())
+        if not pauses:
+            raise
+    for retry, pause in enumerate(pauses, 1):
+        sleep(pause)
         try:
             return attempt()
         except TransientError:
-            delay = next(delays, None)
-            if delay is None:
+            if retry == len(pauses):
                 raise
-            sleep(delay)
+    raise AssertionError("unreachable: the last retry returns or raises")

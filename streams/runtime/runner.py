@@ -174,6 +174,14 @@ class Runner:
         """The input partitions this instance owns (and holds the state of) right now."""
         return frozenset(self._assigned)
 
+    def state_keys(self) -> dict[str, int]:
+        """How many keys each state store holds now, over every task this instance holds."""
+        keys: Counter[str] = Counter()
+        for task in self._tasks.values():
+            for name, store in task.stores.items():
+                keys[name] += len(store)
+        return dict(keys)
+
     # -- lifecycle ---------------------------------------------------------------------------
 
     def run(self, stop: threading.Event) -> None:
@@ -263,8 +271,9 @@ class Runner:
         return timeout
 
     def _transact(self, batch: list, now_ms: int, lagging: Callable[[TopicPartition], bool]) -> int:
+        # Keyed by (topic, partition) tuples, which equal and hash as the TopicPartitions they stand for.
         last_by_partition: dict[tuple[str, int], Any] = {}
-        timestamps: dict[TopicPartition, int] = {}
+        timestamps: dict[tuple[str, int], int] = {}
         self._out_counts = Counter()
         self._dead_lettered = 0
         timers = self.processor.on_timer is not None
@@ -278,12 +287,16 @@ class Runner:
                 # A replay (from the retry topic) is out of order by nature: it moves no timer.
                 in_stream = raw.topic != retry_topic
                 if timers and in_stream:
-                    fired += self._fire_timers(task, raw.timestamp)
+                    due = task.timers.next_due_ms()
+                    if due is not None and due < raw.timestamp:
+                        fired += self._fire_timers(task, raw.timestamp)
                 self._handle(raw, task)
-                last_by_partition[(raw.topic, raw.partition)] = raw
+                tp = (raw.topic, raw.partition)
+                last_by_partition[tp] = raw
                 if timers and in_stream:
-                    tp = TopicPartition(raw.topic, raw.partition)
-                    timestamps[tp] = max(raw.timestamp, timestamps.get(tp, raw.timestamp))
+                    latest = timestamps.get(tp)
+                    if latest is None or raw.timestamp > latest:
+                        timestamps[tp] = raw.timestamp
             if timers:
                 for task in tasks.values():
                     watermark = self._watermark(task.partition, now_ms, lagging, timestamps)

@@ -105,8 +105,19 @@ class KafkaTransactions:
 
     def accept(self, results: Iterable[Any] | None) -> list[Emit]:
         """Check what a handler returned; a bad result is the handler's error (the record is dead-lettered)."""
+        if not results:
+            return []
+        emits = results if type(results) is list else list(results)
         outputs = self._outputs
-        return [_check_emit(emit, outputs) for emit in results or ()]
+        for emit in emits:
+            value = getattr(emit, "value", None)  # the usual case in one test, the rest only when it fails
+            if not (
+                type(emit) is Emit
+                and emit.topic in outputs
+                and (value is None or (type(value) is bytes and len(value) <= MAX_EMIT_BYTES))
+            ):
+                _check_emit(emit, outputs)
+        return emits
 
     def deliver(self, emits: Sequence[Emit]) -> None:
         for emit in emits:
@@ -116,8 +127,13 @@ class KafkaTransactions:
         if not self._open:
             self._producer.begin_transaction()
             self._open = True
+        headers = emit.headers
         self._producer.send(
-            emit.topic, value=emit.value, key=_kafka_key(emit.key), headers=list(emit.headers), partition=partition
+            emit.topic,
+            value=emit.value,
+            key=_kafka_key(emit.key),
+            headers=headers if type(headers) is list else list(headers),
+            partition=partition,
         )
 
     def commit(self, offsets: Mapping[TopicPartition, int]) -> None:

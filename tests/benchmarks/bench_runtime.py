@@ -27,6 +27,7 @@ from streams.runtime import Emit, Processor, Runner, RuntimeConfig, Store  # noq
 from streams.runtime.changelog import restore_tasks  # noqa: E402
 from streams.runtime.clients import CONSUMER_TUNING, PRODUCER_TUNING, restore_consumer  # noqa: E402
 from streams.topics import changelog_topic  # noqa: E402
+from tests.benchmarks.figures import Bench, Figure  # noqa: E402
 
 PARTITIONS = 6
 BATCH = 2_000
@@ -134,36 +135,64 @@ def restore_seconds(bootstrap: str, keys: int, run: str) -> float:
     return elapsed
 
 
+SECTION = "Runtime"
+
+
+def measure_runtime(bench: Bench, *, records: int, restore_keys: int, rounds: int) -> list[Figure]:
+    bootstrap = bench.bootstrap
+    run = uuid.uuid4().hex[:8]
+    source, dead_letters = f"bench-in-{run}", f"bench-dlq-{run}"
+    targets = {kind: f"bench-out-{kind}-{run}" for kind in ("bare", "eos", "stateful")}
+    create_topics(bootstrap, [source, dead_letters, *targets.values()])
+    fill(bootstrap, source, records, lambda i: (b"item-%d" % (i % 5_000), b"x" * 100))
+
+    bare = eos = 0.0
+    for round_number in range(rounds):
+        bare = max(bare, bare_loop(bootstrap, source, targets["bare"], records))
+        processor = pass_through(f"bench-eos-{run}-{round_number}", source, targets["eos"], dead_letters)
+        eos = max(eos, runtime_loop(bootstrap, processor, records))
+    stateful = runtime_loop(
+        bootstrap, counting(f"bench-stateful-{run}", source, targets["stateful"], dead_letters), records
+    )
+    restore = restore_seconds(bootstrap, restore_keys, run)
+    bench.note(
+        f"{records:,} records per loop (100-byte values, 5,000 keys, {PARTITIONS} partitions); the bare and the "
+        f"exactly-once loops take turns, best of {rounds} rounds each"
+    )
+    bare_name = "bare kafka-python consume→produce loop"
+    return [
+        Figure(bare_name, bare, "records/s"),
+        Figure("runtime pass-through, exactly-once", eos, "records/s", goal="≥ 60 % of the bare loop",
+               baseline=bare_name, baseline_value=bare),
+        Figure("runtime with a changelogged store", stateful, "records/s", baseline=bare_name, baseline_value=bare),
+        Figure(f"restore {restore_keys:,} keys from a changelog", restore, "s", goal="< 10 s on 2 cores"),
+    ]
+
+
+def measure(bench: Bench) -> list[Figure]:
+    return measure_runtime(
+        bench, records=bench.size(100_000, 5_000), restore_keys=bench.size(100_000, 5_000), rounds=bench.size(3, 1)
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--restore-keys", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=3)
     options = parser.parse_args()
-    bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:39092")
-    run = uuid.uuid4().hex[:8]
-    source, dead_letters = f"bench-in-{run}", f"bench-dlq-{run}"
-    targets = {kind: f"bench-out-{kind}-{run}" for kind in ("bare", "eos", "stateful")}
-    create_topics(bootstrap, [source, dead_letters, *targets.values()])
-    fill(bootstrap, source, options.records, lambda i: (b"item-%d" % (i % 5_000), b"x" * 100))
-
-    bare = eos = 0.0
-    for round_number in range(options.rounds):
-        bare = max(bare, bare_loop(bootstrap, source, targets["bare"], options.records))
-        processor = pass_through(f"bench-eos-{run}-{round_number}", source, targets["eos"], dead_letters)
-        eos = max(eos, runtime_loop(bootstrap, processor, options.records))
-    stateful = runtime_loop(
-        bootstrap, counting(f"bench-stateful-{run}", source, targets["stateful"], dead_letters), options.records
-    )
-    restore = restore_seconds(bootstrap, options.restore_keys, run)
-
-    print(f"records per loop: {options.records:,} (100-byte values, 5,000 keys, {PARTITIONS} partitions)")
-    print(f"bare and exactly-once loops: best of {options.rounds} alternating rounds")
-    print(f"bare kafka-python consume→produce loop:    {bare:10,.0f} records/s")
-    print(f"runtime pass-through, exactly-once:        {eos:10,.0f} records/s")
-    print(f"ratio runtime / bare:                      {eos / bare:10.0%}   (goal ≥ 60%)")
-    print(f"runtime with a changelogged store:         {stateful:10,.0f} records/s")
-    print(f"restore {options.restore_keys:,} keys from a changelog:     {restore:10.2f} s   (goal < 10 s)")
+    bench = Bench(bootstrap=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:39092"), database_url="", redis_url="")
+    figures = measure_runtime(bench, records=options.records, restore_keys=options.restore_keys, rounds=options.rounds)
+    print(f"load average: {', '.join(f'{load:.2f}' for load in os.getloadavg())} (a shared machine: indicative only)")
+    for figure in figures:
+        line = f"{figure.name:45s} {figure.value:12,.2f} {figure.unit}"
+        if figure.ratio is not None:
+            line += f"   {figure.ratio:6.0%} of the bare loop"
+        if figure.goal:
+            line += f"   (goal {figure.goal})"
+        print(line)
+    for note in bench.notes:
+        print(note)
 
 
 if __name__ == "__main__":

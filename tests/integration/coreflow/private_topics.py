@@ -34,16 +34,20 @@ def provision(bootstrap: str, prefix: str) -> None:
 
 
 def on_private_topics(processor: Processor, prefix: str) -> Processor:
+    """The processor reading and writing the private twins of its topics.
+
+    A topic processor's emits are redirected; a sink processor's handler results are rows for its
+    database, not records, and pass unchanged."""
     def redirected(outputs: Iterable[Emit] | None) -> list[Emit]:
         return [emit._replace(topic=private(prefix, emit.topic)) for emit in outputs or ()]
 
-    on_timer = processor.on_timer
+    handle, on_timer = processor.handle, processor.on_timer
     return dataclasses.replace(
         processor,
         name=f"{processor.name}-{prefix}",
         inputs=tuple(private(prefix, topic) for topic in processor.inputs),
         outputs=tuple(private(prefix, topic) for topic in processor.outputs),
-        handle=lambda record, ctx: redirected(processor.handle(record, ctx)),
+        handle=handle if processor.sink is not None else lambda record, ctx: redirected(handle(record, ctx)),
         on_timer=None if on_timer is None else lambda timer, ctx: redirected(on_timer(timer, ctx)),
         dead_letter_topic=private(prefix, DEAD_LETTER_TOPIC),
     )

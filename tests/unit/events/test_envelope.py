@@ -3,11 +3,14 @@ from datetime import datetime, timezone
 
 import pytest
 from hypothesis import given
+from cloudevents.core.bindings import kafka
+from cloudevents.core.formats.json import JSONFormat
+from cloudevents.core.v1.event import CloudEvent
 from hypothesis import strategies as st
 
 from streams.events import ALL_EVENTS, BidPlaced, Event, InvalidEvent, decode, encode
 from streams.events.examples import EXAMPLES
-from tests.unit.events.strategies import payloads
+from tests.unit.events.strategies import moments, payloads
 
 SENT_AT = datetime(2025, 3, 8, 18, 59, 30, 500000, tzinfo=timezone.utc)
 
@@ -126,3 +129,65 @@ def test_decode_reports_every_unusable_record_as_invalid_event(headers, key, val
 def test_decode_ignores_headers_that_are_not_cloudevents_attributes():
     headers = _headers() + [("dead_letter_error", b"boom"), ("traceparent", b"00-abc")]
     assert decode(headers, _valid().key, _valid().value).event == EXAMPLES[BidPlaced]
+
+
+# -- the binding written here against the `cloudevents` library's Kafka binding -------------------
+
+@pytest.mark.parametrize("event_class", ALL_EVENTS, ids=lambda cls: cls.type)
+@given(data=st.data(), time=moments)
+def test_the_cloudevents_library_reads_what_encode_writes(event_class, data, time):
+    event = data.draw(payloads(event_class))
+    record = encode(event, source="/auction/web", event_id="evt-1", time=time)
+
+    read = kafka.from_binary(kafka.KafkaMessage(dict(record.headers), record.key, record.value), JSONFormat(), CloudEvent)
+
+    assert (read.get_id(), read.get_type(), read.get_source(), read.get_time()) == ("evt-1", event_class.type, "/auction/web", time)
+    assert read.get_datacontenttype() == "application/json"
+    assert read.get_extension("partitionkey") == event.key()
+    assert event_class.model_validate(read.get_data()) == event
+
+
+@pytest.mark.parametrize("event_class", ALL_EVENTS, ids=lambda cls: cls.type)
+@given(data=st.data(), time=moments)
+def test_decode_reads_what_the_cloudevents_library_writes(event_class, data, time):
+    event = data.draw(payloads(event_class))
+    attributes = {"type": event_class.type, "source": "/auction/web", "id": "evt-9", "time": time,
+                  "datacontenttype": "application/json"}
+    message = kafka.to_binary(CloudEvent(attributes, event.model_dump(mode="json")), JSONFormat(),
+                              key_mapper=lambda _: event.key().encode())
+
+    envelope = decode(list(message.headers.items()), message.key, message.value)
+
+    assert (envelope.id, envelope.type, envelope.source, envelope.time, envelope.event) == (
+        "evt-9", event_class.type, "/auction/web", time, event
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [("ce_subject", b""), ("ce_dataschema", b""), ("ce_data", b"x"), ("ce_my-ext", b"x"), ("ce_id", b""), ("ce_type", b""),
+     ("ce_time", b"2025-03-08"), ("ce_extension", b"\xff")],
+)
+def test_decode_refuses_the_attributes_the_cloudevents_library_refuses(header, value):
+    headers = _headers(**{header: value})
+    with pytest.raises(Exception):  # the library's own verdict, whatever its error type
+        _library_decode(headers)
+    with pytest.raises(InvalidEvent):
+        decode(headers, _valid().key, _valid().value)
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [("ce_subject", b"lot 7"), ("ce_traceid", b"abc123"), ("ce_time", b"2025-03-08t18:59:30.5z"),
+     ("ce_time", b"2025-03-08T20:59:30+02:00")],
+)
+def test_decode_accepts_the_attributes_the_cloudevents_library_accepts(header, value):
+    headers = _headers(**{header: value})
+    library = _library_decode(headers)
+    envelope = decode(headers, _valid().key, _valid().value)
+    assert envelope.time == library.get_time()
+    assert envelope.event == EXAMPLES[BidPlaced]
+
+
+def _library_decode(headers):
+    return kafka.from_binary(kafka.KafkaMessage(dict(headers), _valid().key, _valid().value), JSONFormat(), CloudEvent)

@@ -19,6 +19,7 @@ from streams.events import (
 )
 from streams.money import Money
 from streams.processors import bidding
+from streams.processors.bidding_retention import Retention
 from streams.runtime.context import Context
 from streams.runtime.processor import Record
 from streams.runtime.tasks import TaskState
@@ -41,7 +42,8 @@ class Harness:
     def feed(self, event) -> list:
         encoded = encode(event, source="test")
         envelope = decode(encoded.headers, encoded.key, encoded.value)
-        record = Record("auction.items", 0, self.offset, 0, encoded.key, envelope, encoded.headers)
+        stamp = int(self.now.timestamp() * 1000)
+        record = Record("auction.items", 0, self.offset, stamp, encoded.key, envelope, encoded.headers)
         self.offset += 1
         emits = bidding.handle(record, self.context.bind(self.task)) or ()
         return [decode(emit.headers, _bytes(emit.key), emit.value).event for emit in emits]
@@ -86,7 +88,7 @@ def test_end_now_closes_at_once_with_the_leader_as_winner_and_drops_the_timer(ha
     assert (closed.outcome, closed.winner_id, closed.final_price, closed.closed_at) == (
         "sold", 2, Money(minor=12_00), harness.now
     )
-    assert harness.timer_due_at() is None, "the end-time timer would otherwise close it a second time"
+    assert harness.timer_due_at() == harness.now + Retention().grace, "the end-time timer is now the eviction's"
     assert harness.feed(AuctionEndRequested(item_id=ITEM, reason="again", acted_by=STAFF)) == []
 
 
