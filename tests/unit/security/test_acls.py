@@ -10,7 +10,10 @@ from streams.acl_sync import to_kafka
 from streams.acls import Acl, AclDrift, kafka_acls_commands, platform_acls
 from streams.runtime.processor import Processor
 from streams.runtime.state import Store
-from streams.topics import BIDS_HISTORY_TOPIC, BIDS_TOPIC, DEAD_LETTER_TOPIC, ITEMS_TOPIC, REGISTRY, Topic, changelog_topic
+from streams.topics import (
+    BIDS_HISTORY_TOPIC, BIDS_TOPIC, DEAD_LETTER_TOPIC, ITEMS_TOPIC, REGISTRY, REPLAYABLE_PROCESSORS, Topic, changelog_topic,
+    is_retry_topic, retry_topic,
+)
 
 REAL = platform_acls(list(PROCESSORS.values()))
 
@@ -33,9 +36,11 @@ def _processor(name: str, inputs, outputs=(), stores=(), sink=False) -> Processo
                      handle=lambda record, context: None, sink=_Sink() if sink else None)
 
 
-def test_the_web_tier_writes_only_the_topics_it_owns():
-    assert _granted(REAL, "web", "WRITE") == {ITEMS_TOPIC, BIDS_TOPIC}
-    assert {topic.name for topic in REGISTRY if "web" in topic.producers} == {ITEMS_TOPIC, BIDS_TOPIC}
+def test_the_web_tier_writes_only_the_topics_it_owns_and_the_retry_topics_operators_replay_to():
+    retry_topics = {topic.name for topic in REGISTRY if is_retry_topic(topic.name)}
+    assert retry_topics  # one per processor that can dead-letter
+    assert _granted(REAL, "web", "WRITE") == {ITEMS_TOPIC, BIDS_TOPIC} | retry_topics
+    assert {topic.name for topic in REGISTRY if "web" in topic.producers} == {ITEMS_TOPIC, BIDS_TOPIC} | retry_topics
     assert _granted(REAL, "web", "WRITE", "TRANSACTIONAL_ID") == set()
 
 
@@ -43,7 +48,8 @@ def test_the_web_tier_writes_only_the_topics_it_owns():
 def test_each_processor_reads_its_inputs_and_writes_its_outputs_changelogs_and_dead_letters_only(name):
     processor = PROCESSORS[name]
     changelogs = {changelog_topic(name, store.name) for store in processor.state_stores}
-    assert _granted(REAL, name, "READ") == set(processor.inputs) | changelogs
+    retries = {retry_topic(name)} if name in REPLAYABLE_PROCESSORS else set()  # the runtime reads it too
+    assert _granted(REAL, name, "READ") == set(processor.inputs) | changelogs | retries
     assert _granted(REAL, name, "WRITE") == set(processor.outputs) | changelogs | {processor.dead_letter_topic}
     assert _granted(REAL, name, "CREATE") == changelogs
     assert _granted(REAL, name, "READ", "GROUP") == {name}
