@@ -8,18 +8,13 @@ from collections.abc import Iterable
 from streams.events import AuctionClosed, AuctionExtended, AuctionState, BidAccepted, ItemListed
 from streams.money import to_minor
 
+from auction.catalog.listing_fields import as_listed
 from auction.catalog.models import Item
 
 
 def item_listed(event: ItemListed) -> None:
     terms = dict(
-        seller_id=event.seller_id,
-        seller_name=event.seller_name,
-        title=event.title,
-        description=event.description,
-        category=event.category,
-        image_urls=list(event.image_urls),
-        location=event.location,
+        as_listed(event),
         currency=event.starting_price.currency,
         starting_price=event.starting_price.minor,
         reserve_price=to_minor(event.reserve_price),

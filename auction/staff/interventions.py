@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 
 from auction.accounts.selectors import active_suspension
+from auction.catalog.listing_fields import as_listed
 from auction.catalog.models import Item
 from auction.catalog.services import item_cancel, listing_event
 from auction.publishing import Published, publish
@@ -66,13 +67,7 @@ def auction_relist(
         raise ValidationError("The seller is suspended, so their item cannot be listed again.")
 
     event = listing_event(
-        seller_id=item.seller_id,
-        seller_name=item.seller_name,
-        title=item.title,
-        description=item.description,
-        category=item.category,
-        image_urls=list(item.image_urls),
-        location=item.location,
+        **as_listed(item),
         starting_price=from_minor(item.starting_price),
         reserve_price=from_minor(item.reserve_price),
         buy_now_price=from_minor(item.buy_now_price),
