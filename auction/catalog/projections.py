@@ -15,10 +15,7 @@ from auction.catalog.models import Item
 def item_listed(event: ItemListed) -> None:
     terms = dict(
         as_listed(event),
-        currency=event.starting_price.currency,
-        starting_price=event.starting_price.minor,
-        reserve_price=to_minor(event.reserve_price),
-        buy_now_price=to_minor(event.buy_now_price),
+        **event.prices_in_minor_units(),
         starts_at=event.starts_at,
         original_ends_at=event.ends_at,
     )
