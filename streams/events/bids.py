@@ -24,6 +24,10 @@ class BidEvent(Event):
     bidder_name: PersonName = Field(min_length=1)
     amount: Money
 
+    def bid_fields(self) -> dict[str, object]:
+        """This event's `BidEvent` fields, for the next event about the same bid to repeat."""
+        return {name: getattr(self, name) for name in BidEvent.model_fields}
+
 
 class BidPlaced(BidEvent):
     """A bidder offered an amount, optionally with a higher maximum for proxy bidding."""

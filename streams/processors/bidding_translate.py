@@ -62,11 +62,7 @@ def public_state(view: bidding.PublicView, currency: str) -> AuctionState:
 
 def accepted_event(bid: BidPlaced, decision: bidding.Accepted, decided_at) -> BidAccepted:
     return BidAccepted(
-        bid_id=bid.bid_id,
-        item_id=bid.item_id,
-        bidder_id=bid.bidder_id,
-        bidder_name=bid.bidder_name,
-        amount=bid.amount,
+        **bid.bid_fields(),
         previous_leader_id=decision.previous_leader_id,
         state=public_state(decision.view, bid.amount.currency),
         decided_at=decided_at,
