@@ -15,6 +15,7 @@ from auction.catalog.models import Item
 def item_listed(event: ItemListed) -> None:
     terms = dict(
         as_listed(event),
+        image_urls=list(event.image_urls),
         **event.prices_in_minor_units(),
         starts_at=event.starts_at,
         original_ends_at=event.ends_at,

@@ -68,6 +68,7 @@ def auction_relist(
 
     event = listing_event(
         **as_listed(item),
+        image_urls=list(item.image_urls),
         starting_price=from_minor(item.starting_price),
         reserve_price=from_minor(item.reserve_price),
         buy_now_price=from_minor(item.buy_now_price),
