@@ -71,15 +71,21 @@ def _in_range(queryset, filters: Filters, field: str = "window_start"):
     return queryset.filter(category=filters.category) if filters.category else queryset
 
 
+def _bucketed(queryset, filters: Filters):
+    """The windows in range, each with the chart `bucket` it falls in."""
+    return _in_range(queryset, filters).annotate(bucket=DateBin(filters.bucket, F("window_start")))
+
+
+def _total_over_time(queryset, filters: Filters, *, total: str, per: str) -> list[dict]:
+    """The sum of `total` per bucket and `per`."""
+    return list(
+        _bucketed(queryset, filters).values("bucket", per).annotate(**{total: Sum(total)}).order_by("bucket", per)
+    )
+
+
 def bids_over_time(*, filters: Filters) -> list[dict]:
     """Bids per bucket and category (bids per minute when the bucket is the window)."""
-    return list(
-        _in_range(BidWindow.objects, filters)
-        .annotate(bucket=DateBin(filters.bucket, F("window_start")))
-        .values("bucket", "category")
-        .annotate(bids=Sum("bids"))
-        .order_by("bucket", "category")
-    )
+    return _total_over_time(BidWindow.objects, filters, total="bids", per="category")
 
 
 def highest_bids(*, filters: Filters) -> list[dict]:
@@ -89,8 +95,7 @@ def highest_bids(*, filters: Filters) -> list[dict]:
     bucket is one window, and the highest of those windows otherwise.
     """
     rows = list(
-        _in_range(BidWindow.objects, filters)
-        .annotate(bucket=DateBin(filters.bucket, F("window_start")))
+        _bucketed(BidWindow.objects, filters)
         .order_by("bucket", "-top_amount", "top_bid_id")
         .distinct("bucket")
         .values("bucket", "currency", "top_amount", "top_bid_id", "top_item_id")
@@ -154,13 +159,8 @@ def sell_through(*, filters: Filters) -> list[dict]:
 
 
 def sell_through_over_time(*, filters: Filters) -> list[dict]:
-    return list(
-        _in_range(OutcomeWindow.objects, filters)
-        .annotate(bucket=DateBin(filters.bucket, F("window_start")))
-        .values("bucket", "outcome")
-        .annotate(auctions=Sum("auctions"))
-        .order_by("bucket", "outcome")
-    )
+    """Closed auctions per bucket and outcome."""
+    return _total_over_time(OutcomeWindow.objects, filters, total="auctions", per="outcome")
 
 
 def auction_summaries(*, filters: Filters, limit: int | None = None) -> list[AuctionSummary]:

@@ -8,22 +8,15 @@ from collections.abc import Iterable
 from streams.events import AuctionClosed, AuctionExtended, AuctionState, BidAccepted, ItemListed
 from streams.money import to_minor
 
+from auction.catalog.listing_fields import as_listed
 from auction.catalog.models import Item
 
 
 def item_listed(event: ItemListed) -> None:
     terms = dict(
-        seller_id=event.seller_id,
-        seller_name=event.seller_name,
-        title=event.title,
-        description=event.description,
-        category=event.category,
+        as_listed(event),
         image_urls=list(event.image_urls),
-        location=event.location,
-        currency=event.starting_price.currency,
-        starting_price=event.starting_price.minor,
-        reserve_price=to_minor(event.reserve_price),
-        buy_now_price=to_minor(event.buy_now_price),
+        **event.prices_in_minor_units(),
         starts_at=event.starts_at,
         original_ends_at=event.ends_at,
     )

@@ -18,8 +18,21 @@ ABORTS_FAILING = 3
 MISSING_SHOWN = 10
 
 
+class Verdict:
+    """A judgement: healthy when nothing fails, and its JSON starts by saying so and why."""
+
+    failing: Sequence[str]
+
+    @property
+    def healthy(self) -> bool:
+        return not self.failing
+
+    def _verdict_json(self) -> dict:
+        return {"status": "ok" if self.healthy else "failing", "failing": list(self.failing)}
+
+
 @dataclass(frozen=True)
-class ProcessorHealth:
+class ProcessorHealth(Verdict):
     name: str
     failing: tuple[str, ...]
     """Why it fails, in words an operator acts on; empty when it is healthy."""
@@ -41,14 +54,9 @@ class ProcessorHealth:
     """Sent since the instances started, summed."""
     instances: tuple[InstanceStatus, ...]
 
-    @property
-    def healthy(self) -> bool:
-        return not self.failing
-
     def as_json(self) -> dict:
         return {
-            "status": "ok" if self.healthy else "failing",
-            "failing": list(self.failing),
+            **self._verdict_json(),
             "instances_alive": self.instances_alive,
             "instances_configured": self.instances_configured,
             "tasks_held": list(self.tasks_held),
@@ -63,7 +71,7 @@ class ProcessorHealth:
 
 
 @dataclass(frozen=True)
-class HealthReport:
+class HealthReport(Verdict):
     dependencies: dict[str, str]
     processors: dict[str, ProcessorHealth]
 
@@ -73,14 +81,9 @@ class HealthReport:
             f"{name}: {reason}" for name, health in self.processors.items() for reason in health.failing
         ]
 
-    @property
-    def healthy(self) -> bool:
-        return not self.failing
-
     def as_json(self) -> dict:
         return {
-            "status": "ok" if self.healthy else "failing",
-            "failing": self.failing,
+            **self._verdict_json(),
             "dependencies": dict(self.dependencies),
             "processors": {name: health.as_json() for name, health in self.processors.items()},
         }

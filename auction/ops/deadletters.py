@@ -16,6 +16,8 @@ Headers = Sequence[tuple[str, bytes]]
 
 @dataclass(frozen=True)
 class DeadLetterFact:
+    """One dead letter, field for field a `DeadLetter` row (whose headers are stored as JSON)."""
+
     partition: int
     offset: int
     received_at: datetime

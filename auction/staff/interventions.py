@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 
 from auction.accounts.selectors import active_suspension
+from auction.catalog.listing_fields import as_listed
 from auction.catalog.models import Item
 from auction.catalog.photo_urls import listable_pictures
 from auction.catalog.services import item_cancel, listing_event
@@ -67,13 +68,8 @@ def auction_relist(
         raise ValidationError("The seller is suspended, so their item cannot be listed again.")
 
     event = listing_event(
-        seller_id=item.seller_id,
-        seller_name=item.seller_name,
-        title=item.title,
-        description=item.description,
-        category=item.category,
+        **as_listed(item),
         image_urls=listable_pictures(item.image_urls),  # a picture elsewhere, from before the rule, stays behind
-        location=item.location,
         starting_price=from_minor(item.starting_price),
         reserve_price=from_minor(item.reserve_price),
         buy_now_price=from_minor(item.buy_now_price),

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import psycopg
 
+from .data_dir_server import DataDirServer
 from .errors import StackError
 from .processes import Launch, run_to_log
 from .profiles import Profile
@@ -59,20 +60,13 @@ def postgres_argv(bin_dir: Path, data_dir: Path, settings: dict[str, str]) -> li
     return [str(bin_dir / "postgres"), "-D", str(data_dir), *options]
 
 
-class PostgresServer:
+class PostgresServer(DataDirServer):
     name = "postgres"
     stop_signal = signal.SIGINT  # "fast" shutdown; SIGTERM would wait for every client to disconnect
     ready_timeout = 30.0
 
-    def __init__(self, profile: Profile) -> None:
-        self.profile = profile
-        self.data_dir = profile.data_dir(self.name)
-
     def ports(self) -> dict[int, str]:
         return {self.profile.postgres_port: "postgres"}
-
-    def marker(self) -> str:
-        return str(self.data_dir)
 
     def url(self) -> str:
         return self._url(DATABASE)

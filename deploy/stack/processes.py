@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 # Popen handles of servers started by this very process. Holding them lets `stop_process` reap its
 # own children (no zombies in long test sessions) and keeps Popen from warning that they still run.
@@ -58,15 +59,7 @@ def spawn_detached(launch: Launch, log_file: Path, pid_file: Path) -> int:
     """
     log_file.parent.mkdir(parents=True, exist_ok=True)
     with open(log_file, "ab") as log:
-        process = subprocess.Popen(
-            list(launch.argv),
-            cwd=launch.cwd,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            **_as_user(launch.user),
-        )
+        process = subprocess.Popen(list(launch.argv), start_new_session=True, **_logged(launch, log))
     _children[process.pid] = process
     pid_file.write_text(f"{process.pid}\n")
     return process.pid
@@ -76,15 +69,12 @@ def run_to_log(launch: Launch, log_file: Path) -> int:
     """Run a one-off setup command to completion with its output appended to `log_file`."""
     log_file.parent.mkdir(parents=True, exist_ok=True)
     with open(log_file, "ab") as log:
-        return subprocess.run(
-            list(launch.argv),
-            cwd=launch.cwd,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            check=False,
-            **_as_user(launch.user),
-        ).returncode
+        return subprocess.run(list(launch.argv), check=False, **_logged(launch, log)).returncode
+
+
+def _logged(launch: Launch, log: BinaryIO) -> dict[str, object]:
+    """Popen arguments for `launch`: in its folder, as its user, no input, output and errors appended to `log`."""
+    return {"cwd": launch.cwd, "stdin": subprocess.DEVNULL, "stdout": log, "stderr": subprocess.STDOUT, **_as_user(launch.user)}
 
 
 def _as_user(user: str | None) -> dict[str, object]:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import redis
 
+from .data_dir_server import DataDirServer
 from .errors import StackError
 from .processes import Launch
-from .profiles import Profile
 
 
 def redis_executable() -> Path:
@@ -30,20 +30,13 @@ def redis_executable() -> Path:
     return Path(on_path)
 
 
-class RedisServer:
+class RedisServer(DataDirServer):
     name = "redis"
     stop_signal = signal.SIGTERM  # saves the data set, then exits
     ready_timeout = 20.0
 
-    def __init__(self, profile: Profile) -> None:
-        self.profile = profile
-        self.data_dir = profile.data_dir(self.name)
-
     def ports(self) -> dict[int, str]:
         return {self.profile.redis_port: "redis"}
-
-    def marker(self) -> str:
-        return str(self.data_dir)
 
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.profile.redis_port}/0"

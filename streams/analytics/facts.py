@@ -89,10 +89,7 @@ def fact_of(envelope: Envelope) -> Fact | None:
             seller_name=event.seller_name,
             title=event.title,
             category=event.category,
-            currency=event.starting_price.currency,
-            starting_price=event.starting_price.minor,
-            reserve_price=to_minor(event.reserve_price),
-            buy_now_price=to_minor(event.buy_now_price),
+            **event.prices_in_minor_units(),
             at=event.starts_at,
             ends_at=event.ends_at,
         )

@@ -12,16 +12,28 @@ from streams.events.base import Event, PersonId, PersonName, UtcDatetime, Uuid
 from streams.money import Money
 
 
-class BidPlaced(Event):
-    """A bidder offered an amount, optionally with a higher maximum for proxy bidding."""
+class BidEvent(Event):
+    """What the events about one bid state first: the bid, its item, its bidder and the amount offered.
 
-    type = "auction.bid.placed.v1"
+    `BidPlaced` states them and `BidAccepted` repeats them; not an event type of its own.
+    """
 
     bid_id: Uuid
     item_id: Uuid
     bidder_id: PersonId
     bidder_name: PersonName = Field(min_length=1)
     amount: Money
+
+    def bid_fields(self) -> dict[str, object]:
+        """This event's `BidEvent` fields, for the next event about the same bid to repeat."""
+        return {name: getattr(self, name) for name in BidEvent.model_fields}
+
+
+class BidPlaced(BidEvent):
+    """A bidder offered an amount, optionally with a higher maximum for proxy bidding."""
+
+    type = "auction.bid.placed.v1"
+
     max_amount: Money | None = Field(default=None, description="Proxy bidding ceiling; null = bid exactly amount")
     client_time: UtcDatetime | None = Field(default=None, description="Bidder's clock, for diagnostics only")
     placed_at: UtcDatetime = Field(description="When the web tier accepted the request")

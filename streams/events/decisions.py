@@ -11,6 +11,7 @@ from typing import Self
 from pydantic import Field, model_validator
 
 from streams.events.base import Event, Payload, PersonId, PersonName, Seq, UtcDatetime, Uuid, is_after
+from streams.events.bids import BidEvent
 from streams.money import Money
 
 
@@ -27,16 +28,11 @@ class AuctionState(Payload):
     seq: Seq
 
 
-class BidAccepted(Event):
+class BidAccepted(BidEvent):
     """A bid was valid; `state` shows who leads now (with proxy bidding it may not be the bidder)."""
 
     type = "auction.bid.accepted.v1"
 
-    bid_id: Uuid
-    item_id: Uuid
-    bidder_id: PersonId
-    bidder_name: PersonName = Field(min_length=1)
-    amount: Money
     previous_leader_id: PersonId | None = Field(description="Who led before this bid, to tell them they were outbid")
     state: AuctionState
     decided_at: UtcDatetime

@@ -20,6 +20,8 @@ _BID = "9b2d7e44-61a0-4f7e-8c3b-2d1e0f9a8b7c"
 _STARTS = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
 _ENDS = datetime(2025, 3, 8, 19, 0, tzinfo=timezone.utc)
 _EXTENDED = datetime(2025, 3, 8, 19, 2, tzinfo=timezone.utc)
+_ANAS_BID = dict(bid_id=_BID, item_id=_ITEM, bidder_id=17, bidder_name="Ana", amount=Money(minor=4200))
+"""The bid the examples follow, as placed and then accepted (its `BidEvent` fields)."""
 _STATE = AuctionState(
     price=Money(minor=4200),
     leader_id=17,
@@ -55,11 +57,7 @@ EXAMPLES: dict[type[Event], Event] = {
             item_id=_ITEM, ends_at=datetime(2025, 3, 9, 19, 0, tzinfo=timezone.utc), reason="Site outage on Saturday", acted_by=2
         ),
         BidPlaced(
-            bid_id=_BID,
-            item_id=_ITEM,
-            bidder_id=17,
-            bidder_name="Ana",
-            amount=Money(minor=4200),
+            **_ANAS_BID,
             max_amount=Money(minor=5000),
             client_time=datetime(2025, 3, 8, 18, 59, 31, tzinfo=timezone.utc),
             placed_at=datetime(2025, 3, 8, 18, 59, 30, 412000, tzinfo=timezone.utc),
@@ -72,11 +70,7 @@ EXAMPLES: dict[type[Event], Event] = {
             requested_at=datetime(2025, 3, 2, 12, 0, tzinfo=timezone.utc),
         ),
         BidAccepted(
-            bid_id=_BID,
-            item_id=_ITEM,
-            bidder_id=17,
-            bidder_name="Ana",
-            amount=Money(minor=4200),
+            **_ANAS_BID,
             previous_leader_id=21,
             state=_STATE,
             decided_at=datetime(2025, 3, 8, 18, 59, 30, 431000, tzinfo=timezone.utc),

@@ -18,7 +18,7 @@ from streams.events.base import (
     Uuid,
     is_after,
 )
-from streams.money import Money
+from streams.money import Money, to_minor
 
 
 class ItemListed(Event):
@@ -64,6 +64,15 @@ class ItemListed(Event):
             if price is not None and price.currency != self.starting_price.currency:
                 raise ValueError("all prices of an item must be in the currency of its starting price")
         return self
+
+    def prices_in_minor_units(self) -> dict[str, str | int | None]:
+        """Its currency, and its prices as integers of that currency's minor units (read models, processor state)."""
+        return {
+            "currency": self.starting_price.currency,
+            "starting_price": self.starting_price.minor,
+            "reserve_price": to_minor(self.reserve_price),
+            "buy_now_price": to_minor(self.buy_now_price),
+        }
 
 
 class AuctionCancelled(Event):

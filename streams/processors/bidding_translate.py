@@ -14,15 +14,11 @@ from streams.money import Money, from_minor, to_minor
 
 
 def terms_of(event: ItemListed) -> bidding.ItemTerms:
-    currency = event.starting_price.currency
     return bidding.ItemTerms(
         item_id=event.item_id,
         seller_id=event.seller_id,
-        currency=currency,
-        starting_price=event.starting_price.minor,
+        **event.prices_in_minor_units(),
         ends_at=event.ends_at,
-        reserve_price=to_minor(event.reserve_price),
-        buy_now_price=to_minor(event.buy_now_price),
         extension_window_seconds=event.extension_window_seconds,
         extension_cap_seconds=event.extension_cap_seconds,
     )
@@ -66,11 +62,7 @@ def public_state(view: bidding.PublicView, currency: str) -> AuctionState:
 
 def accepted_event(bid: BidPlaced, decision: bidding.Accepted, decided_at) -> BidAccepted:
     return BidAccepted(
-        bid_id=bid.bid_id,
-        item_id=bid.item_id,
-        bidder_id=bid.bidder_id,
-        bidder_name=bid.bidder_name,
-        amount=bid.amount,
+        **bid.bid_fields(),
         previous_leader_id=decision.previous_leader_id,
         state=public_state(decision.view, bid.amount.currency),
         decided_at=decided_at,

@@ -61,25 +61,27 @@ def restore_consumer(config: RuntimeConfig) -> KafkaConsumer:
 
 
 def transactional_producer(config: RuntimeConfig, transactional_id: str) -> KafkaProducer:
-    return kafka_clients.producer(
-        config.bootstrap_servers,
-        security=config.security,
-        client_id=transactional_id,
+    return _producer(
+        config,
+        transactional_id,
         transactional_id=transactional_id,
         transaction_timeout_ms=config.transaction_timeout_ms,
-        max_block_ms=config.commit_timeout_ms,
         partitioner=KeyHashPartitioner(),
-        **PRODUCER_TUNING,
     )
 
 
 def idempotent_producer(config: RuntimeConfig, client_id: str) -> KafkaProducer:
+    return _producer(config, client_id, enable_idempotence=True)
+
+
+def _producer(config: RuntimeConfig, client_id: str, **guarantee: object) -> KafkaProducer:
+    """A tuned producer that blocks no longer than a commit may take; `guarantee`: transactions or idempotence."""
     return kafka_clients.producer(
         config.bootstrap_servers,
         security=config.security,
         client_id=client_id,
-        enable_idempotence=True,
         max_block_ms=config.commit_timeout_ms,
+        **guarantee,
         **PRODUCER_TUNING,
     )
 

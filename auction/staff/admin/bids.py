@@ -8,7 +8,7 @@ from django.utils.html import format_html
 
 from auction.bidding.models import Bid
 from auction.staff.admin.access import ReadModelAdmin
-from auction.staff.admin.display import amount
+from auction.staff.admin.display import amount_column
 from auction.staff.models import PlacedBid
 
 
@@ -47,10 +47,5 @@ class BidAdmin(ReadModelAdmin):
     def bidder(self, bid: Bid) -> str:
         return f"{bid.bidder_name or bid.placed_by or '?'} (#{bid.bidder_id})"
 
-    @admin.display(description="amount", ordering="amount")
-    def amount_shown(self, bid: Bid) -> str:
-        return amount(bid.amount, bid.currency)
-
-    @admin.display(description="maximum (private)", ordering="max_amount")
-    def maximum(self, bid: Bid) -> str:
-        return amount(bid.max_amount, bid.currency)
+    amount_shown = amount_column("amount", "amount")
+    maximum = amount_column("max_amount", "maximum (private)")

@@ -16,7 +16,7 @@ from auction.catalog.models import Item
 from auction.catalog.presentation import shown_price
 from auction.staff import interventions, rules
 from auction.staff.admin.access import ReadModelAdmin
-from auction.staff.admin.display import amount
+from auction.staff.admin.display import amount_column
 from auction.staff.admin.filters import EndingFilter, SellerFilter
 from auction.staff.forms import ExtendForm, ReasonForm, RelistForm
 from auction.staff.selectors import audit_trail, leader_maximum, staff_bid_history
@@ -95,21 +95,10 @@ class ItemAdmin(ReadModelAdmin):
     def price(self, item: Item) -> str:
         return shown_price(item).display()
 
-    @admin.display(description="starting price")
-    def starting(self, item: Item) -> str:
-        return amount(item.starting_price, item.currency)
-
-    @admin.display(description="Buy It Now price")
-    def buy_now(self, item: Item) -> str:
-        return amount(item.buy_now_price, item.currency)
-
-    @admin.display(description="high bid")
-    def high(self, item: Item) -> str:
-        return amount(item.high_bid, item.currency)
-
-    @admin.display(description="final price")
-    def final(self, item: Item) -> str:
-        return amount(item.final_price, item.currency)
+    starting = amount_column("starting_price", "starting price")
+    buy_now = amount_column("buy_now_price", "Buy It Now price")
+    high = amount_column("high_bid", "high bid")
+    final = amount_column("final_price", "final price")
 
     @admin.display(description="seller")
     def seller(self, item: Item) -> str:

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from auction.staff.admin.access import ReadModelAdmin
-from auction.staff.admin.display import amount
+from auction.staff.admin.display import amount_column
 from auction.staff.admin.filters import SellerFilter
 from auction.staff.models import Result
 
@@ -23,14 +23,6 @@ class ResultAdmin(ReadModelAdmin):
         """Results are items: the item's admin page has the bids, the audit trail and the relist button."""
         return format_html('<a href="{}">{}</a>', reverse("admin:catalog_item_change", args=[result.pk]), result.title)
 
-    @admin.display(description="final price", ordering="final_price")
-    def final(self, result: Result) -> str:
-        return amount(result.final_price, result.currency)
-
-    @admin.display(description="high bid", ordering="high_bid")
-    def high(self, result: Result) -> str:
-        return amount(result.high_bid, result.currency)
-
-    @admin.display(description="reserve (private)", ordering="reserve_price")
-    def reserve(self, result: Result) -> str:
-        return amount(result.reserve_price, result.currency)
+    final = amount_column("final_price", "final price")
+    high = amount_column("high_bid", "high bid")
+    reserve = amount_column("reserve_price", "reserve (private)")

@@ -129,6 +129,9 @@ def test_relisting_an_unsold_item_lists_it_again_with_a_link_back(auction_pipeli
     assert (event.acted_by, event.seller_id) == (staff.pk, seller.pk)
     relisted = _projected(event.item_id)
     assert (relisted.seller_id, relisted.title, relisted.reserve_price, relisted.status) == (seller.pk, "Unloved rug", 50_00, "open")
+    assert (relisted.seller_name, relisted.description, relisted.category, relisted.location, relisted.image_urls) == (
+        seller.get_username(), "Listed by the ops tests.", "home", "Lyon", []
+    ), "everything else the seller listed, as listed"
     assert relisted.ends_at - relisted.starts_at == timedelta(days=3)
     eventually(lambda: AuditEntry.objects.filter(related_item_id=item_id).exists(), timeout_s=TIMEOUT_S, what="audit")
     old_page = staff_client.get(reverse("admin:catalog_item_change", args=[item_id])).content.decode()

@@ -13,6 +13,7 @@ def test_facts_carry_the_event_time_from_the_event_itself():
     bid = fact_of(_envelope(BidAccepted))
     close = fact_of(_envelope(AuctionClosed))
     assert isinstance(listing, Listing) and listing.at == listed.starts_at and listing.category == listed.category
+    assert (listing.currency, listing.starting_price, listing.reserve_price, listing.buy_now_price) == ("EUR", 2000, 4000, 9000)
     assert isinstance(bid, AcceptedBid) and bid.at == accepted.decided_at
     assert (bid.amount, bid.price) == (accepted.amount.minor, accepted.state.price.minor)
     assert isinstance(close, Close) and close.at == closed.closed_at and close.outcome == closed.outcome.value

@@ -92,3 +92,12 @@ def test_a_sale_names_its_winner_and_price():
 def test_the_key_is_the_item_id():
     for example in EXAMPLES.values():
         assert example.key() == example.item_id
+
+
+def test_a_listing_gives_its_currency_and_prices_in_minor_units():
+    listing = EXAMPLES[ItemListed]
+    assert listing.prices_in_minor_units() == {
+        "currency": "EUR", "starting_price": 2000, "reserve_price": 4000, "buy_now_price": 9000
+    }
+    plain = _changed(listing, starting_price=Money(minor=150, currency="GBP"), reserve_price=None, buy_now_price=None)
+    assert plain.prices_in_minor_units() == {"currency": "GBP", "starting_price": 150, "reserve_price": None, "buy_now_price": None}
