@@ -17,7 +17,7 @@ from streams.runtime.partitioner import KeyHashPartitioner
 
 PRODUCER_TUNING = {"acks": "all", "linger_ms": 5, "batch_size": 256 * 1024, "metrics_enabled": False}
 """Throughput settings shared with the benchmark's bare loop, so the comparison is fair."""
-CONSUMER_TUNING = {"fetch_max_wait_ms": 100, "enable_auto_commit": False, "metrics_enabled": False}
+CONSUMER_TUNING = {"fetch_max_wait_ms": 500, "enable_auto_commit": False, "metrics_enabled": False}
 
 
 def group_consumer(config: RuntimeConfig, group_id: str, partitions: int | None = None) -> KafkaConsumer:

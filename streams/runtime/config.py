@@ -31,7 +31,7 @@ class RuntimeConfig:
     metrics_address: str = "127.0.0.1"
     max_batch: int = 2000
     """Records handled per transaction at most."""
-    poll_timeout_ms: int = 100
+    poll_timeout_ms: int = 500
     session_timeout_ms: int = 10000
     transaction_timeout_ms: int = 10000
     commit_timeout_ms: int = 30000

@@ -259,11 +259,14 @@ class Runner:
         return handled
 
     def _poll_timeout_ms(self) -> int:
+        """How long a poll may wait for records: up to the config's, less when a timer or a held-back input is due."""
         if self._backlog:
             return 0
         timeout = self.config.poll_timeout_ms
+        now_ms = int(self._clock() * 1000)
+        if (release_ms := self._sync.waiting_until_ms()) is not None:
+            timeout = min(timeout, max(0, release_ms - now_ms))
         if self.processor.on_timer is not None:
-            now_ms = int(self._clock() * 1000)
             for task in self._tasks.values():
                 due = task.timers.next_due_ms()
                 if due is not None and due > now_ms:  # one already due waits for its inputs, not the clock

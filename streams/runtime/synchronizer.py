@@ -59,6 +59,12 @@ class InputSynchronizer:
     def clear(self) -> None:
         self.drop(list(self._tasks))
 
+    def waiting_until_ms(self) -> int | None:
+        """When the first task held back for an idle, caught-up input goes on without it; None if none is."""
+        if not self._blocked_since:
+            return None
+        return min(self._blocked_since.values()) + self._max_idle_ms
+
     def ready(self, now_ms: int, lagging: Lagging, limit: int) -> list:
         """Up to `limit` records that may be processed now, each task's in processing order."""
         out: list = []

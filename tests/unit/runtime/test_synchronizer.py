@@ -66,6 +66,16 @@ def test_an_empty_caught_up_input_is_waited_for_max_idle_ms_then_skipped():
     assert [r.timestamp for r in sync.ready(1_500, never_lagging, 100)] == [10, 11]
 
 
+def test_a_held_back_task_says_when_it_goes_on_so_a_poll_need_not_wait_longer():
+    sync = InputSynchronizer([ITEMS, BIDS], max_idle_ms=500)
+    assert sync.waiting_until_ms() is None
+    sync.add(TopicPartition(BIDS, 0), recs(BIDS, 0, 10))
+    sync.ready(1_000, never_lagging, 100)
+    assert sync.waiting_until_ms() == 1_500
+    sync.ready(1_500, never_lagging, 100)
+    assert sync.waiting_until_ms() is None
+
+
 def test_the_idle_wait_starts_over_whenever_an_input_runs_empty_again():
     sync = InputSynchronizer([ITEMS, BIDS], max_idle_ms=500)
     sync.add(TopicPartition(BIDS, 0), recs(BIDS, 0, 10))
