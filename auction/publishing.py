@@ -109,7 +109,8 @@ def send_record(
     headers: list[tuple[str, bytes]],
     partition: int | None = None,
 ) -> Sending:
-    """Hand a record as it is to the producer."""
+    """Hand a record as it is to the producer (to `partition`, else where its key goes): how operators
+    replay a dead letter, with `.result()` to wait for the broker."""
     try:
         return Sending(_shared_producer().send(topic, key=key, value=value, headers=headers, partition=partition))
     except KafkaError as error:
@@ -119,16 +120,3 @@ def send_record(
 def publish(event: Event) -> Published:
     """`send(event)`, blocking until the broker has it."""
     return send(event).result()
-
-
-def publish_record(
-    topic: str,
-    *,
-    key: bytes | None,
-    value: bytes | None,
-    headers: list[tuple[str, bytes]],
-    partition: int | None = None,
-) -> Published:
-    """`send_record` (to `partition`, else where its key goes), blocking until the broker has it: how
-    operators replay a dead letter."""
-    return send_record(topic, key=key, value=value, headers=headers, partition=partition).result()

@@ -71,6 +71,21 @@ class Topic:
         }
 
 
+def _changelog(processor: str, store: str, *, key: str, description: str) -> Topic:
+    """A state store's changelog: compacted to the last value per key, read back only by its processor."""
+    return Topic(
+        name=changelog_topic(processor, store),
+        partitions=AUCTION_PARTITIONS,
+        retention_ms=None,
+        cleanup_policy="compact",
+        key=key,
+        events=(),
+        producers=(processor,),
+        consumers=(processor,),
+        description=description,
+    )
+
+
 def _retry_entry(processor: str) -> Topic:
     """A processor's retry topic: partitioned like its inputs, so a replay goes back to the task it came from."""
     return Topic(
@@ -164,44 +179,29 @@ REGISTRY: tuple[Topic, ...] = (
             "them twice."
         ),
     ),
-    Topic(
-        name=changelog_topic("bidding", "items"),
-        partitions=AUCTION_PARTITIONS,
-        retention_ms=None,
-        cleanup_policy="compact",
+    _changelog(
+        "bidding",
+        "items",
         key=ITEM_KEY,
-        events=(),
-        producers=("bidding",),
-        consumers=("bidding",),
         description=(
             "The bidding processor's items table (the latest state of every open auction, and of a closed "
             "one for a grace period), compacted to the last value per item and replayed to restore the "
             "table on start; an evicted item's key is tombstoned."
         ),
     ),
-    Topic(
-        name=changelog_topic("bidding", "decided"),
-        partitions=AUCTION_PARTITIONS,
-        retention_ms=None,
-        cleanup_policy="compact",
+    _changelog(
+        "bidding",
+        "decided",
         key="item id / chunk number",
-        events=(),
-        producers=("bidding",),
-        consumers=("bidding",),
         description=(
             "The request ids (bids, buy-now requests) the bidding processor answered, per kept item in "
             "chunks, so a replayed request is answered nothing new; tombstoned with the item."
         ),
     ),
-    Topic(
-        name=changelog_topic("bidding", "closed"),
-        partitions=AUCTION_PARTITIONS,
-        retention_ms=None,
-        cleanup_policy="compact",
+    _changelog(
+        "bidding",
+        "closed",
         key=ITEM_KEY,
-        events=(),
-        producers=("bidding",),
-        consumers=("bidding",),
         description=(
             "The bidding processor's index of auctions closed and evicted from its items table (when, "
             "and the outcome), so late requests are still answered \"closed\"; each entry is tombstoned "

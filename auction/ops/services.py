@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from auction.ops.deadletters import headers_from_json
 from auction.ops.models import DeadLetter
-from auction.publishing import publish_record
+from auction.publishing import send_record
 from streams.runtime.redelivery import redelivery
 from streams.topics import retry_topic
 
@@ -43,9 +43,9 @@ def dead_letters_replay(*, ids: Iterable[int], staff: AbstractBaseUser) -> list[
                 value=None if letter.value is None else bytes(letter.value),
                 headers=headers_from_json(letter.headers),
             )
-            published = publish_record(
+            published = send_record(
                 again.topic, key=again.key, value=again.value, headers=again.headers, partition=again.partition
-            )
+            ).result()
             letter.status = DeadLetter.Status.REPLAYED
             letter.resolved_by, letter.resolved_at = staff, timezone.now()
             letter.replayed_topic = published.topic

@@ -32,7 +32,7 @@ from auction.notifications.models import Notification
 from auction.ops.deadletters import headers_from_json
 from auction.ops.models import DeadLetter
 from auction.processors import processor_named
-from auction.publishing import publish, publish_record
+from auction.publishing import publish, send_record
 from auction.streaming.models import ConsumedOffset
 from streams.events import BidPlaced
 from streams.money import Money
@@ -146,7 +146,9 @@ def _replay_again(letter: DeadLetter) -> None:
         offset=letter.origin_offset, timestamp_ms=letter.origin_timestamp, key=bytes(letter.key),
         value=bytes(letter.value), headers=headers_from_json(letter.headers),
     )
-    published = publish_record(again.topic, key=again.key, value=again.value, headers=again.headers, partition=again.partition)
+    published = send_record(
+        again.topic, key=again.key, value=again.value, headers=again.headers, partition=again.partition
+    ).result()
     eventually(lambda: _consumed_through(letter.processor, published.topic, published.partition, published.offset),
                timeout_s=TIMEOUT_S, what=f"{letter.processor} reading the second replay")
 

@@ -102,7 +102,7 @@ def test_a_processor_running_as_its_own_principal_decides_what_the_web_tier_publ
 
 def test_the_web_tier_cannot_write_a_decision(secured_platform, web_publisher):
     with pytest.raises(publishing.PublishUnavailable) as refused:
-        web_publisher.publish_record(BIDS_HISTORY_TOPIC, key=str(uuid.uuid4()).encode(), value=b"{}", headers=[])
+        web_publisher.send_record(BIDS_HISTORY_TOPIC, key=str(uuid.uuid4()).encode(), value=b"{}", headers=[]).result()
     assert isinstance(refused.value.__cause__, TopicAuthorizationFailedError)
 
 
