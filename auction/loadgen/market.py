@@ -245,6 +245,10 @@ class Market:
                 ready.append(persona)
         return ready
 
+    def reschedule(self, persona: Persona, at: float) -> None:
+        """Look again at `at` (the caller could not show the persona their item just now)."""
+        self._wake(at, persona)
+
     def next_wake(self) -> float | None:
         return self._wakes[0][0] if self._wakes else None
 
