@@ -7,8 +7,11 @@ batch through `streams.analytics` with the time policy, and write facts, window 
 watermarks and recomputed auction summaries together (`writing`). Listings come first in the inputs:
 on equal timestamps the runtime hands them over first. Everything it writes is derived from the
 log, so it can be rebuilt (`auction.streaming.rebuild`) or reset (`services.analytics_reset`).
+
+After each batch it commits, open analytics pages are told that the figures changed (a small live
+message on the `analytics` group, at most one a second: `auction.live.announce`), and fetch them.
 """
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from auction.analytics.facts import storable
@@ -28,6 +31,10 @@ from auction.analytics.models import (
 )
 from auction.analytics.policy import analytics_policy
 from auction.analytics.writing import changes_write, summaries_write
+from auction.live.announce import Announcer
+from auction.live.groups import ANALYTICS
+from auction.live.messages import Push
+from auction.live.push import pusher
 from auction.streaming.sink import PostgresSink, Tables
 from streams.analytics.auctions import summarize
 from streams.analytics.facts import fact_of
@@ -69,10 +76,30 @@ def analytics_sink(consumer: str, policy: Policy) -> PostgresSink:
     return PostgresSink(consumer, partial(fold, consumer=consumer, policy=policy), TABLES)
 
 
+CHANGED = {"type": "analytics"}
+"""The live message that tells analytics pages to fetch their figures again (it carries none)."""
+announcer = Announcer(lambda: pusher.push([Push(ANALYTICS, CHANGED)]))
+
+
+class AnnouncingSink(PostgresSink):
+    """The analytics sink, which after each batch it commits with results calls `changed` (the figures moved).
+
+    A `PostgresSink` itself, so the processor stays rebuildable (`auction.streaming.rebuild`)."""
+
+    def __init__(self, consumer: str, apply, tables: Tables, changed: Callable[[], None]) -> None:
+        super().__init__(consumer, apply, tables)
+        self.changed = changed
+
+    def commit(self, results: Sequence[Arrival], offsets) -> None:
+        super().commit(results, offsets)
+        if results:
+            self.changed()
+
+
 processor = Processor(
     name=NAME,
     inputs=INPUTS,
     handle=handle,
     decode=decode,
-    sink=analytics_sink(NAME, POLICY),
+    sink=AnnouncingSink(NAME, partial(fold, consumer=NAME, policy=POLICY), TABLES, announcer.changed),
 )

@@ -1,10 +1,14 @@
-"""Simulated users bidding through the HTTP API with a Nexmark-like skew.
+"""Simulated users through the HTTP API: a believable market (the demo) or a stress load.
 
-    python -m auction.loadgen --url http://127.0.0.1:8000 --bidders 20 --rate 5 --seconds 60
+    python -m auction.loadgen --url http://127.0.0.1:8000 --seconds 0                  # the demo's market
+    python -m auction.loadgen --mode stress --bidders 20 --rate 5 --seconds 60         # load for measuring
 
-Sellers list items, then bidders bid (most bids on a few hot items), sometimes with a proxy
-maximum, and now and then someone buys an item outright. With --seconds 0 it runs until stopped.
-At the end it prints what happened and the latency from POST to decision.
+`market` (the default, see `market.py`): items listed a few a minute with a value in mind,
+bidders with private valuations around it (proxy, incremental and sniping habits), so prices end
+near the items' values; each close is logged. `stress`: sellers list items, then bidders bid
+just over the minimum at --rate per second (most bids on a few hot items), sometimes with a
+proxy maximum, and now and then someone buys an item outright; it prints the latency from POST
+to decision. Prices in stress mode mean nothing. With --seconds 0 it runs until stopped.
 """
 import argparse
 import asyncio
@@ -16,11 +20,11 @@ from decimal import Decimal
 
 import httpx
 
-from auction.loadgen import workload
+from auction.loadgen import demo, workload
 from auction.loadgen.client import Api
 
 
-async def run(options: argparse.Namespace) -> dict:
+async def stress(options: argparse.Namespace) -> dict:
     rng = random.Random(options.seed)
     limits = httpx.Limits(max_connections=options.concurrency)
     async with httpx.AsyncClient(base_url=options.url, timeout=30, limits=limits) as http:
@@ -68,7 +72,7 @@ async def _act(rng, bidder: Api, items: list[dict], outcomes: Counter, latencies
 
 
 def report(result: dict) -> str:
-    lat = sorted(result["latencies"])
+    lat = sorted(result.get("latencies", ()))
     lines = [f"{name}: {count}" for name, count in sorted(result["outcomes"].items())]
     if lat:
         p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
@@ -78,16 +82,20 @@ def report(result: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mode", choices=("market", "stress"), default="market")
     parser.add_argument("--url", default="http://127.0.0.1:8000")
     parser.add_argument("--sellers", type=int, default=3)
     parser.add_argument("--items-per-seller", type=int, default=3)
-    parser.add_argument("--bidders", type=int, default=10)
-    parser.add_argument("--rate", type=float, default=2, help="actions per second")
+    parser.add_argument("--bidders", type=int, default=20)
+    parser.add_argument("--rate", type=float, default=2, help="stress: actions per second")
     parser.add_argument("--seconds", type=float, default=60, help="how long to run; 0 = until stopped")
-    parser.add_argument("--duration", type=int, default=300, help="auction length in seconds")
+    parser.add_argument("--duration", type=int, default=300, help="stress: auction length in seconds")
+    parser.add_argument("--listings-per-minute", type=float, default=3, help="market: new listings a minute")
+    parser.add_argument("--max-open-items", type=int, default=40, help="market: no new listing past this many open")
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--seed", type=int, default=None)
     options = parser.parse_args()
+    run = demo.run if options.mode == "market" else stress
     print(report(asyncio.run(run(options))), flush=True)
 
 

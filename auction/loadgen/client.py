@@ -6,8 +6,9 @@ import httpx
 
 
 class Api:
-    def __init__(self, http: httpx.AsyncClient, token: str | None = None) -> None:
+    def __init__(self, http: httpx.AsyncClient, token: str | None = None, username: str | None = None) -> None:
         self.http = http
+        self.username = username
         self.headers = {"Authorization": f"Bearer {token}"} if token else {}
 
     @classmethod
@@ -18,7 +19,7 @@ class Api:
         (await http.post("/api/users", json={"username": username, "email": f"{username}@example.com", "password": password})).raise_for_status()
         reply = await http.post("/api/tokens", json={"username": username, "password": password})
         reply.raise_for_status()
-        return cls(http, reply.json()["token"])
+        return cls(http, reply.json()["token"], username)
 
     async def list_item(self, body: dict) -> dict:
         reply = await self.http.post("/api/items", json=body, headers=self.headers)
@@ -29,6 +30,17 @@ class Api:
         reply = await self.http.get("/api/items", params={"status": "open", "sort": "ending"}, headers=self.headers)
         reply.raise_for_status()
         return reply.json()["items"]
+
+    async def all_open_items(self) -> list[dict]:
+        """Every open item, page by page."""
+        found, page, pages = [], 1, 1
+        while page <= pages:
+            reply = await self.http.get("/api/items", params={"status": "open", "sort": "ending", "page": page}, headers=self.headers)
+            reply.raise_for_status()
+            body = reply.json()
+            found.extend(body["items"])
+            page, pages = page + 1, body["pages"]
+        return found
 
     async def item(self, item_id: str) -> dict:
         reply = await self.http.get(f"/api/items/{item_id}", headers=self.headers)

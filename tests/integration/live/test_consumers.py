@@ -110,6 +110,21 @@ async def test_a_persons_channel_reaches_only_that_person_wherever_they_are(pers
         await socket.disconnect()
 
 
+@synchronously
+async def test_the_analytics_socket_hears_only_that_figures_changed(person, session_cookie):
+    from auction.analytics.processor import CHANGED, announcer
+
+    ana = person("ana")
+    socket = await connected("/ws/live/analytics/", await database_sync_to_async(session_cookie)(ana))
+
+    pusher.push([Push(person_group(ana.pk), {"n": "ana"}), Push(BROWSE, {"n": "browse"})])
+    announcer.changed()  # what the analytics processor does after a batch it stored
+
+    assert await socket.receive_json_from(TIMEOUT_S) == CHANGED == {"type": "analytics"}
+    assert await socket.receive_nothing(0.3), "toasts reach the person through the page's own socket"
+    await socket.disconnect()
+
+
 @pytest.mark.parametrize("origin", [b"http://evil.example", b"null", None])
 @synchronously
 async def test_sockets_from_other_sites_are_refused(origin):

@@ -193,3 +193,10 @@ def test_a_batch_goes_out_as_one_message_per_group_in_order():
     assert [(m["type"], m["seq"]) for m in in_order[person_group(BEN)]] == [("lead", 4), ("toast", 5)]
     assert [m["seq"] for m in in_order[item_group(ITEM)]] == [4, 5]
     assert [(m["type"], m["seq"]) for m in in_order[person_group(ANA)]] == [("toast", 4), ("lead", 5)]
+
+
+def test_the_analytics_feed_joins_only_its_own_group():
+    from auction.live.groups import ANALYTICS
+
+    assert subscriptions(item_id=None, feed=ANALYTICS, person_id=ANA) == (ANALYTICS,)
+    assert subscriptions(item_id=None, feed=ANALYTICS, person_id=None) == (ANALYTICS,)

@@ -1,7 +1,11 @@
-/* The analytics page: charts and tables drawn from the dashboard JSON, refreshed by polling.
+/* The analytics page: charts and tables drawn from the dashboard JSON, kept current live.
 
-   `AuctionAnalytics.render(data)` is the only way figures reach the page. Polling calls it
-   every few seconds; a live channel can call it instead, with the same JSON. */
+   `AuctionAnalytics.render(data)` is the only way figures reach the page. The page listens on
+   the live socket /ws/live/analytics/, where the analytics processor says "analytics" (at most
+   once a second) after it stored new figures; the page then fetches its JSON again. It fetches
+   on every (re)connect too, for what changed while it was away. Only while the socket is down
+   does it poll, every `data-refresh-seconds`; it reconnects with back-off. `data-live` on the
+   root says "open" or "polling". */
 (function () {
   "use strict";
 
@@ -109,17 +113,75 @@
     root.dataset.renderedAt = String(Date.now());
   }
 
+  let fetching = null, again = false;
+
   async function refresh() {
-    try {
-      const response = await fetch(root.dataset.url + window.location.search, { headers: { Accept: "application/json" } });
-      if (response.ok) render(await response.json());
-    } catch (error) {
-      /* offline for a moment: the next poll tries again */
+    if (fetching) {  // one fetch at a time, so an older answer never overwrites a newer one
+      again = true;
+      return fetching;
     }
+    fetching = (async () => {
+      try {
+        const response = await fetch(root.dataset.url + window.location.search, { headers: { Accept: "application/json" } });
+        if (response.ok) render(await response.json());
+      } catch (error) {
+        /* offline for a moment: the next message or poll tries again */
+      }
+    })();
+    await fetching;
+    fetching = null;
+    if (again) {
+      again = false;
+      return refresh();
+    }
+  }
+
+  const RECONNECT_MIN_MS = 500, RECONNECT_MAX_MS = 8000;
+  let poller = null, attempts = 0, leaving = false, socket = null;
+
+  function polling(on) {
+    if (on && !poller) poller = window.setInterval(refresh, Number(root.dataset.refreshSeconds) * 1000);
+    if (!on && poller) {
+      window.clearInterval(poller);
+      poller = null;
+    }
+    root.dataset.live = on ? "polling" : "open";
+  }
+
+  function connect() {
+    const scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    try {
+      socket = new WebSocket(`${scheme}${window.location.host}/ws/live/analytics/`);
+    } catch (error) {
+      polling(true);
+      return;
+    }
+    socket.onopen = () => {
+      attempts = 0;
+      polling(false);
+      refresh();  // what changed before or while the socket was away
+    };
+    socket.onmessage = (event) => {
+      let message = null;
+      try { message = JSON.parse(event.data); } catch (error) { return; }
+      if (message.type === "analytics") refresh();
+    };
+    socket.onclose = () => {
+      socket = null;
+      if (leaving) return;
+      polling(true);
+      const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** attempts++);
+      window.setTimeout(connect, delay * (0.5 + Math.random() / 2));
+    };
   }
 
   root.querySelectorAll(".analytics-filters select").forEach((select) => select.addEventListener("change", () => select.form.submit()));
   window.AuctionAnalytics = { render, refresh, charts };
   render(JSON.parse(document.getElementById("analytics-data").textContent));
-  window.setInterval(refresh, Number(root.dataset.refreshSeconds) * 1000);
+  polling(true);  // until the socket is open
+  window.addEventListener("pagehide", () => { leaving = true; if (socket) socket.close(); });
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted && !socket) { leaving = false; connect(); }  // back from the back/forward cache
+  });
+  connect();
 })();
