@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from auction.analytics import selectors
+from auction.bidding.selectors import price_path
 from auction.analytics.filters import RANGES, filters_from
 from auction.analytics.policy import analytics_policy
 from auction.analytics.presentation import (
@@ -83,6 +84,9 @@ def _inert(value):
 
 @require_GET
 def item_prices(request: HttpRequest, item_id: uuid.UUID) -> JsonResponse:
-    """The item's price after each accepted bid (the latest ones, for a busy item), for the chart on its page."""
-    path = selectors.price_trajectories(item_ids=[item_id], latest=POINTS_ON_PAGE)[item_id]
+    """The item's price after each accepted bid (the latest ones, for a busy item), for the chart on its page.
+
+    From the bid read model, like the history beside the chart: the analytics facts follow in event
+    time and may lag (or not have reached a bid yet), which left the chart saying "No bids yet"."""
+    path = price_path(item_id=item_id, latest=POINTS_ON_PAGE)
     return JsonResponse({"item_id": str(item_id), "points": price_points(path)})
