@@ -122,7 +122,8 @@
     },
     "outcome": function (element, value) {
       if (!value) return;
-      var text = wonText[element.dataset.itemId] || value.text;
+      // The item's channel speaks to everyone (the winner masked); the winner keeps their own words.
+      var text = wonText[element.dataset.itemId] || (element.hasAttribute("data-yours") && !element.hidden ? element.textContent : value.text);
       var news = element.hidden || element.textContent !== text;
       element.className = "banner banner-" + value.code;
       element.hidden = false;
