@@ -16,6 +16,7 @@ from auction.catalog.models import Item
 from auction.catalog.services import item_cancel
 from tests.integration.live.support import list_item
 from tests.support.auctions import publish_bid
+from tests.support.pictures import png
 from tests.support.waiting import eventually
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -132,6 +133,17 @@ def test_every_page_passes_axe_and_fits_a_phone(web_server, browser, log_in, peo
     assert not failures, "\n".join(failures)
 
 
+def tab_to(page: Page, locator, limit: int = 80) -> None:
+    """Press Tab until `locator` has the focus, which must show a focus ring."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if locator.evaluate("element => element === document.activeElement"):
+            outline = locator.evaluate("element => getComputedStyle(element).outlineStyle")
+            assert outline != "none", f"{locator} shows no focus ring"
+            return
+    raise AssertionError(f"Tab never reached {locator}")
+
+
 def masked(user) -> str:
     return f"{user.username[0]}***{user.username[-1]}"
 
@@ -170,16 +182,7 @@ def test_bidding_and_watching_with_the_keyboard_alone(web_server, browser, log_i
     page.goto(f"{web_server}/items/{auctions['open']}/")
     expect(page.locator("html")).to_have_attribute("data-live", "open")
 
-    def tab_to(locator, limit: int = 60) -> None:
-        for _ in range(limit):
-            page.keyboard.press("Tab")
-            if locator.evaluate("element => element === document.activeElement"):
-                outline = locator.evaluate("element => getComputedStyle(element).outlineStyle")
-                assert outline != "none", "the focused control shows no focus ring"
-                return
-        raise AssertionError(f"Tab never reached {locator}")
-
-    tab_to(page.get_by_label("Your bid"))
+    tab_to(page, page.get_by_label("Your bid"))
     page.keyboard.type("40")
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -187,7 +190,7 @@ def test_bidding_and_watching_with_the_keyboard_alone(web_server, browser, log_i
     expect(page.locator('.price-big[data-field="price"]')).not_to_have_text("€22.00")
 
     watch = page.get_by_role("button", name="☆ Watch this item")
-    tab_to(watch)
+    tab_to(page, watch)
     with page.expect_navigation():
         page.keyboard.press("Enter")
     expect(page.get_by_role("button", name=re.compile("Watching"))).to_have_attribute("aria-pressed", "true")
@@ -195,4 +198,32 @@ def test_bidding_and_watching_with_the_keyboard_alone(web_server, browser, log_i
     # another bid outbids: the page's live region says so, without a reload
     publish_bid(auctions["open"], people["other"], 60_00)
     expect(page.locator("[data-announcer]")).to_have_text(re.compile("outbid|Price now", re.IGNORECASE), timeout=15_000)
+    context.close()
+
+
+def test_selling_and_the_analytics_filters_with_the_keyboard_alone(live_pipeline, web_server, browser, log_in, people, tmp_path):
+    context = browser.new_context(viewport=DESKTOP)
+    log_in(context, people["seller"])
+    page = context.new_page()
+    page.goto(f"{web_server}/sell/")
+    title = f"Oak writing desk {uuid.uuid4().hex[:6]}"
+    for label, keys in (("Title", title), ("Category", "Home"), ("Description", "Solid oak, three drawers."),
+                        ("Location", "Lyon"), ("Starting price", "40")):
+        tab_to(page, page.get_by_label(label))
+        page.keyboard.type(keys)
+    photo = tmp_path / "desk.png"
+    photo.write_bytes(png())
+    page.get_by_label("Photos").set_input_files(photo)  # a file chooser is the operating system's, not the page's
+    tab_to(page, page.get_by_label("Starting price"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name=title)).to_be_visible(timeout=30_000)
+
+    page.goto(f"{web_server}/analytics/")
+    tab_to(page, page.locator('select[name="range"]'))
+    page.keyboard.press("End")  # the last range
+    last = page.locator('select[name="range"] option').last.get_attribute("value")
+    tab_to(page, page.get_by_role("button", name="Show"))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert f"range={last}" in page.url
     context.close()
