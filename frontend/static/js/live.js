@@ -47,10 +47,18 @@
   // One polite live region (in base.html) tells screen readers what changed: new prices, the
   // close, and the personal news ("you have been outbid").
   var announcer = document.querySelector("[data-announcer]");
+  var pending = [];
   function announce(text) {
     if (!announcer || !text) return;
-    announcer.textContent = "";
-    setTimeout(function () { announcer.textContent = text; }, 50);  // a fresh node change is read even if the text repeats
+    // News arriving together (a new price and "you have been outbid") is said together, once.
+    if (!pending.length) {
+      setTimeout(function () {
+        announcer.textContent = pending.map(function (part) { return /[.!?]$/.test(part) ? part : part + "."; }).join(" ");
+        pending = [];
+      }, 150);
+      announcer.textContent = "";  // a fresh change is read even if the words repeat
+    }
+    if (pending.indexOf(text) < 0) pending.push(text);
   }
 
   function localTime(element) {
