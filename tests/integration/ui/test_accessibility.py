@@ -32,6 +32,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def axe_violations(page: Page) -> list[str]:
     """axe-core's serious and critical WCAG 2 A/AA violations on the page as it is now, one line each."""
+    assert AXE.exists(), f"{AXE} is missing: deploy/bootstrap installs it (npm ci in frontend/)"
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("opts => axe.run(document, opts)", {"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]})
     return [
@@ -63,7 +64,7 @@ def auctions(live_pipeline, people):
     """An open item with bids, one sold, one cancelled; ids by state."""
     run = uuid.uuid4().hex[:6]
     seller, winner, other = people["seller"], people["winner"], people["other"]
-    open_id = list_item(seller, title=f"Brass telescope {run}", ends_in_s=900)
+    open_id = list_item(seller, title=f"Brass telescope with a walnut tripod and a leather case {run}", ends_in_s=900)  # long: it must not widen a phone
     sold_id = list_item(seller, title=f"Walnut desk lamp {run}", ends_in_s=6)
     cancelled_id = list_item(seller, title=f"Film camera {run}", ends_in_s=900)
     publish_bid(open_id, other, 22_00)
