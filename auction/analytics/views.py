@@ -12,10 +12,10 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from auction.analytics import selectors
 from auction.analytics.figures import TooManyRows, dashboard_figures, table_figures
 from auction.analytics.filters import RANGES
 from auction.analytics.presentation import MEASURES, POINTS_ON_PAGE, category_label, price_points
+from auction.bidding.selectors import price_path
 from auction.staff.access import is_staff
 
 
@@ -69,6 +69,9 @@ def _inert(value):
 
 @require_GET
 def item_prices(request: HttpRequest, item_id: uuid.UUID) -> JsonResponse:
-    """The item's price after each accepted bid (the latest ones, for a busy item), for the chart on its page."""
-    path = selectors.price_trajectories(item_ids=[item_id], latest=POINTS_ON_PAGE)[item_id]
+    """The item's price after each accepted bid (the latest ones, for a busy item), for the chart on its page.
+
+    From the bid read model, like the history beside the chart: the analytics facts follow in event
+    time and may lag (or not have reached a bid yet), which left the chart saying "No bids yet"."""
+    path = price_path(item_id=item_id, latest=POINTS_ON_PAGE)
     return JsonResponse({"item_id": str(item_id), "points": price_points(path)})

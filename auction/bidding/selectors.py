@@ -21,6 +21,13 @@ def bid_history(*, item_id: uuid.UUID) -> QuerySet[Bid]:
     return Bid.objects.filter(item_id=item_id, status=Bid.Status.ACCEPTED).order_by("-decided_at", "-seq")
 
 
+def price_path(*, item_id: uuid.UUID, latest: int) -> list[dict]:
+    """The item's price after each of its latest accepted bids, oldest first (`decided_at`, `price`
+    in minor units): the same bids as the history beside it, as soon as the projector has them."""
+    bids = bid_history(item_id=item_id).exclude(price_after=None).values("decided_at", "price_after")[:latest]
+    return [{"decided_at": row["decided_at"], "price": row["price_after"]} for row in reversed(bids)]
+
+
 def purchase_decision(*, item_id: uuid.UUID, request_id: uuid.UUID, buyer_id: int) -> Bid | Item | None:
     """The bidding processor's answer to a Buy It Now request, once projected, else None.
 

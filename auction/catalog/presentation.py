@@ -58,14 +58,18 @@ def time_left(ends_at: datetime, now: datetime) -> str:
     return f"{seconds}s"
 
 
-def outcome_summary(item: Item) -> str | None:
-    """One sentence on how a closed auction ended; None while it runs. Winners appear masked."""
+def outcome_summary(item: Item, viewer_id: int | None = None) -> str | None:
+    """One sentence on how a closed auction ended; None while it runs. Winners appear masked, except
+    to the winner (`viewer_id`), who is told in the second person."""
     if item.status != Item.Status.CLOSED:
         return None
     final = from_minor(item.final_price, item.currency)
+    won = viewer_id is not None and item.winner_id == viewer_id
     if item.outcome == Outcome.SOLD and final is not None:
-        return f"Sold to {mask_name(item.winner_name)} for {final.display()}"
+        return f"You won this auction for {final.display()}" if won else f"Sold to {mask_name(item.winner_name)} for {final.display()}"
     if item.outcome == Outcome.BOUGHT_NOW and final is not None:
+        if won:
+            return f"You bought this with Buy It Now for {final.display()}"
         return f"Bought with Buy It Now by {mask_name(item.winner_name)} for {final.display()}"
     return {
         Outcome.NO_BIDS: "Ended with no bids",

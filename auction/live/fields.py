@@ -38,7 +38,7 @@ def public_fields(item: Item, *, viewer_id: int | None = None) -> Fields:
     """Every live field of an item, as `viewer_id` (None: anyone) may see it."""
     is_open = item.status == Item.Status.OPEN
     reserve = reserve_status(item)
-    outcome = outcome_summary(item)
+    outcome = outcome_summary(item, viewer_id=viewer_id)
     minimum = minimum_bid(item)
     return {
         "status": item.status,

@@ -1,32 +1,20 @@
 """The core flow in a real browser: sign up, list an item, a second person bids on it and sees the
 decision, the auction closes and both see the outcome. Screenshots of each step go to
 test-artifacts/coreflow/."""
-import struct
 import uuid
-import zlib
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import AUCTION_SECONDS
+from tests.support.pictures import png as _png
 
 # django_db: the site must run on the test database, which pytest-django creates only for tests that ask.
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "coreflow"
 PASSWORD = "a long enough passphrase 42"
 CLOSE_TIMEOUT_MS = (AUCTION_SECONDS + 30) * 1000
-
-
-def _png(width: int = 240, height: int = 180) -> bytes:
-    """A small gradient picture: the sell form wants a real photo, recognised by its bytes."""
-    rows = b"".join(b"\0" + bytes(channel for x in range(width) for channel in (x, y, 160)) for y in range(height))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
 def _shot(page: Page, name: str) -> None:
@@ -88,9 +76,10 @@ def test_sign_up_sell_bid_and_both_see_the_outcome(site, browser, tmp_path):
     expect(bidder.get_by_text("You're the highest bidder.").first).to_be_visible()
     _shot(bidder, "5-bidder-sees-the-decision")
 
+    words = {"bidder": "You won this auction for €25.00", "seller": f"Sold to b***{run[-1]} for €25.00"}
     for page, who in ((bidder, "bidder"), (seller, "seller")):
         _wait_for_outcome(page, item_url)
-        expect(page.locator(".banner")).to_have_text(f"Sold to b***{run[-1]} for €25.00")
+        expect(page.locator(".banner")).to_have_text(words[who])
         _shot(page, f"6-{who}-sees-the-outcome")
     bidder.goto(f"{site}/account/")
     expect(bidder.get_by_text("Green banker's lamp").first).to_be_visible()

@@ -1,8 +1,10 @@
 """Template helpers: thin wrappers so templates use the same presentation rules as the API."""
-from datetime import datetime
+from datetime import datetime, timezone
 
 from django import template
 from django.conf import settings
+from django.template.defaultfilters import date as dj_date
+from django.utils.html import format_html
 
 from auction.accounts.masking import mask_name, public_name
 from auction.catalog import presentation
@@ -18,6 +20,13 @@ register.filter("minimum_bid", presentation.minimum_bid)
 register.filter("reserve_status", presentation.reserve_status)
 register.filter("buy_now_offer", presentation.buy_now_offer)
 register.filter("outcome_summary", presentation.outcome_summary)
+
+
+@register.simple_tag(takes_context=True)
+def outcome_for_viewer(context, item) -> str | None:
+    """How a closed auction ended, in the words for the person looking (the winner reads "You won …")."""
+    user = context["request"].user
+    return presentation.outcome_summary(item, viewer_id=user.pk if user.is_authenticated else None)
 
 
 @register.filter
@@ -56,3 +65,25 @@ def categories() -> tuple[tuple[str, str], ...]:
 @register.simple_tag
 def site_name() -> str:
     return settings.SITE_NAME
+
+
+LOCAL_TIME_FORMATS = {
+    # style: the server's UTC rendering (the same moment before script runs, and its tooltip)
+    "day": "D j M, H:i",
+    "date": "j M Y, H:i",
+    "seconds": "j M, H:i:s",
+}
+
+
+@register.simple_tag
+def local_time(moment: datetime | None, style: str = "date", item_id=None, field: str = "") -> str:
+    """A `<time>` with the UTC instant in `datetime` and the title; local-time.js shows it in the
+    browser's zone. `item_id`/`field` make it a live field (live.js moves it when the end moves)."""
+    if moment is None:
+        return ""
+    utc = dj_date(moment.astimezone(timezone.utc), LOCAL_TIME_FORMATS[style]) + " UTC"
+    live = format_html(' data-item-id="{}" data-field="{}"', item_id, field) if item_id and field else ""
+    return format_html(
+        '<time datetime="{}" title="{}" data-local="{}"{}>{}</time>',
+        moment.astimezone(timezone.utc).isoformat(), utc, style, live, utc,
+    )

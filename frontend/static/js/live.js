@@ -45,6 +45,29 @@
     setTimeout(function () { element.classList.remove("live-flash"); }, FLASH_MS);
   }
 
+  // One polite live region (in base.html) tells screen readers what changed: new prices, the
+  // close, and the personal news ("you have been outbid").
+  var announcer = document.querySelector("[data-announcer]");
+  var pending = [];
+  function announce(text) {
+    if (!announcer || !text) return;
+    // News arriving together (a new price and "you have been outbid") is said together, once.
+    if (!pending.length) {
+      setTimeout(function () {
+        announcer.textContent = pending.map(function (part) { return /[.!?]$/.test(part) ? part : part + "."; }).join(" ");
+        pending = [];
+      }, 150);
+      announcer.textContent = "";  // a fresh change is read even if the words repeat
+    }
+    if (pending.indexOf(text) < 0) pending.push(text);
+  }
+
+  function localTime(element) {
+    if (window.AuctionLocalTime) window.AuctionLocalTime.render(element);
+  }
+
+  var wonText = {};  // item id -> the winner's own words, from their "won" toast
+
   function setText(element, text) {
     if (element.textContent === text) return;
     element.textContent = text;
@@ -65,7 +88,11 @@
   }
 
   var RENDER = {
-    "price": setText,
+    "price": function (element, value) {
+      var changed = element.textContent !== value;
+      setText(element, value);
+      if (changed && element.classList.contains("price-big")) announce("Price now " + value);
+    },
     "price-label": setText,
     "minimum-bid": function (element, value) {
       if (!value) return;
@@ -90,6 +117,12 @@
       // countdown.js ticks from data-ends-at with the server's clock offset; a closed item stops.
       element.dataset.endsAt = value.ends_at;
       element.setAttribute("datetime", value.ends_at);
+      Array.prototype.forEach.call(elements(element.dataset.itemId, "ends-at"), function (ends) {
+        if (ends.getAttribute("datetime") === value.ends_at) return;
+        ends.setAttribute("datetime", value.ends_at);  // an extension: "· ends …" follows the countdown
+        localTime(ends);
+        flash(ends);
+      });
       if (value.closed && !element.hasAttribute("data-closed")) {
         element.setAttribute("data-closed", "");
         element.classList.remove("ending-soon");
@@ -98,9 +131,13 @@
     },
     "outcome": function (element, value) {
       if (!value) return;
+      // The item's channel speaks to everyone (the winner masked); the winner keeps their own words.
+      var text = wonText[element.dataset.itemId] || (element.hasAttribute("data-yours") && !element.hidden ? element.textContent : value.text);
+      var news = element.hidden || element.textContent !== text;
       element.className = "banner banner-" + value.code;
       element.hidden = false;
-      setText(element, value.text);
+      setText(element, text);
+      if (news) announce(text);
     },
   };
 
@@ -140,6 +177,8 @@
       item.appendChild(element);
     });
     item.lastChild.setAttribute("datetime", row.datetime);
+    item.lastChild.dataset.local = "seconds";
+    localTime(item.lastChild);
     return item;
   }
 
@@ -234,11 +273,16 @@
     var key = message.kind + ":" + message.item + ":" + message.seq;
     if (seenToasts[key]) return;  // a repeated push
     seenToasts[key] = true;
+    if (message.kind === "won") {
+      wonText[message.item] = message.text.replace(/\.$/, "");
+      Array.prototype.forEach.call(elements(message.item, "outcome"), function (element) {
+        if (!element.hidden) setText(element, wonText[message.item]);
+      });
+    }
+    announce(message.text);
     if (!toasts) {
       toasts = document.createElement("div");
-      toasts.className = "live-toasts";
-      toasts.setAttribute("role", "status");
-      toasts.setAttribute("aria-live", "polite");
+      toasts.className = "live-toasts";  // read out through the page's announcer, once
       document.body.appendChild(toasts);
     }
     var box = document.createElement("div");

@@ -110,6 +110,8 @@ def test_a_short_auction_follows_its_extension_counts_down_and_shows_its_outcome
     expect(field(ben_item, item_id, "price")).to_have_text("€30.00")
     expect(countdown).not_to_have_attribute("data-ends-at", listed_end)
     assert datetime.fromisoformat(countdown.get_attribute("data-ends-at")) > datetime.fromisoformat(listed_end)
+    ends_text = field(ben_item, item_id, "ends-at")  # the "· ends …" beside the countdown moves with it
+    expect(ends_text).to_have_attribute("datetime", countdown.get_attribute("data-ends-at"))
     expect(countdown).to_have_text(re.compile(r"^\d+s$"))
     ben_item.screenshot(path=ARTIFACTS / "5-counting-down.png", full_page=True)
 
