@@ -3,6 +3,7 @@
 Servers come from the `test` profile that `deploy/test` starts and describes through the
 environment (`KAFKA_BOOTSTRAP_SERVERS`, `DATABASE_URL`, `REDIS_URL`); unit tests need none of them.
 """
+import asyncio
 import os
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls tests make
@@ -55,3 +56,24 @@ CHROMIUM_ARGS = [
 def browser_type_launch_args(browser_type_launch_args):
     """pytest-playwright launches Debian's Chromium (a Playwright browser download is not possible here)."""
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+BROWSER_FIXTURES = frozenset({"playwright", "browser_type", "browser", "context", "page"})
+
+
+@pytest.fixture(autouse=True)
+def _no_browser_loop_in_between(request):
+    """pytest-playwright's sync API starts its event loop once per session and leaves it marked as
+    running in the main thread, suspended in a greenlet, for every later test; Django's test client
+    then refuses to run an async view ("You cannot use AsyncToSync in the same thread as an async
+    event loop"). A test that drives no browser runs without that mark, put back afterwards."""
+    loop = asyncio._get_running_loop()
+    if loop is None or BROWSER_FIXTURES & set(request.fixturenames):
+        yield
+        return
+    asyncio._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio._set_running_loop(loop)
+
