@@ -59,12 +59,35 @@ def categories() -> list[str]:
     return cached(_key("categories"), selectors.analytics_categories)
 
 
+def figures_changed() -> None:
+    """The tables moved (the analytics processor committed a batch): what was kept is stale from now on.
+
+    Kept answers are keyed by a generation this raises, so a page told of the change (the live
+    announcement follows) never fetches the figures from before it."""
+    cache = caches[CACHE_ALIAS]
+    try:
+        try:
+            cache.incr(_key("generation"))
+        except ValueError:  # no generation yet
+            cache.set(_key("generation"), 1, None)
+    except Exception:
+        log.warning("analytics cache unavailable; kept figures not marked stale", exc_info=True)
+
+
+def _generation() -> str:
+    try:
+        return str(caches[CACHE_ALIAS].get(_key("generation"), 0))
+    except Exception:
+        return "unknown"
+
+
 def _figures_key(what: str, params: Mapping[str, str], known: list[str], staff: bool) -> str:
     """The key of the figures `filters_from` makes of `params`: an unknown category or range is the default."""
     category = params.get("category", "")
     chosen = params.get("range", DEFAULT_RANGE)
     return _key(
         what,
+        _generation(),
         category if category in known else "",
         chosen if chosen in RANGES else DEFAULT_RANGE,
         "staff" if staff else "public",

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 
 from auction.analytics.facts import storable
+from auction.analytics.figures import figures_changed
 from auction.analytics.loading import histories, known_state
 from auction.analytics.models import (
     AuctionSummary,
@@ -93,6 +94,7 @@ class AnnouncingSink(PostgresSink):
     def commit(self, results: Sequence[Arrival], offsets) -> None:
         super().commit(results, offsets)
         if results:
+            figures_changed()  # before the pages hear of it, so they never refetch what was kept before
             self.changed()
 
 
