@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from streams.analytics.cells import Cells
 from streams.analytics.facts import AcceptedBid, Close, Extension, Fact, Listing, Windowed
@@ -30,9 +31,8 @@ Source = tuple[str, int]
 """An input partition: (topic, partition). Watermarks are kept per source."""
 
 
-@dataclass(frozen=True, slots=True)
-class Arrival:
-    """A fact as read from its input partition, in that partition's order."""
+class Arrival(NamedTuple):
+    """A fact as read from its input partition, in that partition's order (one per record read: a named tuple)."""
 
     source: Source
     offset: int
