@@ -24,7 +24,6 @@ from django.utils import timezone
 
 from auction.notifications.backoff import retry_delay
 from auction.notifications.composing import COUNTERPARTS, compose
-from auction.notifications.kinds import Kind
 from auction.notifications.models import Notification
 from auction.notifications.outbox import Outbox
 from auction.notifications.selectors import recipients_of
@@ -73,7 +72,7 @@ def _people_of(entries) -> set[int]:
     people = set()
     for entry in entries:
         people.add(entry.recipient_id)
-        if (counterpart := COUNTERPARTS.get(Kind(entry.kind))) and entry.details.get(counterpart[1]) is not None:
+        if (counterpart := COUNTERPARTS.get(entry.kind)) and entry.details.get(counterpart[1]) is not None:
             people.add(entry.details[counterpart[1]])
     return people
 

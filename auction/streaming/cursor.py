@@ -6,7 +6,7 @@ batch spends most of its time there. These run on the same connection, in its cu
 transaction (the sink's, which commits the offsets):
 - reads bind their parameters on the server and load results in binary, in psycopg's C
   loaders; a batch's ids travel as one parameter (`UUIDS`), several reads in one round trip
-  (`fetch_many`);
+  (`fetch_many`); statements are prepared once per connection, not planned per batch;
 - writes go by binary COPY (`copy_in`), or as whole columns unnested in one statement
   (`%b` arrays, `execute_many`).
 Errors are psycopg's own, which the sink classifies too (`database_error_is_transient`).
@@ -46,7 +46,7 @@ def fetch_many(queries: Sequence[Query]) -> list[list[tuple]]:
     cursors = [psycopg.Cursor(connection.connection) for _ in queries]
     with connection.connection.pipeline():
         for cursor, (sql, params) in zip(cursors, queries):
-            cursor.execute(sql, params, binary=True)
+            cursor.execute(sql, params, binary=True, prepare=True)
     return [cursor.fetchall() for cursor in cursors]
 
 
@@ -55,7 +55,7 @@ def execute_many(statements: Sequence[Query]) -> None:
     cursor = pg_cursor()
     with cursor.connection.pipeline():
         for sql, params in statements:
-            cursor.execute(sql, params)
+            cursor.execute(sql, params, prepare=True)
 
 
 class _UuidTextBinaryDumper(Dumper):
