@@ -27,6 +27,8 @@ from streams.analytics.policy import Policy
 from streams.analytics.watermark import Watermark
 from streams.analytics.windows import window_start
 
+_UNSEEN = Watermark()
+
 Source = tuple[str, int]
 """An input partition: (topic, partition). Watermarks are kept per source."""
 
@@ -141,7 +143,7 @@ class _Folding:
 
     def _judge(self, fact: Windowed, arrival: Arrival) -> bool:
         """On time or late, by the fact's partition's watermark, which then takes the fact into account."""
-        watermark = self.watermarks.get(arrival.source, Watermark())
+        watermark = self.watermarks.get(arrival.source, _UNSEEN)
         lateness = self.policy.allowed_lateness
         on_time = watermark.admits(fact.at, lateness)
         if not on_time:
