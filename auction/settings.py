@@ -198,6 +198,7 @@ NOTIFY_RETRY_MAX_SECONDS = float(os.environ.get("NOTIFY_RETRY_MAX_SECONDS", "360
 NOTIFY_SWEEP_SECONDS = float(os.environ.get("NOTIFY_SWEEP_SECONDS", "30"))
 NOTIFY_STALE_SECONDS = float(os.environ.get("NOTIFY_STALE_SECONDS", "120"))
 NOTIFY_QUEUE = os.environ.get("NOTIFY_QUEUE", "celery")
+NOTIFY_BATCH_SIZE = int(os.environ.get("NOTIFY_BATCH_SIZE", "50"))
 CELERY_BEAT_SCHEDULE = {
     "notifications-resend-stalled": {
         "task": "auction.notifications.tasks.resend_stalled",

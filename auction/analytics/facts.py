@@ -1,14 +1,15 @@
 """The fact tables as seen from the pure core: which column holds which field of which fact.
 
 A fact's fields and its table's columns come in the same order, so a fact is written as a
-plain tuple (by COPY) and read back from `values_list` without building model instances:
-the processor writes every bid it sees, so this is its hot path. Ids are strings in the
+plain tuple (by COPY) and read back as one (ids cast to text in SQL, timestamps loaded in
+binary) without building model instances: the processor writes every bid it sees and reads
+back every bid of each auction that closes, so this is its hot path. Ids are strings in the
 core and UUIDs in PostgreSQL.
 """
-import dataclasses
 from dataclasses import dataclass
 
 from auction.analytics.models import BidFact, CloseFact, ExtensionFact, ListingFact
+from auction.streaming.cursor import UUIDS
 from streams.analytics.facts import AcceptedBid, Close, Extension, Fact, Listing
 
 BIGINT_MAX = 2**63 - 1
@@ -26,20 +27,23 @@ class FactTable:
     """Whether an `on_time` column follows the fact's fields."""
 
     def values(self, fact: Fact, on_time: bool | None = None) -> tuple:
-        values = tuple(getattr(fact, name) for name in fact.__slots__)
-        return values + (on_time,) if self.judged else values
+        """The row of a fact (a named tuple: its fields are the columns, in order)."""
+        return (*fact, on_time) if self.judged else fact
 
-    def fact(self, values: tuple) -> Fact:
-        fields = [str(value) if position in self.ids else value for position, value in enumerate(values[: len(self.columns)])]
-        return self.fact_type(*fields)
-
-    def rows(self, **lookup) -> list[tuple]:
-        """Stored rows matching the lookup, with the on-time verdict last when there is one."""
-        return list(self.model.objects.filter(**lookup).values_list(*self.all_columns))
+    def fact(self, row: tuple) -> Fact:
+        """The fact of a row read with `select` (the on-time verdict, if any, is left out)."""
+        return self.fact_type._make(row[: len(self.columns)])
 
     @property
     def all_columns(self) -> tuple[str, ...]:
         return self.columns + ("on_time",) if self.judged else self.columns
+
+    def select(self, where: str) -> str:
+        """Rows whose `where` column is one of the UUIDs of the one parameter (`cursor.uuid_list`), with the
+        on-time verdict last."""
+        columns = [self.model._meta.get_field(name).column for name in self.all_columns]
+        chosen = ", ".join(f'"{column}"::text' if position in self.ids else f'"{column}"' for position, column in enumerate(columns))
+        return f'SELECT {chosen} FROM "{self.model._meta.db_table}" WHERE "{self.model._meta.get_field(where).column}" = ANY({UUIDS})'
 
 
 LISTINGS = FactTable(
@@ -68,8 +72,7 @@ def storable(fact: Fact) -> Fact:
     A fact the database would refuse must fail in the handler, where the runtime dead-letters
     its record, and not in the sink, where it would fail its whole batch again on every retry.
     """
-    for field in dataclasses.fields(fact):
-        value = getattr(fact, field.name)
+    for name, value in zip(fact._fields, fact):
         if isinstance(value, int) and value > BIGINT_MAX:
-            raise ValueError(f"{field.name}={value} does not fit a bigint")
+            raise ValueError(f"{name}={value} does not fit a bigint")
     return fact

@@ -1,47 +1,76 @@
-"""What the analytics processor reads back of its own state: only what a batch needs."""
+"""What the analytics processor reads back of its own state: only what a batch needs, in one round trip per step.
+
+Each look-up takes the batch's ids as one array parameter and returns plain tuples
+(`facts.FactTable.select`), so a batch of 2,000 events costs a handful of index scans, not
+thousands of quoted literals and model instances.
+"""
 from collections.abc import Collection
 
 from auction.analytics.facts import BIDS, CLOSES, EXTENSIONS, LISTINGS
 from auction.analytics.models import BidFact, ExtensionFact, SourceWatermark
+from auction.streaming.cursor import UUIDS, fetch_many, uuid_list
 from streams.analytics.auctions import History
 from streams.analytics.fold import Known, Needs
 from streams.analytics.watermark import Watermark
 
+_BID_IDS = f'SELECT "bid_id"::text FROM "{BidFact._meta.db_table}" WHERE "bid_id" = ANY({UUIDS})'
+_EXTENSION_IDS = f'SELECT "event_id" FROM "{ExtensionFact._meta.db_table}" WHERE "event_id" = ANY(%b::text[])'
+_LISTINGS = LISTINGS.select("item_id")
+_BIDS = BIDS.select("item_id")
+_EXTENSIONS = EXTENSIONS.select("item_id")
+_CLOSES = CLOSES.select("item_id")
+_WATERMARKS = f'SELECT "topic", "partition", "latest" FROM "{SourceWatermark._meta.db_table}" WHERE "consumer" = %s'
+
 
 def known_state(needs: Needs, *, consumer: str) -> Known:
-    listings = {listing.item_id: listing for listing in map(LISTINGS.fact, LISTINGS.rows(item_id__in=needs.item_ids))}
+    item_ids = uuid_list(needs.item_ids)
+    listing_rows, close_rows, bid_ids, extension_ids, watermark_rows = fetch_many([
+        (_LISTINGS, [item_ids]),
+        (_CLOSES, [item_ids]),
+        (_BID_IDS, [uuid_list(needs.bid_ids)]),
+        (_EXTENSION_IDS, [list(needs.extension_ids)]),
+        (_WATERMARKS, [consumer]),
+    ])
+    listings = {listing.item_id: listing for listing in map(LISTINGS.fact, listing_rows)}
     unjoined: dict = {}
-    for row in BIDS.rows(item_id__in=needs.listed_ids - listings.keys()):
-        bid = BIDS.fact(row)
-        unjoined.setdefault(bid.item_id, []).append((bid, row[-1]))
-    closes = {}
-    for row in CLOSES.rows(item_id__in=needs.item_ids):
-        close = CLOSES.fact(row)
-        closes[close.item_id] = (close, row[-1])
+    awaiting = list(needs.listed_ids - listings.keys())  # listed in this batch: their bids may have come first
+    if awaiting:
+        [bid_rows] = fetch_many([(_BIDS, [uuid_list(awaiting)])])
+        for row in bid_rows:
+            bid = BIDS.fact(row)
+            unjoined.setdefault(bid.item_id, []).append((bid, row[-1]))
     return Known(
         listings=listings,
-        closes=closes,
+        closes={row[0]: (CLOSES.fact(row), row[-1]) for row in close_rows},
         unjoined_bids=unjoined,
-        bid_ids={str(bid_id) for bid_id in BidFact.objects.filter(bid_id__in=needs.bid_ids).values_list("bid_id", flat=True)},
-        extension_ids=set(ExtensionFact.objects.filter(event_id__in=needs.extension_ids).values_list("event_id", flat=True)),
+        bid_ids={bid_id for (bid_id,) in bid_ids},
+        extension_ids={event_id for (event_id,) in extension_ids},
         watermarks={
-            (row.topic, row.partition): Watermark(row.latest)
-            for row in SourceWatermark.objects.filter(consumer=consumer)
-            if (row.topic, row.partition) in needs.sources
+            (topic, partition): Watermark(latest)
+            for topic, partition, latest in watermark_rows
+            if (topic, partition) in needs.sources
         },
     )
 
 
 def histories(item_ids: Collection[str]) -> list[History]:
     """Every fact of each (closed and listed) item, for recomputing its summary."""
+    ids = uuid_list(item_ids)
+    listing_rows, bid_rows, extension_rows, close_rows = fetch_many([
+        (_LISTINGS, [ids]),
+        (_BIDS, [ids]),
+        (_EXTENSIONS, [ids]),
+        (_CLOSES, [ids]),
+    ])
     bids: dict[str, list] = {}
-    for bid in map(BIDS.fact, BIDS.rows(item_id__in=item_ids)):
-        bids.setdefault(bid.item_id, []).append(bid)
+    fact = BIDS.fact
+    for row in bid_rows:
+        bids.setdefault(row[1], []).append(fact(row))
     extensions: dict[str, list] = {}
-    for extension in map(EXTENSIONS.fact, EXTENSIONS.rows(item_id__in=item_ids)):
+    for extension in map(EXTENSIONS.fact, extension_rows):
         extensions.setdefault(extension.item_id, []).append(extension)
-    closes = {close.item_id: close for close in map(CLOSES.fact, CLOSES.rows(item_id__in=item_ids))}
+    closes = {close.item_id: close for close in map(CLOSES.fact, close_rows)}
     return [
         History(listing, bids.get(listing.item_id, []), extensions.get(listing.item_id, []), closes[listing.item_id])
-        for listing in map(LISTINGS.fact, LISTINGS.rows(item_id__in=item_ids))
+        for listing in map(LISTINGS.fact, listing_rows)
     ]

@@ -7,6 +7,7 @@ Everything an email states comes from the row's frozen details; only the address
 recipient's, the other party's) are read when it is sent, so they are current.
 """
 import uuid
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -27,6 +28,9 @@ from streams.money import from_minor
 AMOUNTS = ("price", "your_bid", "high_bid")
 COUNTERPARTS = {Kind.WON: ("seller", "seller_id"), Kind.SOLD: ("buyer", "buyer_id")}
 """Who the buyer and the seller should contact, by the kind of email they get."""
+Find = Callable[[int], AbstractBaseUser | None]
+"""Who an id names, if they can still receive email: `recipient_get` by default, a batch's prefetched people
+(`selectors.recipients_of(...).get`) when sending many."""
 _MESSAGE_IDS = uuid.UUID("0b3f3f0e-8f5e-4a53-9a0c-2d7f4f0c9c61")
 
 
@@ -42,7 +46,11 @@ def message_id(entry: Notification) -> str:
     return f"<{uuid.uuid5(_MESSAGE_IDS, key)}@{urlsplit(settings.SITE_URL).hostname or 'localhost'}>"
 
 
-def email_context(entry: Notification, recipient: AbstractBaseUser) -> dict[str, Any]:
+def _one(user_id: int) -> AbstractBaseUser | None:
+    return recipient_get(user_id=user_id)
+
+
+def email_context(entry: Notification, recipient: AbstractBaseUser, find: Find = _one) -> dict[str, Any]:
     kind = Kind(entry.kind)
     details = entry.details
     context = {
@@ -63,19 +71,19 @@ def email_context(entry: Notification, recipient: AbstractBaseUser) -> dict[str,
     }
     if kind in COUNTERPARTS:
         role, id_field = COUNTERPARTS[kind]
-        context[role] = recipient_get(user_id=details[id_field])
+        context[role] = find(details[id_field])
     if kind in OPTIONAL:
         token = unsubscribe_token(user_id=recipient.pk, kind=kind)
         context["unsubscribe_url"] = absolute(reverse("notifications:unsubscribe", kwargs={"token": token}))
     return context
 
 
-def compose(entry: Notification) -> EmailMultiAlternatives | None:
+def compose(entry: Notification, find: Find = _one) -> EmailMultiAlternatives | None:
     """The email for a ledger row, or None when its recipient can no longer receive one."""
-    recipient = recipient_get(user_id=entry.recipient_id)
+    recipient = find(entry.recipient_id)
     if recipient is None:
         return None
-    context = email_context(entry, recipient)
+    context = email_context(entry, recipient, find)
     template = f"notifications/email/{entry.kind}"
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
     headers = {

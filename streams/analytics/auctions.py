@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
+from typing import NamedTuple
 
 from streams.analytics.facts import AcceptedBid, Close, Extension, Listing
 from streams.analytics.policy import Policy
@@ -23,8 +25,7 @@ class History:
     close: Close
 
 
-@dataclass(frozen=True, slots=True)
-class Summary:
+class Summary(NamedTuple):
     item_id: str
     title: str
     category: str
@@ -56,8 +57,7 @@ class Summary:
     extensions: int
 
 
-@dataclass(frozen=True, slots=True)
-class Participation:
+class Participation(NamedTuple):
     """One bidder's part in one closed auction."""
 
     item_id: str
@@ -69,18 +69,8 @@ class Participation:
     won: bool
 
 
-def _ordered(bids: Sequence[AcceptedBid]) -> list[AcceptedBid]:
-    """Decision order; ties on time fall back to price, then id, so every arrival order agrees."""
-    return sorted(bids, key=lambda bid: (bid.at, bid.price, bid.bid_id))
-
-
-def _price_at(bids: list[AcceptedBid], moment: datetime, starting_price: int) -> int:
-    price = starting_price
-    for bid in bids:
-        if bid.at > moment:
-            break
-        price = bid.price
-    return price
+_decision_order = attrgetter("at", "price", "bid_id")
+"""Decision order; ties on time fall back to price, then id, so every arrival order agrees."""
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -88,16 +78,38 @@ def _share(part: int, whole: int) -> float | None:
 
 
 def summarize(history: History, policy: Policy) -> tuple[Summary, list[Participation]]:
+    """The auction's summary and its bidders' participations, in one pass over its bids in decision order.
+
+    The processor re-summarises every auction that closes from all its bids, so this runs over
+    nearly every bid once more; tests hold it to a plain, several-pass definition.
+    """
     listing, close = history.listing, history.close
-    bids = _ordered(history.bids)
-    top_bidder = bids[max(range(len(bids)), key=lambda i: (bids[i].amount, -i))].bidder_id if bids else None
-    rival_of = close.winner_id if close.winner_id is not None else top_bidder
-    rival_amounts = [bid.amount for bid in bids if bid.bidder_id != rival_of]
-    second_bid = max(rival_amounts, default=None)
-    reached = close.high_bid
+    bids = sorted(history.bids, key=_decision_order)
     last_minute_starts = close.at - policy.last_minute
-    last_minute_bids = sum(1 for bid in bids if bid.at > last_minute_starts)
-    price_before_end = _price_at(bids, last_minute_starts, listing.starting_price)
+    own: dict[int, list] = {}
+    """Per bidder: [bids, highest amount, name on their last bid]."""
+    top_amount = top_bidder = None
+    last_minute_bids = 0
+    price_before_end = listing.starting_price
+    for bid in bids:
+        amount, bidder = bid.amount, bid.bidder_id
+        mine = own.get(bidder)
+        if mine is None:
+            own[bidder] = [1, amount, bid.bidder_name]
+        else:
+            mine[0] += 1
+            if amount > mine[1]:
+                mine[1] = amount
+            mine[2] = bid.bidder_name
+        if top_amount is None or amount > top_amount:  # the first of equal highest amounts
+            top_amount, top_bidder = amount, bidder
+        if bid.at > last_minute_starts:
+            last_minute_bids += 1
+        else:
+            price_before_end = bid.price
+    rival_of = close.winner_id if close.winner_id is not None else top_bidder
+    second_bid = max((mine[1] for bidder, mine in own.items() if bidder != rival_of), default=None)
+    reached = close.high_bid
     summary = Summary(
         item_id=listing.item_id,
         title=listing.title,
@@ -110,13 +122,13 @@ def summarize(history: History, policy: Policy) -> tuple[Summary, list[Participa
         reserve_price=listing.reserve_price,
         final_price=close.final_price,
         price_reached=reached,
-        top_bid=max((bid.amount for bid in bids), default=None),
+        top_bid=top_amount,
         second_bid=second_bid,
         spread=None if close.final_price is None or second_bid is None else close.final_price - second_bid,
         over_start=None if reached is None else reached - listing.starting_price,
         over_reserve=None if reached is None or listing.reserve_price is None else reached - listing.reserve_price,
         bids=len(bids),
-        bidders=len({bid.bidder_id for bid in bids}),
+        bidders=len(own),
         first_bid_seconds=(bids[0].at - listing.at).total_seconds() if bids else None,
         last_minute_bids=last_minute_bids,
         last_minute_bid_share=_share(last_minute_bids, len(bids)),
@@ -125,22 +137,8 @@ def summarize(history: History, policy: Policy) -> tuple[Summary, list[Participa
         ),
         extensions=len(history.extensions),
     )
-    return summary, _participations(listing, close, bids)
-
-
-def _participations(listing: Listing, close: Close, bids: list[AcceptedBid]) -> list[Participation]:
-    by_bidder: dict[int, list[AcceptedBid]] = {}
-    for bid in bids:
-        by_bidder.setdefault(bid.bidder_id, []).append(bid)
-    return [
-        Participation(
-            item_id=listing.item_id,
-            bidder_id=bidder_id,
-            bidder_name=own[-1].bidder_name,
-            seller_id=listing.seller_id,
-            bids=len(own),
-            highest=max(bid.amount for bid in own),
-            won=bidder_id == close.winner_id,
-        )
-        for bidder_id, own in sorted(by_bidder.items())
+    participations = [
+        Participation(listing.item_id, bidder, name, listing.seller_id, count, highest, bidder == close.winner_id)
+        for bidder, (count, highest, name) in sorted(own.items())
     ]
+    return summary, participations

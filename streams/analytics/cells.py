@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from streams.analytics.facts import AcceptedBid, Close, Listing
 from streams.analytics.policy import Policy
 from streams.analytics.windows import window_start
 
+# Keys and tallies are named tuples, not dataclasses: the fold makes a few of them for every bid,
+# and a tuple is built, hashed and compared in C.
 
-@dataclass(frozen=True, slots=True)
-class Top:
+
+class Top(NamedTuple):
     """The highest bid of a window; on equal amounts the smaller bid id wins, whatever came first."""
 
     amount: int
@@ -24,30 +27,31 @@ class Top:
     item_id: str
 
     def beats(self, other: Top) -> bool:
-        return self.amount > other.amount or (self.amount == other.amount and self.bid_id < other.bid_id)
+        return _beats(self.amount, self.bid_id, other)
 
 
-@dataclass(frozen=True, slots=True)
-class BidTally:
+def _beats(amount: int, bid_id: str, top: Top) -> bool:
+    return amount > top.amount or (amount == top.amount and bid_id < top.bid_id)
+
+
+class BidTally(NamedTuple):
     bids: int
     top: Top
 
-    def __add__(self, other: BidTally) -> BidTally:
+    def __add__(self, other: BidTally) -> BidTally:  # type: ignore[override]  (a tally, not a tuple concatenation)
         return BidTally(self.bids + other.bids, other.top if other.top.beats(self.top) else self.top)
 
 
-@dataclass(frozen=True, slots=True)
-class OutcomeTally:
+class OutcomeTally(NamedTuple):
     auctions: int
     price_total: int
     """Sum of final prices, for averages; 0 for outcomes without a sale."""
 
-    def __add__(self, other: OutcomeTally) -> OutcomeTally:
+    def __add__(self, other: OutcomeTally) -> OutcomeTally:  # type: ignore[override]
         return OutcomeTally(self.auctions + other.auctions, self.price_total + other.price_total)
 
 
-@dataclass(frozen=True, slots=True)
-class BidWindowKey:
+class BidWindowKey(NamedTuple):
     """Bids per window and category (Nexmark q7's highest bid rides along)."""
 
     window_start: datetime
@@ -55,8 +59,7 @@ class BidWindowKey:
     currency: str
 
 
-@dataclass(frozen=True, slots=True)
-class PaneKey:
+class PaneKey(NamedTuple):
     """Bids on one item in one window: the panes the sliding hot-items window is summed from."""
 
     window_start: datetime
@@ -64,8 +67,7 @@ class PaneKey:
     category: str
 
 
-@dataclass(frozen=True, slots=True)
-class OutcomeKey:
+class OutcomeKey(NamedTuple):
     """Closed auctions per window, category and outcome (sell-through, and Nexmark q4's average price)."""
 
     window_start: datetime
@@ -86,10 +88,20 @@ class Cells:
     outcomes: dict[OutcomeKey, OutcomeTally] = field(default_factory=dict)
 
     def add_bid(self, listing: Listing, bid: AcceptedBid, policy: Policy) -> None:
+        """One bid more in its window and its item's pane (the hot path: one lookup per cell, a new Top only if it wins)."""
         start = window_start(bid.at, policy.window)
-        _add(self.bid_windows, BidWindowKey(start, listing.category, bid.currency), BidTally(1, Top(bid.amount, bid.bid_id, bid.item_id)))
+        key = BidWindowKey(start, listing.category, bid.currency)
+        tally = self.bid_windows.get(key)
+        if tally is None:
+            self.bid_windows[key] = BidTally(1, Top(bid.amount, bid.bid_id, bid.item_id))
+        else:
+            top = tally.top
+            if _beats(bid.amount, bid.bid_id, top):
+                top = Top(bid.amount, bid.bid_id, bid.item_id)
+            self.bid_windows[key] = BidTally(tally.bids + 1, top)
         pane = PaneKey(start, bid.item_id, listing.category)
-        self.panes[pane] = self.panes.get(pane, 0) + 1
+        panes = self.panes
+        panes[pane] = panes.get(pane, 0) + 1
 
     def add_close(self, listing: Listing, close: Close, policy: Policy) -> None:
         key = OutcomeKey(window_start(close.at, policy.window), listing.category, close.outcome, listing.currency)

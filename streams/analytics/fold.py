@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from streams.analytics.cells import Cells
 from streams.analytics.facts import AcceptedBid, Close, Extension, Fact, Listing, Windowed
@@ -26,13 +27,14 @@ from streams.analytics.policy import Policy
 from streams.analytics.watermark import Watermark
 from streams.analytics.windows import window_start
 
+_UNSEEN = Watermark()
+
 Source = tuple[str, int]
 """An input partition: (topic, partition). Watermarks are kept per source."""
 
 
-@dataclass(frozen=True, slots=True)
-class Arrival:
-    """A fact as read from its input partition, in that partition's order."""
+class Arrival(NamedTuple):
+    """A fact as read from its input partition, in that partition's order (one per record read: a named tuple)."""
 
     source: Source
     offset: int
@@ -141,7 +143,7 @@ class _Folding:
 
     def _judge(self, fact: Windowed, arrival: Arrival) -> bool:
         """On time or late, by the fact's partition's watermark, which then takes the fact into account."""
-        watermark = self.watermarks.get(arrival.source, Watermark())
+        watermark = self.watermarks.get(arrival.source, _UNSEEN)
         lateness = self.policy.allowed_lateness
         on_time = watermark.admits(fact.at, lateness)
         if not on_time:

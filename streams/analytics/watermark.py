@@ -9,12 +9,13 @@ every partition's watermark has passed e + allowed_lateness: no on-time event ca
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Watermark:
+class Watermark(NamedTuple):
+    """One input partition's watermark (a named tuple: the fold makes one for nearly every bid)."""
+
     latest: datetime | None = None
     """The latest event time seen on the partition; None before its first windowed event."""
 

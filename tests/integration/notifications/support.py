@@ -9,6 +9,7 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -31,9 +32,16 @@ START_TIMEOUT_S = 60
 @dataclass(frozen=True)
 class Received:
     recipients: tuple[str, ...]
-    message: EmailMessage
+    raw: bytes
     at: float
     """When the server accepted it (seconds since the epoch)."""
+    connection: tuple[str, int]
+    """The client's address and port: one per SMTP connection, shared by the messages sent over it."""
+
+    @cached_property
+    def message(self) -> EmailMessage:
+        """Parsed when first looked at: the server only stores it, so it accepts mail as fast as a real one."""
+        return message_from_bytes(self.raw, policy=policy.default)
 
     @property
     def kind(self) -> str:
@@ -52,8 +60,13 @@ class Received:
         return self.message.get_body(preferencelist=("html",)).get_content()
 
 
+REFUSED_PREFIX = "refused-"
+"""Addresses starting with this are refused (550 at RCPT), as a real server refuses an unknown mailbox."""
+
+
 class RecordingHandler:
-    """Keeps every message; `hold()` makes sessions wait after MAIL FROM, before any data is sent."""
+    """Keeps every message; `hold()` makes sessions wait after MAIL FROM, before any data is sent.
+    Refuses recipients whose address starts with REFUSED_PREFIX."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -79,10 +92,16 @@ class RecordingHandler:
         envelope.mail_options.extend(mail_options)
         return "250 OK"
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith(REFUSED_PREFIX):
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
-        message = message_from_bytes(envelope.original_content, policy=policy.default)
         with self._lock:
-            self.received.append(Received(tuple(envelope.rcpt_tos), message, time.time()))
+            self.received.append(Received(tuple(envelope.rcpt_tos), envelope.original_content, time.time(), session.peer))
         return "250 Message accepted for delivery"
 
 

@@ -2,11 +2,13 @@ from datetime import timedelta
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from streams.analytics.auctions import History, Participation, summarize
 from streams.analytics.facts import AcceptedBid, Close, Extension, Listing
 from streams.analytics.policy import Policy
 from tests.unit.analytics.memory import arrivals_of, run
+from tests.unit.analytics.summary_reference import summarize_plainly
 from tests.unit.analytics.test_fold import seeds, workload
 from tests.workloads.nexmark import START
 
@@ -67,3 +69,31 @@ def test_summaries_agree_with_what_the_bidding_engine_reported_at_the_close(seed
             assert summary.spread >= 0, "the winner never pays less than a rival offered"
         for share in (summary.last_minute_bid_share, summary.last_minute_price_share):
             assert share is None or 0 <= share <= 1
+
+
+def _histories():
+    """Auctions with a few bidders whose bids tie on time, price and amount now and then, around the last
+    minute, and who change their display name between bids."""
+    bid = st.builds(
+        lambda n, seconds, bidder, name, amount, price: AcceptedBid(
+            f"b{n}", "i1", bidder, name, amount, price, "EUR", START + 3 * MINUTE + seconds * timedelta(seconds=1)
+        ),
+        st.integers(0, 10**6), st.integers(0, 150), st.integers(1, 5), st.sampled_from(["ann", "bo"]),
+        st.integers(10, 20), st.integers(10, 20),
+    )
+    bids = st.lists(bid, max_size=25, unique_by=lambda b: b.bid_id)
+
+    def history(bids, winner, outcome, reserve):
+        amounts = [b.amount for b in bids]
+        close = Close("i1", 3, outcome, winner, max(amounts, default=None) if winner else None,
+                      max(amounts, default=None), len(bids), START + 5 * MINUTE)
+        listing = Listing("i1", 3, "seller", "Lamp", "art", "EUR", 10, reserve, None, START, START + 5 * MINUTE)
+        return History(listing, bids, [], close)
+
+    return st.builds(history, bids, st.one_of(st.none(), st.integers(1, 6)), st.sampled_from(["sold", "reserve_not_met"]),
+                     st.one_of(st.none(), st.integers(5, 25)))
+
+
+@given(_histories())
+def test_the_one_pass_summary_equals_the_plain_definition_of_every_measure(history):
+    assert summarize(history, POLICY) == summarize_plainly(history, POLICY)
