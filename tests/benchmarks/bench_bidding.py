@@ -74,8 +74,9 @@ def run_through(
     try:
         done, started, next_sample = 0, None, every
         while done < records:
+            before = time.perf_counter()
             if runner.step() and started is None:
-                started = time.perf_counter()
+                started = before  # the clock starts with the step that handled the first records
             done = records_in(runner)
             if every and next_sample <= done < records:
                 sample(runner, done)

@@ -131,3 +131,17 @@ def test_the_group_size_check_is_best_effort(broker, clock, start):
     clock.advance(2.1)
     b.step()
     assert b.consumer.rejoin_requests == 1
+
+
+def test_state_keys_counts_what_each_store_holds_over_the_tasks_held(broker, start):
+    p0, p1 = topics(broker, 2)
+    a = start(counting, instance="a")
+    broker.assign(a.consumer, [p0, p1])
+    for key, partition in ((b"x", 0), (b"y", 0), (b"x", 0), (b"z", 1)):
+        broker.produce("in", key, b"", partition=partition)
+    a.step_until_idle()
+    assert a.runner.state_keys() == {"counts": 3}
+
+    broker.assign(a.consumer, [p0])  # partition 1 and its key leave with its task
+    a.step()
+    assert a.runner.state_keys() == {"counts": 2}

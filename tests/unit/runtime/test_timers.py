@@ -1,7 +1,10 @@
 """Timers: due order, replacement, cancellation, and surviving a restart through the changelog."""
+from datetime import timedelta
+
 from hypothesis import given
 from hypothesis import strategies as st
 
+from streams.runtime.context import from_ms, to_ms
 from streams.runtime.state import KeyValueStore
 from streams.runtime.tasks import TaskState
 from streams.runtime.timers import TIMERS_STORE, Timer, TimerQueue
@@ -86,3 +89,9 @@ def test_exactly_the_due_timers_fire_once_each_in_time_order(operations, now_ms)
     assert sorted((t.key, t.at_ms) for t in fired) == sorted((k, at) for k, at in expected.items() if at <= now_ms)
     assert [t.at_ms for t in fired] == sorted(t.at_ms for t in fired)
     assert drain(timers, now_ms) == []
+
+
+@given(st.integers(0, 4_102_444_800_000))  # up to 2100
+def test_a_timer_set_for_a_moment_is_due_at_exactly_its_millisecond(ms):
+    assert to_ms(from_ms(ms)) == ms
+    assert to_ms(from_ms(ms) + timedelta(microseconds=999)) == ms  # floored, as record timestamps are
