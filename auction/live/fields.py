@@ -8,10 +8,11 @@ the reserve is only "met" or "not met", and no person's id leaves the server.
 from datetime import datetime
 from typing import Any
 
-from django.template.defaultfilters import capfirst, date, pluralize
+from django.template.defaultfilters import capfirst, pluralize
 
 from auction.accounts.masking import public_name
 from auction.catalog.models import Item
+from auction.catalog.templatetags.auction_tags import utc_text
 from auction.catalog.presentation import (
     buy_now_offer,
     minimum_bid,
@@ -20,9 +21,6 @@ from auction.catalog.presentation import (
     shown_price,
 )
 from streams.money import Money
-
-HISTORY_TIME_FORMAT = "j M, H:i:s"
-"""How the bid history shows when a bid was decided (the item page's `date` filter format)."""
 
 Fields = dict[str, Any]
 
@@ -69,5 +67,5 @@ def history_row(
         "bidder": public_name(bidder_name, person_id=bidder_id, viewer_id=viewer_id),
         "amount": amount.display(),
         "datetime": decided_at.isoformat(),
-        "time": date(decided_at, HISTORY_TIME_FORMAT),
+        "time": utc_text(decided_at, "seconds"),  # as the page's own rows say it (`local_time`)
     }

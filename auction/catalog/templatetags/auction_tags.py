@@ -75,13 +75,18 @@ LOCAL_TIME_FORMATS = {
 }
 
 
+def utc_text(moment: datetime, style: str) -> str:
+    """The server's rendering of a moment: UTC, and saying so (what a page shows before its script runs)."""
+    return dj_date(moment.astimezone(timezone.utc), LOCAL_TIME_FORMATS[style]) + " UTC"
+
+
 @register.simple_tag
 def local_time(moment: datetime | None, style: str = "date", item_id=None, field: str = "") -> str:
     """A `<time>` with the UTC instant in `datetime` and the title; local-time.js shows it in the
     browser's zone. `item_id`/`field` make it a live field (live.js moves it when the end moves)."""
     if moment is None:
         return ""
-    utc = dj_date(moment.astimezone(timezone.utc), LOCAL_TIME_FORMATS[style]) + " UTC"
+    utc = utc_text(moment, style)
     live = format_html(' data-item-id="{}" data-field="{}"', item_id, field) if item_id and field else ""
     return format_html(
         '<time datetime="{}" title="{}" data-local="{}"{}>{}</time>',

@@ -67,7 +67,7 @@ def test_an_accepted_bid_updates_item_pages_and_cards_and_tells_the_people_conce
     assert page["fields"]["reserve"] == {"met": False, "text": "Reserve not met"}
     assert page["fields"]["leader"] == {"name": "b***n", "you": False}
     assert page["fields"]["time-left"] == {"ends_at": T0.isoformat(), "closed": False}
-    assert page["bid"] == {"bidder": "b***n", "amount": "€25.00", "datetime": "2025-03-08T18:55:00+00:00", "time": "8 Mar, 18:55:00"}
+    assert page["bid"] == {"bidder": "b***n", "amount": "€25.00", "datetime": "2025-03-08T18:55:00+00:00", "time": "8 Mar, 18:55:00 UTC"}
     [card] = groups[BROWSE]
     assert (card["seq"], tuple(card["fields"])) == (4, tuple(n for n in CARD_FIELDS if n in BID_FIELDS))
     [toast] = groups[person_group(ANA)]
