@@ -42,7 +42,8 @@ def _ids(data: dict) -> list[int]:
 
 
 def _refused(error: ValidationError) -> JsonResponse:
-    return JsonResponse({"error": " ".join(error.messages)}, status=413 if error.code == "too_large" else 400)
+    too_large = getattr(error, "code", None) == "too_large"  # a ValidationError of fields has no code
+    return JsonResponse({"error": " ".join(error.messages)}, status=413 if too_large else 400)
 
 
 @staff_page
