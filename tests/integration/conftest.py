@@ -199,3 +199,21 @@ def web_server(processor_env, provisioned_topics, tmp_path_factory) -> Iterator[
     """The site on the test database, for the whole session; yields its base URL."""
     with serving_web(processor_env, tmp_path_factory.mktemp("web") / "web.log") as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def live_processor(processor_env, provisioned_topics, tmp_path_factory):
+    """The live processor, once per session for every package that needs it (live pages, the UI checks)."""
+    from tests.integration.live.support import group_at_log_end
+
+    group_at_log_end("live", processor_env)
+    process = ProcessorProcess("live", processor_env, tmp_path_factory.mktemp("live") / "live.log")
+    yield process.start()
+    process.stop()
+
+
+@pytest.fixture
+def live_pipeline(auction_pipeline, live_processor):
+    """Everything from a published bid to a message on a socket."""
+    return live_processor
+

@@ -6,8 +6,6 @@ import uuid
 import pytest
 from django.test import Client
 
-from tests.integration.conftest import ProcessorProcess
-from tests.integration.live.support import group_at_log_end
 
 ORIGIN = (b"origin", b"http://127.0.0.1")
 
@@ -49,17 +47,3 @@ def session_cookie():
 def log_in(web_server):
     """Log a browser context in as `user`, on the test web server."""
     return lambda context, user: context.add_cookies([{"name": "sessionid", "value": session_key(user), "url": web_server}])
-
-
-@pytest.fixture(scope="session")
-def live_processor(processor_env, provisioned_topics, tmp_path_factory):
-    group_at_log_end("live", processor_env)
-    process = ProcessorProcess("live", processor_env, tmp_path_factory.mktemp("live") / "live.log")
-    yield process.start()
-    process.stop()
-
-
-@pytest.fixture
-def live_pipeline(auction_pipeline, live_processor):
-    """Everything from a published bid to a message on a socket."""
-    return live_processor

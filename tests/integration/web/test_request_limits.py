@@ -95,7 +95,13 @@ through_the_server = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture(scope="module")
 def limited_site(processor_env, provisioned_topics, tmp_path_factory) -> str:
-    env = {**processor_env, "AUCTION_JSON_MAX_BYTES": str(JSON_LIMIT), "AUCTION_MAX_REQUEST_BYTES": str(BODY_LIMIT)}
+    env = {
+        **processor_env,
+        "AUCTION_JSON_MAX_BYTES": str(JSON_LIMIT),
+        "AUCTION_MAX_REQUEST_BYTES": str(BODY_LIMIT),
+        # its own login-throttle counts: other tests' failed logins from 127.0.0.1 must not make this one a 429
+        "AUCTION_THROTTLE_PREFIX": f"throttle-limits-{uuid.uuid4().hex[:8]}",
+    }
     with serving_web(env, tmp_path_factory.mktemp("limits") / "web.log") as url:
         yield url
 
