@@ -19,6 +19,7 @@ from auction.ops.topology import deployed
 from tests.integration.conftest import ROOT, ProcessorProcess, start_at_log_end
 from tests.integration.ops.status_server import HEALTHY, StatusServer
 from tests.integration.readiness import free_port
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.django_db
 DEPENDENCIES_OK = {"kafka": "ok", "postgres": "ok", "redis": "ok"}
@@ -151,13 +152,16 @@ def _asked_afresh(client, path: str = "/healthz"):
 
 
 def test_healthz_and_the_ops_page_share_one_kafka_admin_client_made_again_when_it_breaks(client, django_user_model, kafka_bootstrap):
+    staff = django_user_model.objects.create_user(username=f"staff-{uuid.uuid4().hex[:8]}", password=None, is_staff=True)
+    client.force_login(staff)
+    # A broker that has just started answers group questions only once its group coordinator has
+    # loaded: wait for the ops page to answer before counting clients.
+    eventually(lambda: client.get("/ops/api/overview").status_code == 200, timeout_s=60, what="the ops overview")
     ADMIN.close()  # from no client at all
     made = ADMIN.made
-    staff = django_user_model.objects.create_user(username=f"staff-{uuid.uuid4().hex[:8]}", password=None, is_staff=True)
 
     statuses = [_asked_afresh(client).status_code for _ in range(3)]
     kept = ADMIN.client_of(kafka_bootstrap)
-    client.force_login(staff)
     overviews = [client.get("/ops/api/overview").status_code for _ in range(2)]
 
     assert statuses == [200] * 3 and overviews == [200] * 2
