@@ -51,9 +51,10 @@ from streams.processors import bidding  # noqa: E402
 from streams.processors.bidding_retention import Retention  # noqa: E402
 from streams.runtime import Processor, Runner, RuntimeConfig  # noqa: E402
 from streams.runtime.clients import PRODUCER_TUNING  # noqa: E402
-from streams.topics import BIDS_TOPIC, DEAD_LETTER_TOPIC, ITEMS_TOPIC, topic_for  # noqa: E402
+from streams.topics import BIDS_TOPIC, DEAD_LETTER_TOPIC, topic_for  # noqa: E402
 from tests.benchmarks.bench_runtime import bare_loop, create_topics  # noqa: E402
 from tests.benchmarks.figures import Bench, Figure  # noqa: E402
+from tests.benchmarks.servers import print_figures  # noqa: E402
 from tests.integration.coreflow.private_topics import on_private_topics, private, produce_privately, provision  # noqa: E402
 from tests.integration.coreflow.workload import auction_workload  # noqa: E402
 
@@ -268,22 +269,8 @@ def main() -> None:
     figures = decisions(bench, bids=options.bids, items=options.items, projector=not options.no_projector)
     if options.auctions:
         figures += memory(bench, auctions=options.auctions)
-    print_figures(bench, figures)
-
-
-def print_figures(bench: Bench, figures: list[Figure]) -> None:
-    print(f"load average: {', '.join(f'{load:.2f}' for load in os.getloadavg())} (a shared machine: indicative only)")
-    for figure in figures:
-        line = f"{figure.name:45s} {figure.value:12,.1f} {figure.unit}"
-        if figure.baseline_value is not None:
-            line += f"   baseline {figure.baseline_value:,.1f} ({figure.baseline}), ratio {figure.ratio:.2f}"
-        if figure.goal:
-            line += f"   goal {figure.goal}"
-        if figure.failures is not None:
-            line += f"   failures {figure.failures}"
-        print(line)
-    for note in bench.notes:
-        print(note)
+    print(f"load average: {os.getloadavg()[0]:.2f} (a shared machine: indicative only)")
+    print_figures(figures, bench)
 
 
 if __name__ == "__main__":

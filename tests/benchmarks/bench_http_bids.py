@@ -22,7 +22,6 @@ import logging
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,6 +35,7 @@ from pathlib import Path
 import httpx
 
 from tests.benchmarks.figures import Bench, Figure
+from tests.integration.readiness import free_port
 
 SECTION = "Web tier: bids through the API, and the other endpoints"
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,16 +46,10 @@ PROCESSORS = ("bidding", "projector", "live", "notifications", "analytics", "dea
 SMOKE_PROCESSORS = ("bidding", "projector")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def serving(app: str, env: dict[str, str], workers: int, log: Path) -> Iterator[str]:
     """`app` under uvicorn with `workers` processes; yields its base URL once it answers."""
-    port = _free_port()
+    port = free_port()
     argv = [sys.executable, "-m", "uvicorn", app, "--port", str(port), "--workers", str(workers), "--no-access-log",
             "--timeout-keep-alive", "60", "--log-level", "warning"]
     with log.open("ab") as out:

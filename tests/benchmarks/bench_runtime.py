@@ -28,6 +28,7 @@ from streams.runtime.changelog import restore_tasks  # noqa: E402
 from streams.runtime.clients import CONSUMER_TUNING, PRODUCER_TUNING, restore_consumer  # noqa: E402
 from streams.topics import changelog_topic  # noqa: E402
 from tests.benchmarks.figures import Bench, Figure  # noqa: E402
+from tests.benchmarks.servers import print_figures  # noqa: E402
 
 PARTITIONS = 6
 BATCH = 2_000
@@ -183,16 +184,8 @@ def main() -> None:
     options = parser.parse_args()
     bench = Bench(bootstrap=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:39092"), database_url="", redis_url="")
     figures = measure_runtime(bench, records=options.records, restore_keys=options.restore_keys, rounds=options.rounds)
-    print(f"load average: {', '.join(f'{load:.2f}' for load in os.getloadavg())} (a shared machine: indicative only)")
-    for figure in figures:
-        line = f"{figure.name:45s} {figure.value:12,.2f} {figure.unit}"
-        if figure.ratio is not None:
-            line += f"   {figure.ratio:6.0%} of the bare loop"
-        if figure.goal:
-            line += f"   (goal {figure.goal})"
-        print(line)
-    for note in bench.notes:
-        print(note)
+    print(f"load average: {os.getloadavg()[0]:.2f} (a shared machine: indicative only)")
+    print_figures(figures, bench)
 
 
 if __name__ == "__main__":
