@@ -77,8 +77,8 @@ class Board:
 
     def _listen(self) -> None:
         while True:
+            client = redis.Redis.from_url(self._url, socket_connect_timeout=REDIS_TIMEOUT_S, health_check_interval=10)
             try:
-                client = redis.Redis.from_url(self._url, socket_connect_timeout=REDIS_TIMEOUT_S, health_check_interval=10)
                 pubsub = client.pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(CHANNEL)
                 while True:
@@ -89,6 +89,7 @@ class Board:
             except (redis.RedisError, OSError, ValueError) as error:
                 self.subscribed.clear()
                 log.warning("announcements unavailable, requests look for their results by themselves: %s", error)
+                client.close()  # a new connection next time, not one more left open per outage
                 time.sleep(RECONNECT_S)
 
     def arrived(self, keys: Iterable[str]) -> None:
