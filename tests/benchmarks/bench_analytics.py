@@ -12,8 +12,8 @@ Throughput replays the workload straight into the processor's sink in the runtim
 each batch one transaction with its offsets, as the runtime commits it (decoding and Kafka are
 measured apart): the processor's own cost. The workload is generated ahead into a temporary
 file and read back a batch at a time, so a million events never sit in memory; only the sink's
-commits are timed. The delay runs the real
-bidding and analytics processors and polls the page's JSON, as the page does.
+commits are timed. The delay runs the real bidding and analytics processors and polls the
+page's JSON, as the page does.
 """
 from __future__ import annotations
 
@@ -38,8 +38,6 @@ from tests.benchmarks.servers import ROOT, bench_from_environment, database_url_
 
 SECTION = "Analytics"
 PARTITIONS = 6
-BASELINE = 5_113
-"""Events/s of the sink before this work (docs/performance.md, load average ≈ 3); 4,403 at ≈ 10."""
 GOAL = 20_000
 DECODE_SAMPLE = 20_000
 DELAY_TIMEOUT_S = 120
@@ -141,7 +139,6 @@ def throughput(bench: Bench, events: int) -> list[Figure]:
     ordered = sorted(commits)
     return [
         Figure("sink (fold + PostgreSQL), offsets in the same transaction", rate, "events/s", goal=f"≥ {GOAL:,} events/s",
-               baseline=f"{BASELINE:,} events/s before this work (docs/performance.md)", baseline_value=BASELINE,
                samples=handled, failures=0),
         Figure(f"sink transaction of {batch_size:,} events, p50", statistics.median(ordered), "ms", samples=len(ordered)),
         Figure(f"sink transaction of {batch_size:,} events, p99", ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))],
