@@ -191,7 +191,10 @@ def delay(bench: Bench, bids: int) -> list[Figure]:
     from auction.publishing import publish
     from streams.events import BidPlaced, ItemListed
     from streams.money import Money
+    from streams.provisioning import ensure_topics
+    from streams.topics import REGISTRY
 
+    ensure_topics(bench.bootstrap, REGISTRY)  # a fresh broker has none yet
     analytics_reset(consumer=analytics.NAME)
     env = {**os.environ, "DATABASE_URL": database_url_of_django(), "KAFKA_BOOTSTRAP_SERVERS": bench.bootstrap,
            "STREAMS_NAME_SUFFIX": f"bench{uuid.uuid4().hex[:6]}"}
