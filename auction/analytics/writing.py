@@ -1,11 +1,11 @@
 """How a batch's changes reach PostgreSQL; the processor's batch handler calls these inside the sink's one transaction.
 
-Facts, summaries and participations are inserted by binary COPY (`cursor.copy_in`). Window cells are added to (`cell += delta`) rather than
-overwritten, because a window's facts arrive over several batches: each table's cells of a
-batch go in one `INSERT … SELECT FROM unnest(arrays) ON CONFLICT DO UPDATE`, one round trip
-whatever the number of cells (the batch's cells are distinct keys, as one statement requires).
-The highest bid keeps the better of stored and new by the same rule as
-`streams.analytics.cells.Top.beats`.
+Facts, summaries and participations are inserted by binary COPY (`cursor.copy_in`). Window
+cells are added to (`cell += delta`) rather than overwritten, because a window's facts arrive
+over several batches: each table's cells of a batch go in one `INSERT … SELECT FROM
+unnest(arrays) ON CONFLICT DO UPDATE` (the batch's cells are distinct keys, as one statement
+requires), all of them in one round trip. The highest bid keeps the better of stored and new by
+the same rule as `streams.analytics.cells.Top.beats`.
 """
 from collections.abc import Iterable
 

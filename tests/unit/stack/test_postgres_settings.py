@@ -21,6 +21,11 @@ def test_listens_on_loopback_at_the_profile_port():
     assert settings["unix_socket_directories"] == "/srv/unit/postgres"
 
 
+def test_every_profile_gives_the_buffers_a_million_analytics_events_need():
+    for durable in (True, False):
+        assert server_settings(_profile(durable=durable), Path("/srv/unit/postgres"))["shared_buffers"] == "512MB"
+
+
 def test_a_non_durable_profile_skips_fsync_and_the_durable_one_keeps_it():
     fast = server_settings(_profile(durable=False), Path("/srv/unit/postgres"))
     safe = server_settings(_profile(durable=True), Path("/srv/unit/postgres"))
