@@ -5,9 +5,8 @@ The run: the private bidding processor (never killed) and the four processors st
 partitions; a channel-layer tap subscribes to every item's and person's group; the load starts;
 every 1.5-3 s (at random) the next processor in turn is SIGKILLed and started again at once. Its
 readiness (it holds every partition, read from its /status) is awaited in the background, and
-before it is killed again it must be ready and have committed since its restart (the live processor:
-have pushed a decision on a bid placed after its restart; a kill waits for that when a slow restart
-has not got there yet), so every kill hits a working instance. After the last kill the load goes
+before it is killed again it must be ready and have committed since its restart (a kill waits for
+that when a slow restart has not got there yet), so every kill hits a working instance. After the last kill the load goes
 on for a few seconds, a probe bid checks that the last live instance pushes, every auction closes,
 and every processor with a sink works off its backlog. Then the processors stop (SIGTERM) and the
 results are read: what the crashed processors wrote, and the references:
@@ -32,7 +31,7 @@ from django.db import connections
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 
 from auction.live.groups import item_group, person_group
-from streams.events import BidAccepted, Envelope, decode
+from streams.events import Envelope, decode
 from streams.runtime import Runner, RuntimeConfig
 from streams.topics import DEAD_LETTER_TOPIC
 from tests.integration.coreflow.private_topics import private, provision
@@ -48,7 +47,6 @@ LOAD_AFTER_LAST_KILL_S = 4.0
 CLOSE_TIMEOUT_S = 60
 CATCH_UP_TIMEOUT_S = 120
 PROBE_TIMEOUT_S = 30
-LIVE_PUSH_TIMEOUT_S = 60
 SELLERS, BIDDERS = 3, 12
 SINK_PROCESSORS = ("projector", "analytics", "notifications")
 INPUT_TOPICS = ("auction.items", "auction.bids", "auction.bids.history", "auction.items.complete")
@@ -297,35 +295,6 @@ def _working(process: CrashableProcess, timeout_s: float = 60) -> None:
         time.sleep(0.05)
 
 
-def pushes_on_bids_placed_after(since: float, heard: list[Heard], history: list[Logged], published: dict[str, float],
-                                until: float = float("inf")) -> list[Heard]:
-    """The pushes heard before `until` about decisions on bids published after `since` (monotonic times)."""
-    bid_of = {(e.item_id, e.state.seq): e.bid_id for e in (logged.envelope.event for logged in history)
-              if isinstance(e, BidAccepted)}
-
-    def placed_at(h: Heard) -> float:
-        bid_id = bid_of.get((h.message["item"], h.message["seq"])) if h.message["type"] in ("item", "lead") else None
-        return published.get(bid_id, 0.0) if bid_id else 0.0
-
-    return [h for h in heard if h.at < until and placed_at(h) > since]
-
-
-def _pushing_new(generation: Generation, tap: Tap, load: Load, bootstrap: str, prefix: str,
-                 timeout_s: float = LIVE_PUSH_TIMEOUT_S) -> None:
-    """Until the live instance has pushed a decision on a bid placed after it started (its "at work"): on a
-    busy machine the bidding processor's lag can otherwise outlast the instance's few seconds. Gives up
-    quietly after `timeout_s`; the live test then says which instance never pushed."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        candidates = [h for h in list(tap.heard) if h.at > generation.started_at]
-        if candidates and pushes_on_bids_placed_after(
-            generation.started_at, candidates, read_log(bootstrap, private(prefix, "auction.bids.history")),
-            dict(load.published.bids),
-        ):
-            return
-        time.sleep(0.5)
-
-
 def _probe(load: Load, tap: Tap, bidders) -> dict[str, float]:
     """Bids on an item nothing else touches until a push about it is heard: the live processor pushes
     decisions made after its last restart. (Bids go on until then: a decision made while a restarted
@@ -382,8 +351,6 @@ def run_crashes(*, bootstrap: str, redis_url: str, env: dict[str, str], logs: Pa
             for name in KILLED:
                 _ready(generations[name][-1])  # only an instance holding its partitions, and at work, is killed
                 _working(processes[name])
-                if name == "live":
-                    _pushing_new(generations[name][-1], tap, load, bootstrap, prefix)
                 time.sleep(max(0.0, last_kill + rng.uniform(*KILL_GAP_S) - time.monotonic()))
                 _kill_and_restart(processes[name], generations[name])
                 last_kill = generations[name][-2].killed_at
