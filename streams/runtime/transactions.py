@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import logging
-import threading
 from typing import Any, Callable, Collection, Iterable, Mapping, Sequence
 
 from kafka import KafkaConsumer, KafkaProducer
@@ -55,9 +54,23 @@ class _Deadline:
         self._executor.shutdown(wait=False, cancel_futures=True)
 
 
-def _close_quietly(producer: KafkaProducer, timeout_s: float) -> None:
+def _discard(producer: KafkaProducer, timeout_s: float) -> None:
+    """Stop a producer whose transaction is being given up, dropping what it has not sent.
+
+    Its I/O thread must be gone before a new producer of the same transactional id starts: a live
+    one answers the new producer's fencing with an epoch bump of its own (KIP-360), which fences
+    the new producer, and the two go on fencing each other. kafka-python's `close` cannot be the
+    way: it flushes first, and a failed flush leaves the I/O thread running; so the thread is
+    force-closed (failing the unsent records) and awaited, then the producer closed.
+    """
+    sender = getattr(producer, "_sender", None)  # kafka-python has no public force-close
+    if sender is not None:
+        sender.force_close()
+        sender.join(timeout_s)
+        if sender.is_alive():
+            log.warning("an abandoned producer's I/O thread is still running after %s s", timeout_s)
     try:
-        producer.close(timeout=timeout_s)
+        producer.close(timeout=0)
     except Exception as error:
         log.warning("closing an abandoned producer failed: %s: %s", type(error).__name__, error)
 
@@ -156,14 +169,12 @@ class KafkaTransactions:
     def recover(self) -> None:
         """After an indefinite error: a new producer whose `init_transactions` settles the old transaction.
 
-        The old producer may still hold unsent records, and kafka-python cannot close it without
-        waiting for them, so it is closed in the background: once the new producer has fenced
-        it, its requests fail fast and the close completes.
+        The old producer is stopped first, its unsent records dropped (they belong to the transaction
+        given up): see `_discard`.
         """
         self._deadline.abandon()
         self._open = False
-        closing = threading.Thread(target=_close_quietly, args=(self._producer, self._timeout_s), daemon=True)
-        closing.start()
+        _discard(self._producer, self._timeout_s)
         self._producer, self._deadline = self._start_producer()
 
     def committed(self, partitions: Collection[TopicPartition]) -> dict[TopicPartition, int | None]:

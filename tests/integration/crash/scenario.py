@@ -5,8 +5,8 @@ The run: the private bidding processor (never killed) and the four processors st
 partitions; a channel-layer tap subscribes to every item's and person's group; the load starts;
 every 1.5-3 s (at random) the next processor in turn is SIGKILLed and started again at once. Its
 readiness (it holds every partition, read from its /status) is awaited in the background, and
-before it is killed again it must be ready and have committed since its restart (a kill waits for
-that when a slow restart has not got there yet), so every kill hits a working instance. After the last kill the load goes
+before it is killed again it must be ready and have committed since its restart (the live processor:
+have pushed something since; a kill waits for that when a slow restart has not got there yet), so every kill hits a working instance. After the last kill the load goes
 on for a few seconds, a probe bid checks that the last live instance pushes, every auction closes,
 and every processor with a sink works off its backlog. Then the processors stop (SIGTERM) and the
 results are read: what the crashed processors wrote, and the references:
@@ -47,6 +47,7 @@ LOAD_AFTER_LAST_KILL_S = 4.0
 CLOSE_TIMEOUT_S = 60
 CATCH_UP_TIMEOUT_S = 120
 PROBE_TIMEOUT_S = 30
+LIVE_PUSH_TIMEOUT_S = 30
 SELLERS, BIDDERS = 3, 12
 SINK_PROCESSORS = ("projector", "analytics", "notifications")
 INPUT_TOPICS = ("auction.items", "auction.bids", "auction.bids.history", "auction.items.complete")
@@ -295,6 +296,16 @@ def _working(process: CrashableProcess, timeout_s: float = 60) -> None:
         time.sleep(0.05)
 
 
+def _pushing(generation: Generation, tap: Tap, timeout_s: float = LIVE_PUSH_TIMEOUT_S) -> None:
+    """Until the live instance has pushed something since it became ready (its "at work": the one before it
+    was SIGKILLed before it started, so whatever is heard now is its own). On a busy machine the bidding
+    processor's lag can outlast a few-second instance. Gives up quietly after `timeout_s`: the live test
+    then says which instance never pushed."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and not any(h.at > generation.ready_at for h in tap.heard[-50:]):
+        time.sleep(0.05)
+
+
 def _probe(load: Load, tap: Tap, bidders) -> dict[str, float]:
     """Bids on an item nothing else touches until a push about it is heard: the live processor pushes
     decisions made after its last restart. (Bids go on until then: a decision made while a restarted
@@ -351,6 +362,8 @@ def run_crashes(*, bootstrap: str, redis_url: str, env: dict[str, str], logs: Pa
             for name in KILLED:
                 _ready(generations[name][-1])  # only an instance holding its partitions, and at work, is killed
                 _working(processes[name])
+                if name == "live":
+                    _pushing(generations[name][-1], tap)
                 time.sleep(max(0.0, last_kill + rng.uniform(*KILL_GAP_S) - time.monotonic()))
                 _kill_and_restart(processes[name], generations[name])
                 last_kill = generations[name][-2].killed_at

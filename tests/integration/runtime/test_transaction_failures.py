@@ -9,8 +9,10 @@ exactly as if nothing had happened.
 from collections import defaultdict
 
 import pytest
+from kafka import KafkaConsumer, KafkaProducer
 from kafka.errors import KafkaError
 
+from streams.runtime.processor import Emit
 from streams.runtime.transactions import CommitTimeout, KafkaTransactions
 from tests.integration.runtime.processors import counting_copy
 from tests.integration.runtime.support import create_topics, produce, read_committed, running
@@ -58,3 +60,30 @@ def test_a_failed_commit_changes_nothing_visible(kafka_bootstrap, unique_name, m
     assert runner.metrics.registry.get_sample_value("streams_transaction_aborts_total", labels) == 1
     assert len(outputs) == RECORDS
     assert outputs_per_key(outputs) == expected
+
+
+def test_recovering_stops_the_old_producer_before_a_new_one_takes_its_transactional_id(kafka_bootstrap, unique_name):
+    """A live old producer would answer the new one's fencing with an epoch bump of its own, and the
+    two would fence each other for good (seen under load: a bidding processor aborting every batch)."""
+    name = unique_name("txn-recover")
+    target = f"{name}-out"
+    create_topics(kafka_bootstrap, [target], partitions=3)
+    consumer = KafkaConsumer(bootstrap_servers=kafka_bootstrap, group_id=name, enable_auto_commit=False)
+
+    def make_producer() -> KafkaProducer:
+        return KafkaProducer(bootstrap_servers=kafka_bootstrap, transactional_id=name, enable_idempotence=True)
+
+    transactions = KafkaTransactions(make_producer, consumer, [target], timeout_s=10)
+    try:
+        for n in range(200):
+            transactions.send(Emit(target, key=b"k%d" % (n % 7), value=b"given up"))
+        old = transactions._producer
+        transactions.recover()
+        assert not old._sender.is_alive(), "the old producer still runs beside the new one"
+        for _ in range(3):  # several transactions: nothing fences the new producer afterwards
+            transactions.send(Emit(target, key=b"k", value=b"kept"))
+            transactions.commit({})
+    finally:
+        transactions.close()
+        consumer.close()
+    assert [record.value for record in read_committed(kafka_bootstrap, target, expected=3)] == [b"kept"] * 3
