@@ -1,9 +1,11 @@
-"""Admin list filters the read models need: by seller, and by when the auction ends."""
+"""Admin list filters the read models need: by seller, by when the auction ends, by how it ended."""
 from datetime import timedelta
 
 from django.contrib import admin
 from django.db.models import Count
 from django.utils import timezone
+
+from streams.events import Outcome
 
 MAX_SELLERS_LISTED = 50
 
@@ -46,3 +48,19 @@ class EndingFilter(admin.SimpleListFilter):
         if self.value() in self.WINDOWS:
             return queryset.filter(ends_at__gt=now, ends_at__lte=now + self.WINDOWS[self.value()][1])
         return queryset
+
+
+class OutcomeFilter(admin.SimpleListFilter):
+    """By how the auction ended; Django's own filter of the column would list open items under a link with no text."""
+
+    title = "outcome"
+    parameter_name = "outcome"
+    OPEN = "none"
+
+    def lookups(self, request, model_admin):
+        return [(outcome.value, outcome.value.replace("_", " ")) for outcome in Outcome] + [(self.OPEN, "not ended yet")]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        return queryset.filter(outcome="" if self.value() == self.OPEN else self.value())

@@ -17,7 +17,7 @@ from auction.catalog.presentation import shown_price
 from auction.staff import interventions, rules
 from auction.staff.admin.access import ReadModelAdmin
 from auction.staff.admin.display import amount_column
-from auction.staff.admin.filters import EndingFilter, SellerFilter
+from auction.staff.admin.filters import EndingFilter, OutcomeFilter, SellerFilter
 from auction.staff.forms import ExtendForm, ReasonForm, RelistForm
 from auction.staff.selectors import audit_trail, leader_maximum, staff_bid_history
 
@@ -77,7 +77,7 @@ ACTIONS: dict[str, Action] = {
 @admin.register(Item)
 class ItemAdmin(ReadModelAdmin):
     list_display = ("title", "status", "category", "seller_name", "price", "bid_count", "ends_at", "outcome")
-    list_filter = ("status", "category", SellerFilter, EndingFilter, "outcome")
+    list_filter = ("status", "category", SellerFilter, EndingFilter, OutcomeFilter)
     search_fields = ("title", "seller_name", "location")
     date_hierarchy = "ends_at"
     ordering = ("ends_at",)

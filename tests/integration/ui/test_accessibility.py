@@ -9,11 +9,13 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from playwright.sync_api import Page, expect
 
 from auction.catalog.models import Item
 from auction.catalog.services import item_cancel
+from auction.notifications.models import CapturedMail
 from tests.integration.live.support import list_item
 from tests.support.auctions import publish_bid
 from tests.support.pictures import png
@@ -28,6 +30,13 @@ DESKTOP = {"width": 1280, "height": 900}
 TAP_PX = 44
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+EMAIL_CONTEXT = {
+    "site_name": "Open Auction", "site_url": "http://auction.example.test", "title": "Walnut desk lamp", "price": "€30.00",
+    "recipient_name": "winner", "item_url": "http://auction.example.test/items/1/", "seller_name": "seller",
+    "account_url": "http://auction.example.test/account/", "unsubscribe_url": "http://auction.example.test/emails/unsubscribe/x/",
+}
 
 
 def axe_violations(page: Page) -> list[str]:
@@ -54,8 +63,8 @@ def closed(item_id: str) -> Item:
 @pytest.fixture
 def people(person, django_user_model):
     staff = person("staff")
-    staff.is_staff = True
-    staff.save(update_fields=["is_staff"])
+    staff.is_staff = staff.is_superuser = True  # the admin's pages too
+    staff.save(update_fields=["is_staff", "is_superuser"])
     return {"seller": person("seller"), "winner": person("winner"), "other": person("other"), "staff": staff}
 
 
@@ -80,6 +89,11 @@ def auctions(live_pipeline, people):
 def test_every_page_passes_axe_and_fits_a_phone(web_server, browser, log_in, people, auctions):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     item = lambda key: f"/items/{auctions[key]}/"  # noqa: E731
+    won = EmailMultiAlternatives("You won “Walnut desk lamp”", render_to_string("notifications/email/won.txt", EMAIL_CONTEXT),
+                                 "auction@example.test", ["winner@example.test"])
+    won.attach_alternative(render_to_string("notifications/email/won.html", EMAIL_CONTEXT), "text/html")
+    mail = CapturedMail.objects.create(sender="auction@example.test", recipients=["winner@example.test"],
+                                       subject=won.subject, message=won.message().as_string())
     pages = [  # (who, name, path)
         (None, "browse", "/"),
         (None, "search", f"/?q=lamp+{auctions['run']}"),
@@ -95,6 +109,10 @@ def test_every_page_passes_axe_and_fits_a_phone(web_server, browser, log_in, peo
         ("winner", "item-won", item("sold")),
         ("staff", "ops", "/ops/"),
         ("staff", "mailbox", "/ops/mail/"),
+        ("staff", "mail", f"/ops/mail/{mail.pk}/"),
+        ("staff", "admin", "/admin/"),
+        ("staff", "admin-items", "/admin/catalog/item/"),
+        ("staff", "admin-item", f"/admin/catalog/item/{auctions['sold']}/change/"),
     ]
     failures: list[str] = []
     for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
@@ -124,11 +142,7 @@ def test_every_page_passes_axe_and_fits_a_phone(web_server, browser, log_in, peo
             context.close()
 
     email = browser.new_page()
-    email.set_content(render_to_string("notifications/email/won.html", {
-        "site_name": "Open Auction", "site_url": web_server, "title": "Walnut desk lamp", "price": "€30.00",
-        "recipient_name": "winner", "item_url": f"{web_server}{item('sold')}", "account_url": f"{web_server}/account/",
-        "seller_name": "seller", "unsubscribe_url": f"{web_server}/emails/unsubscribe/x/",
-    }))
+    email.set_content(render_to_string("notifications/email/won.html", EMAIL_CONTEXT))
     failures += [f"email: {line}" for line in axe_violations(email)]
     email.close()
     assert not failures, "\n".join(failures)
