@@ -1,9 +1,11 @@
-"""Generates the event catalogue in docs/ from the topic registry and the event classes.
+"""Generates the event catalogue in docs/ from the topic registry and the event classes, and the
+settings reference (docs/reference/settings.md) from the settings registry.
 
 The catalogue is committed so people can read it without running anything; `--check` (run
 by the test suite) fails when someone changed a schema or topic without regenerating it.
 
-    python -m streams.catalogue --write     # regenerate docs/events.md, docs/asyncapi.json, docs/schemas/
+    python -m streams.catalogue --write     # regenerate docs/events.md, docs/asyncapi.json, docs/schemas/,
+                                            # docs/reference/settings.md
     python -m streams.catalogue --check     # exit 1 if the committed files are stale
 """
 from __future__ import annotations
@@ -21,6 +23,8 @@ from streams.events.envelope import CONTENT_TYPE, REQUIRED_HEADERS
 from streams.events.examples import EXAMPLES
 from streams.events.registry import ALL_EVENTS
 from streams.events.schemas import event_schema
+from streams.settings_page import PAGE as SETTINGS_PAGE
+from streams.settings_page import markdown as settings_markdown
 from streams.topics import REGISTRY, Topic
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -38,6 +42,7 @@ def generate() -> dict[Path, str]:
     files = {SCHEMA_DIR / f"{cls.type}.json": _json(event_schema(cls)) for cls in ALL_EVENTS}
     files[ASYNCAPI] = _json(asyncapi())
     files[MARKDOWN] = markdown()
+    files[SETTINGS_PAGE] = settings_markdown()
     return files
 
 
@@ -49,11 +54,11 @@ def stale_files(root: Path = REPO_ROOT) -> list[str]:
 
 
 def write(root: Path = REPO_ROOT) -> None:
-    (root / SCHEMA_DIR).mkdir(parents=True, exist_ok=True)
     expected = generate()
     for extra in _extra_schema_files(root, expected):
         (root / extra).unlink()
     for path, content in expected.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_text(content)
 
 
