@@ -9,7 +9,7 @@ defaults match `python -m deploy.stack up --profile demo`. The Kafka address and
 (`KAFKA_SECURITY_PROTOCOL`, `KAFKA_SASL_*`, `KAFKA_SSL_CAFILE`: the site's principal) are read by
 `streams.kafka_clients`, the one source the stream processors read them from too. `DEBUG` is off
 unless `DJANGO_DEBUG=1`. `DJANGO_SECURE=1` turns on the production transport settings (secure
-cookies, HSTS, the HTTPS redirect; docs/operations.md, "Behind a TLS proxy").
+cookies, HSTS, the HTTPS redirect; docs/how-to/operations.md, "Behind a TLS proxy").
 """
 from pathlib import Path
 
@@ -113,7 +113,7 @@ KAFKA_BOOTSTRAP_SERVERS = kafka_clients.bootstrap_servers()
 # Read once at start, so settings that do not fit together stop the site with a clear message.
 KAFKA_SECURITY = kafka_clients.client_security()
 
-# Redis pub/sub: live pushes are at most once anyway (decision 10), and each web process holds one
+# Redis pub/sub: live pushes are at most once anyway (docs/explanation/live.md), and each web process holds one
 # subscription per group for all its sockets. (The list-based RedisChannelLayer, with redis-py 8,
 # loses its receive loop when an idle 5-second BZPOPMIN meets the 5-second socket timeout, hangs
 # the shutdown of consumers, and keeps dead sockets in groups for a day.)
@@ -220,7 +220,7 @@ OPS_LAG_THRESHOLDS = {
     name: int(limit) for name, limit in _env("OPS_LAG_THRESHOLDS").items()
 }
 # Each processor's instances, `name=url|url,…`: their Prometheus endpoints; /healthz and the ops page
-# read each instance's /status next to it (see docs/operations.md). Empty: no processor is watched.
+# read each instance's /status next to it (see docs/how-to/operations.md). Empty: no processor is watched.
 OPS_METRICS_TARGETS = {
     name: tuple(url.strip() for url in urls.split("|") if url.strip())
     for name, urls in _env("OPS_METRICS_TARGETS").items()
@@ -235,7 +235,7 @@ HEALTH_CACHE_SECONDS = _env("HEALTH_CACHE_SECONDS")
 HEALTH_KAFKA_CACHE_SECONDS = _env("HEALTH_KAFKA_CACHE_SECONDS")
 HEALTH_ABORTS_FAILING = _env("HEALTH_ABORTS_FAILING")
 
-# Analytics (auction.analytics): event-time windows and lateness; see docs/analytics.md.
+# Analytics (auction.analytics): event-time windows and lateness; see docs/explanation/analytics.md.
 # Changing a window size needs a rebuild: `manage.py reset_analytics`, then the processor replays.
 ANALYTICS_WINDOW_SECONDS = _env("ANALYTICS_WINDOW_SECONDS")
 ANALYTICS_ALLOWED_LATENESS_SECONDS = _env("ANALYTICS_ALLOWED_LATENESS_SECONDS")
@@ -259,7 +259,7 @@ AUCTION_JSON_MAX_DEPTH = _env("AUCTION_JSON_MAX_DEPTH")
 
 # Transport security: DJANGO_SECURE=1 on a real host, which serves the site over HTTPS (behind a TLS
 # proxy, or uvicorn with a certificate). `manage.py check --deploy` then reports nothing; see
-# docs/operations.md, "Behind a TLS proxy".
+# docs/how-to/operations.md, "Behind a TLS proxy".
 #
 # AUCTION_TRUSTED_PROXIES: addresses or networks of the proxies in front of the site (e.g.
 # "127.0.0.1,::1"). Only a request from one of them has its X-Forwarded-For (the client's address:

@@ -4,7 +4,7 @@ settings reference (docs/reference/settings.md) from the settings registry.
 The catalogue is committed so people can read it without running anything; `--check` (run
 by the test suite) fails when someone changed a schema or topic without regenerating it.
 
-    python -m streams.catalogue --write     # regenerate docs/events.md, docs/asyncapi.json, docs/schemas/,
+    python -m streams.catalogue --write     # regenerate docs/reference/events.md, docs/reference/asyncapi.json, docs/reference/schemas/,
                                             # docs/reference/settings.md
     python -m streams.catalogue --check     # exit 1 if the committed files are stale
 """
@@ -28,9 +28,9 @@ from streams.settings_page import markdown as settings_markdown
 from streams.topics import REGISTRY, Topic
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-MARKDOWN = Path("docs/events.md")
-ASYNCAPI = Path("docs/asyncapi.json")
-SCHEMA_DIR = Path("docs/schemas")
+MARKDOWN = Path("docs/reference/events.md")
+ASYNCAPI = Path("docs/reference/asyncapi.json")
+SCHEMA_DIR = Path("docs/reference/schemas")
 KAFKA_BINDING_VERSION = "0.5.0"
 _DAY_MS = 24 * 60 * 60 * 1000
 
@@ -83,7 +83,7 @@ def asyncapi() -> Schema:
         "info": {
             "title": "Auction platform events",
             "version": "1.0.0",
-            "description": "Kafka topics of the auction platform. Generated from streams/topics.py; see docs/events.md.",
+            "description": "Kafka topics of the auction platform. Generated from streams/topics.py; see docs/reference/events.md.",
         },
         "defaultContentType": CONTENT_TYPE,
         "channels": {_channel_id(topic): _channel(topic) for topic in REGISTRY},

@@ -23,7 +23,7 @@ DJANGO = "every Django process"
 CELERY = "celery"
 DEPLOY = "deploy scripts"
 READERS: dict[str, str] = {
-    WEB: "The ASGI site (`uvicorn`/`daphne auction.asgi:application`).",
+    WEB: "The ASGI site (`uvicorn auction.asgi:application`).",
     PROCESSORS: "Every processor instance (`manage.py runprocessor NAME`, `python -m streams.runtime.run`).",
     DJANGO: "Whatever loads `auction.settings`: the site, `manage.py` commands (processors included), Celery.",
     CELERY: "The Celery worker and beat (`celery -A auction worker` / `beat`).",
@@ -91,7 +91,7 @@ SETTINGS: tuple[Setting, ...] = (
           "HOST:PORT[,HOST:PORT…] of the Kafka cluster every client talks to. The default is the demo "
           "profile's broker, for the site and the runtime alike.", (WEB, PROCESSORS, "streams.provisioning")),
         S("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT",
-          "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL (docs/operations.md, Kafka with authentication).",
+          "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL (docs/how-to/operations.md, Kafka with authentication).",
           (WEB, PROCESSORS)),
         S("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512", "SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN; SASL only.", (WEB, PROCESSORS)),
         S("KAFKA_SASL_USERNAME", "", "The principal this process runs as (`User:NAME` to the ACLs); SASL only.",
@@ -119,7 +119,7 @@ SETTINGS: tuple[Setting, ...] = (
         S("SITE_URL", "http://127.0.0.1:8000", "The site's address, for links in emails.", ("notifications", CELERY)),
         S("LOG_LEVEL", "INFO", "The root logger's level.", (DJANGO,)),
         S("DJANGO_SECURE", "0",
-          "1: production transport settings (secure cookies, HSTS, HTTPS redirect); docs/operations.md.",
+          "1: production transport settings (secure cookies, HSTS, HTTPS redirect); docs/how-to/operations.md.",
           (WEB,), flag),
         S("DJANGO_SECURE_SSL_REDIRECT", "1", "With DJANGO_SECURE: redirect plain HTTP to HTTPS.", (WEB,), flag),
         S("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600), "With DJANGO_SECURE: HSTS max-age.", (WEB,), int),

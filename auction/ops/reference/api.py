@@ -26,7 +26,7 @@ rendered from. The suite fuzzes the API against it (`tests/integration/web/test_
 - Writes answer once the result can be read back, or 202 when that takes longer (the event is on
   Kafka; the read model catches up).
 
-Besides the API: `/healthz` (dependencies and every processor, docs/operations.md) and `/metrics`
+Besides the API: `/healthz` (dependencies and every processor, docs/how-to/operations.md) and `/metrics`
 (Prometheus, [metrics.md](metrics.md)).
 """
 

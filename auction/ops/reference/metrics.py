@@ -15,7 +15,7 @@ Do not edit by hand: the test suite fails when this file is stale. -->
 Prometheus metrics, by the process that serves them. Counters are exposed with a `_total`
 suffix and histograms as `_bucket`, `_sum` and `_count`. The web server and the Celery endpoints
 also serve prometheus_client's standard `process_*` and `python_*` metrics. Where the endpoints
-are, how Prometheus and Grafana are set up and which alerts to keep: docs/operations.md
+are, how Prometheus and Grafana are set up and which alerts to keep: docs/how-to/operations.md
 (`deploy/prometheus.yml`, `deploy/grafana/`).
 
 | process | endpoint |

@@ -1,4 +1,4 @@
-"""The generated reference pages in docs/reference/ match the code (like docs/events.md)."""
+"""The generated reference pages in docs/reference/ match the code (like docs/reference/events.md)."""
 import re
 import shutil
 from pathlib import Path
