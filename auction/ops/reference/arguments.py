@@ -9,6 +9,8 @@ from typing import Callable, Iterator
 
 from django.conf import settings
 
+from streams.settings_registry import BY_NAME
+
 # Options every `manage.py` command has (Django's own), listed once rather than per command.
 DJANGO_COMMON = {"verbosity", "settings", "pythonpath", "traceback", "no_color", "force_color", "skip_checks", "version"}
 
@@ -65,8 +67,19 @@ def _usage(action: argparse.Action) -> str:
     return " ".join(part for part in (", ".join(action.option_strings), value) if part)
 
 
+def _setting_for(action: argparse.Action) -> str:
+    """An option without help that overrides a setting (`--metrics-port`: STREAMS_METRICS_PORT) says so."""
+    for prefix in ("STREAMS_", "KAFKA_"):
+        setting = BY_NAME.get(prefix + action.dest.upper())
+        if setting is not None:
+            return f"Overrides `{setting.name}`: {setting.meaning}"
+    if action.choices and not action.option_strings:
+        return "One of the values shown."
+    return ""
+
+
 def _meaning(action: argparse.Action) -> str:
-    text = (action.help or "").replace("%(default)s", _shown(action.default))
+    text = (action.help or _setting_for(action)).replace("%(default)s", _shown(action.default))
     text = " ".join(text.split()).replace("|", "\\|")
     if action.default not in (None, False, argparse.SUPPRESS, [], "") and "default" not in text and action.nargs != 0:
         text = f"{text} (default: `{_shown(action.default)}`)".strip()
