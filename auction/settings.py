@@ -1,30 +1,30 @@
 """Settings, read from the environment with local defaults (the demo profile's ports).
 
+Every variable, its default, meaning and parser is in `streams.settings_registry` (rendered as
+docs/reference/settings.md), which the processor runtime reads too; this module only turns values
+into Django's settings.
+
 `DATABASE_URL`, `REDIS_URL` and `KAFKA_BOOTSTRAP_SERVERS` point the platform at its servers; the
 defaults match `python -m deploy.stack up --profile demo`. The Kafka address and security
 (`KAFKA_SECURITY_PROTOCOL`, `KAFKA_SASL_*`, `KAFKA_SSL_CAFILE`: the site's principal) are read by
 `streams.kafka_clients`, the one source the stream processors read them from too. `DEBUG` is off
 unless `DJANGO_DEBUG=1`. `DJANGO_SECURE=1` turns on the production transport settings (secure
-cookies, HSTS, the HTTPS redirect; docs/operations.md, "Behind a TLS proxy").
+cookies, HSTS, the HTTPS redirect; docs/how-to/operations.md, "Behind a TLS proxy").
 """
-import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.management.utils import get_random_secret_key
 
 from streams import kafka_clients
+from streams.settings_registry import value as _env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def _flag(name: str, default: bool = False) -> bool:
-    return os.environ.get(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
-
-
 def _secret_key() -> str:
     """The secret from the environment, else one generated once and kept in the state folder."""
-    if key := os.environ.get("DJANGO_SECRET_KEY"):
+    if key := _env("DJANGO_SECRET_KEY"):
         return key
     path = DATA_DIR / "secret_key"
     if not path.exists():
@@ -34,13 +34,13 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
-DATA_DIR = Path(os.environ.get("AUCTION_DATA_DIR", BASE_DIR / "var" / "demo"))
-DEBUG = _flag("DJANGO_DEBUG")
+DATA_DIR = BASE_DIR / _env("AUCTION_DATA_DIR")  # an absolute path replaces BASE_DIR
+DEBUG = _env("DJANGO_DEBUG")
 SECRET_KEY = _secret_key()
-ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
-SITE_NAME = os.environ.get("SITE_NAME", "Open Auction")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+ALLOWED_HOSTS = _env("DJANGO_ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = _env("DJANGO_CSRF_TRUSTED_ORIGINS")
+SITE_NAME = _env("SITE_NAME")
+SITE_URL = _env("SITE_URL")
 
 INSTALLED_APPS = [
     "daphne",
@@ -98,22 +98,22 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.parse(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:15432/auction"))
+    "default": dj_database_url.parse(_env("DATABASE_URL"))
 }
 # Under ASGI every request runs its synchronous part in a thread of its own, and each thread
 # would open its own connection: a pool bounds a process's connections however many requests
 # are waiting (for a bid's decision, say); the rest wait for a free one.
 DATABASES["default"]["OPTIONS"] = {
-    "pool": {"min_size": 1, "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "10")), "timeout": 30}
+    "pool": {"min_size": 1, "max_size": _env("DATABASE_POOL_SIZE"), "timeout": 30}
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:16379/0")
+REDIS_URL = _env("REDIS_URL")
 KAFKA_BOOTSTRAP_SERVERS = kafka_clients.bootstrap_servers()
 # Read once at start, so settings that do not fit together stop the site with a clear message.
 KAFKA_SECURITY = kafka_clients.client_security()
 
-# Redis pub/sub: live pushes are at most once anyway (decision 10), and each web process holds one
+# Redis pub/sub: live pushes are at most once anyway (docs/explanation/live.md), and each web process holds one
 # subscription per group for all its sockets. (The list-based RedisChannelLayer, with redis-py 8,
 # loses its receive loop when an idle 5-second BZPOPMIN meets the 5-second socket timeout, hangs
 # the shutdown of consumers, and keeps dead sockets in groups for a day.)
@@ -163,42 +163,42 @@ STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "1025"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = _flag("EMAIL_USE_TLS")
-EMAIL_USE_SSL = _flag("EMAIL_USE_SSL")
-EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@localhost>")
+EMAIL_BACKEND = _env("EMAIL_BACKEND")
+EMAIL_HOST = _env("EMAIL_HOST")
+EMAIL_PORT = _env("EMAIL_PORT")
+EMAIL_HOST_USER = _env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = _env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = _env("EMAIL_USE_TLS")
+EMAIL_USE_SSL = _env("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = _env("EMAIL_TIMEOUT")
+DEFAULT_FROM_EMAIL = _env("DEFAULT_FROM_EMAIL") or f"{SITE_NAME} <noreply@localhost>"
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": _env("LOG_LEVEL")},
     "loggers": {"kafka": {"level": "WARNING"}},
 }
 
 # Auction rules that are settings rather than code.
-AUCTION_CURRENCY = os.environ.get("AUCTION_CURRENCY", "EUR")
-AUCTION_MIN_DURATION_SECONDS = int(os.environ.get("AUCTION_MIN_DURATION_SECONDS", "60"))
-AUCTION_EXTENSION_WINDOW_SECONDS = int(os.environ.get("AUCTION_EXTENSION_WINDOW_SECONDS", "120"))
-AUCTION_EXTENSION_CAP_SECONDS = int(os.environ.get("AUCTION_EXTENSION_CAP_SECONDS", "1800"))
-AUCTION_BIDS_PER_SECOND = int(os.environ.get("AUCTION_BIDS_PER_SECOND", "5"))
-AUCTION_READ_YOUR_WRITES_SECONDS = float(os.environ.get("AUCTION_READ_YOUR_WRITES_SECONDS", "2"))
+AUCTION_CURRENCY = _env("AUCTION_CURRENCY")
+AUCTION_MIN_DURATION_SECONDS = _env("AUCTION_MIN_DURATION_SECONDS")
+AUCTION_EXTENSION_WINDOW_SECONDS = _env("AUCTION_EXTENSION_WINDOW_SECONDS")
+AUCTION_EXTENSION_CAP_SECONDS = _env("AUCTION_EXTENSION_CAP_SECONDS")
+AUCTION_BIDS_PER_SECOND = _env("AUCTION_BIDS_PER_SECOND")
+AUCTION_READ_YOUR_WRITES_SECONDS = _env("AUCTION_READ_YOUR_WRITES_SECONDS")
 
 # Notifications (auction.notifications): who hears what, and how hard delivery tries.
-NOTIFY_OUTBID_THROTTLE_SECONDS = int(os.environ.get("NOTIFY_OUTBID_THROTTLE_SECONDS", "600"))
-NOTIFY_ENDING_SOON_SECONDS = int(os.environ.get("NOTIFY_ENDING_SOON_SECONDS", "3600"))
-NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "8"))
-NOTIFY_RETRY_BASE_SECONDS = float(os.environ.get("NOTIFY_RETRY_BASE_SECONDS", "30"))
-NOTIFY_RETRY_MAX_SECONDS = float(os.environ.get("NOTIFY_RETRY_MAX_SECONDS", "3600"))
-NOTIFY_SWEEP_SECONDS = float(os.environ.get("NOTIFY_SWEEP_SECONDS", "30"))
-NOTIFY_STALE_SECONDS = float(os.environ.get("NOTIFY_STALE_SECONDS", "120"))
-NOTIFY_QUEUE = os.environ.get("NOTIFY_QUEUE", "celery")
-NOTIFY_BATCH_SIZE = int(os.environ.get("NOTIFY_BATCH_SIZE", "50"))
+NOTIFY_OUTBID_THROTTLE_SECONDS = _env("NOTIFY_OUTBID_THROTTLE_SECONDS")
+NOTIFY_ENDING_SOON_SECONDS = _env("NOTIFY_ENDING_SOON_SECONDS")
+NOTIFY_MAX_ATTEMPTS = _env("NOTIFY_MAX_ATTEMPTS")
+NOTIFY_RETRY_BASE_SECONDS = _env("NOTIFY_RETRY_BASE_SECONDS")
+NOTIFY_RETRY_MAX_SECONDS = _env("NOTIFY_RETRY_MAX_SECONDS")
+NOTIFY_SWEEP_SECONDS = _env("NOTIFY_SWEEP_SECONDS")
+NOTIFY_STALE_SECONDS = _env("NOTIFY_STALE_SECONDS")
+NOTIFY_QUEUE = _env("NOTIFY_QUEUE")
+NOTIFY_BATCH_SIZE = _env("NOTIFY_BATCH_SIZE")
 CELERY_BEAT_SCHEDULE = {
     "notifications-resend-stalled": {
         "task": "auction.notifications.tasks.resend_stalled",
@@ -213,98 +213,88 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 
-def _pairs(name: str, default: str) -> dict[str, str]:
-    """`NAME=a=1,b=2` from the environment as {"a": "1", "b": "2"}."""
-    return dict(pair.split("=", 1) for pair in os.environ.get(name, default).split(",") if "=" in pair)
-
-
 # Operations (auction.ops): when a consumer's lag turns red, and where each processor serves its metrics.
-OPS_REFRESH_SECONDS = int(os.environ.get("OPS_REFRESH_SECONDS", "5"))
-OPS_LAG_THRESHOLD_DEFAULT = int(os.environ.get("OPS_LAG_THRESHOLD_DEFAULT", "1000"))
+OPS_REFRESH_SECONDS = _env("OPS_REFRESH_SECONDS")
+OPS_LAG_THRESHOLD_DEFAULT = _env("OPS_LAG_THRESHOLD_DEFAULT")
 OPS_LAG_THRESHOLDS = {
-    name: int(limit) for name, limit in _pairs("OPS_LAG_THRESHOLDS", "bidding=100,projector=500").items()
+    name: int(limit) for name, limit in _env("OPS_LAG_THRESHOLDS").items()
 }
 # Each processor's instances, `name=url|url,…`: their Prometheus endpoints; /healthz and the ops page
-# read each instance's /status next to it (see docs/operations.md). Empty: no processor is watched.
+# read each instance's /status next to it (see docs/how-to/operations.md). Empty: no processor is watched.
 OPS_METRICS_TARGETS = {
     name: tuple(url.strip() for url in urls.split("|") if url.strip())
-    for name, urls in _pairs(
-        "OPS_METRICS_TARGETS",
-        "bidding=http://127.0.0.1:9401/metrics,projector=http://127.0.0.1:9402/metrics,"
-        "notifications=http://127.0.0.1:9403/metrics,analytics=http://127.0.0.1:9404/metrics,"
-        "live=http://127.0.0.1:9405/metrics,dead-letters=http://127.0.0.1:9407/metrics",
-    ).items()
+    for name, urls in _env("OPS_METRICS_TARGETS").items()
 }
 
 # Health (/healthz): the Kafka address its probe uses (empty: KAFKA_BOOTSTRAP_SERVERS), how long one
 # processor instance may take to answer, how long a report is reused, how long the Kafka probe's
 # answer is reused, and when aborts mean failing.
-HEALTH_KAFKA_BOOTSTRAP_SERVERS = os.environ.get("HEALTH_KAFKA_BOOTSTRAP_SERVERS", "")
-HEALTH_SCRAPE_TIMEOUT_SECONDS = float(os.environ.get("HEALTH_SCRAPE_TIMEOUT_SECONDS", "1"))
-HEALTH_CACHE_SECONDS = float(os.environ.get("HEALTH_CACHE_SECONDS", "1"))
-HEALTH_KAFKA_CACHE_SECONDS = float(os.environ.get("HEALTH_KAFKA_CACHE_SECONDS", "1.5"))
-HEALTH_ABORTS_FAILING = int(os.environ.get("HEALTH_ABORTS_FAILING", "3"))
+HEALTH_KAFKA_BOOTSTRAP_SERVERS = _env("HEALTH_KAFKA_BOOTSTRAP_SERVERS")
+HEALTH_SCRAPE_TIMEOUT_SECONDS = _env("HEALTH_SCRAPE_TIMEOUT_SECONDS")
+HEALTH_CACHE_SECONDS = _env("HEALTH_CACHE_SECONDS")
+HEALTH_KAFKA_CACHE_SECONDS = _env("HEALTH_KAFKA_CACHE_SECONDS")
+HEALTH_ABORTS_FAILING = _env("HEALTH_ABORTS_FAILING")
 
-# Analytics (auction.analytics): event-time windows and lateness; see docs/analytics.md.
+# Analytics (auction.analytics): event-time windows and lateness; see docs/explanation/analytics.md.
 # Changing a window size needs a rebuild: `manage.py reset_analytics`, then the processor replays.
-ANALYTICS_WINDOW_SECONDS = int(os.environ.get("ANALYTICS_WINDOW_SECONDS", "60"))
-ANALYTICS_ALLOWED_LATENESS_SECONDS = int(os.environ.get("ANALYTICS_ALLOWED_LATENESS_SECONDS", "30"))
-ANALYTICS_HOT_WINDOW_SECONDS = int(os.environ.get("ANALYTICS_HOT_WINDOW_SECONDS", "600"))
-ANALYTICS_REFRESH_SECONDS = float(os.environ.get("ANALYTICS_REFRESH_SECONDS", "5"))
+ANALYTICS_WINDOW_SECONDS = _env("ANALYTICS_WINDOW_SECONDS")
+ANALYTICS_ALLOWED_LATENESS_SECONDS = _env("ANALYTICS_ALLOWED_LATENESS_SECONDS")
+ANALYTICS_HOT_WINDOW_SECONDS = _env("ANALYTICS_HOT_WINDOW_SECONDS")
+ANALYTICS_REFRESH_SECONDS = _env("ANALYTICS_REFRESH_SECONDS")
 # How long computed figures (the page's, its JSON's, each CSV export's) are reused, per filter.
-ANALYTICS_CACHE_SECONDS = float(os.environ.get("ANALYTICS_CACHE_SECONDS", "3"))
+ANALYTICS_CACHE_SECONDS = _env("ANALYTICS_CACHE_SECONDS")
 # Rows of one CSV export at most; a longer table asks for a shorter range instead.
-ANALYTICS_CSV_MAX_ROWS = int(os.environ.get("ANALYTICS_CSV_MAX_ROWS", "10000"))
+ANALYTICS_CSV_MAX_ROWS = _env("ANALYTICS_CSV_MAX_ROWS")
 
 # Live updates (auction.live): decisions older than this are not pushed (the live processor fell
 # behind); pages resync from snapshots when they notice the gap.
-LIVE_STALE_SECONDS = float(os.environ.get("LIVE_STALE_SECONDS", "30"))
+LIVE_STALE_SECONDS = _env("LIVE_STALE_SECONDS")
 
 # Request limits: any request body (auction.request_limits, counted as it streams in, chunked or
 # not), and JSON bodies (auction.json_input: size and nesting) → 413 or 400 with a message.
 # The general limit leaves room for the sell page's photos (8 of at most 5 MB).
-AUCTION_MAX_REQUEST_BYTES = int(os.environ.get("AUCTION_MAX_REQUEST_BYTES", str(48 * 1024 * 1024)))
-AUCTION_JSON_MAX_BYTES = int(os.environ.get("AUCTION_JSON_MAX_BYTES", str(256 * 1024)))
-AUCTION_JSON_MAX_DEPTH = int(os.environ.get("AUCTION_JSON_MAX_DEPTH", "32"))
+AUCTION_MAX_REQUEST_BYTES = _env("AUCTION_MAX_REQUEST_BYTES")
+AUCTION_JSON_MAX_BYTES = _env("AUCTION_JSON_MAX_BYTES")
+AUCTION_JSON_MAX_DEPTH = _env("AUCTION_JSON_MAX_DEPTH")
 
 # Transport security: DJANGO_SECURE=1 on a real host, which serves the site over HTTPS (behind a TLS
 # proxy, or uvicorn with a certificate). `manage.py check --deploy` then reports nothing; see
-# docs/operations.md, "Behind a TLS proxy".
+# docs/how-to/operations.md, "Behind a TLS proxy".
 #
 # AUCTION_TRUSTED_PROXIES: addresses or networks of the proxies in front of the site (e.g.
 # "127.0.0.1,::1"). Only a request from one of them has its X-Forwarded-For (the client's address:
 # login throttling, /metrics' "from this machine") and X-Forwarded-Proto (HTTPS or not) believed;
 # from anyone else those headers are dropped (auction.proxies). Empty: none is believed.
-AUCTION_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("AUCTION_TRUSTED_PROXIES", "").split(",") if p.strip()]
-SECURE = _flag("DJANGO_SECURE")
+AUCTION_TRUSTED_PROXIES = _env("AUCTION_TRUSTED_PROXIES")
+SECURE = _env("DJANGO_SECURE")
 if SECURE:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = _flag("DJANGO_SECURE_SSL_REDIRECT", True)
+    SECURE_SSL_REDIRECT = _env("DJANGO_SECURE_SSL_REDIRECT")
     # Probes and Prometheus on the host itself speak plain HTTP to the web server.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
-    SECURE_HSTS_PRELOAD = _flag("DJANGO_HSTS_PRELOAD", True)
+    SECURE_HSTS_SECONDS = _env("DJANGO_HSTS_SECONDS")
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env("DJANGO_HSTS_INCLUDE_SUBDOMAINS")
+    SECURE_HSTS_PRELOAD = _env("DJANGO_HSTS_PRELOAD")
 if AUCTION_TRUSTED_PROXIES:  # only a trusted proxy's X-Forwarded-Proto reaches Django (auction.proxies)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Login and sign-up throttling (auction.accounts.throttling), counted in Redis across web processes.
 # A password login is refused (429) once its username, or the address it comes from, has had this
 # many failures within the window; sign-ups are counted per address. Redis away: refused (503).
-AUCTION_LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("AUCTION_LOGIN_FAILURES_PER_USERNAME", "5"))
-AUCTION_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("AUCTION_LOGIN_FAILURES_PER_ADDRESS", "20"))
-AUCTION_LOGIN_WINDOW_SECONDS = int(os.environ.get("AUCTION_LOGIN_WINDOW_SECONDS", "900"))
-AUCTION_SIGNUPS_PER_ADDRESS = int(os.environ.get("AUCTION_SIGNUPS_PER_ADDRESS", "10"))
-AUCTION_SIGNUP_WINDOW_SECONDS = int(os.environ.get("AUCTION_SIGNUP_WINDOW_SECONDS", "3600"))
-AUCTION_THROTTLE_PREFIX = os.environ.get("AUCTION_THROTTLE_PREFIX", "throttle")
+AUCTION_LOGIN_FAILURES_PER_USERNAME = _env("AUCTION_LOGIN_FAILURES_PER_USERNAME")
+AUCTION_LOGIN_FAILURES_PER_ADDRESS = _env("AUCTION_LOGIN_FAILURES_PER_ADDRESS")
+AUCTION_LOGIN_WINDOW_SECONDS = _env("AUCTION_LOGIN_WINDOW_SECONDS")
+AUCTION_SIGNUPS_PER_ADDRESS = _env("AUCTION_SIGNUPS_PER_ADDRESS")
+AUCTION_SIGNUP_WINDOW_SECONDS = _env("AUCTION_SIGNUP_WINDOW_SECONDS")
+AUCTION_THROTTLE_PREFIX = _env("AUCTION_THROTTLE_PREFIX")
 """Namespace of the throttle's Redis keys (tests give each test its own)."""
 
 # API tokens (auction.accounts.tokens): how long one lives, and how many live ones a person may hold
 # (one more is refused with 409 until one is revoked or expires).
-AUCTION_API_TOKEN_DAYS = int(os.environ.get("AUCTION_API_TOKEN_DAYS", "30"))
-AUCTION_API_TOKENS_PER_ACCOUNT = int(os.environ.get("AUCTION_API_TOKENS_PER_ACCOUNT", "10"))
+AUCTION_API_TOKEN_DAYS = _env("AUCTION_API_TOKEN_DAYS")
+AUCTION_API_TOKENS_PER_ACCOUNT = _env("AUCTION_API_TOKENS_PER_ACCOUNT")
 
 # Live sockets open at once from one client address (per web process), and items one socket follows.
-LIVE_MAX_CONNECTIONS_PER_ADDRESS = int(os.environ.get("LIVE_MAX_CONNECTIONS_PER_ADDRESS", "50"))
-LIVE_MAX_SUBSCRIPTIONS = int(os.environ.get("LIVE_MAX_SUBSCRIPTIONS", "50"))
+LIVE_MAX_CONNECTIONS_PER_ADDRESS = _env("LIVE_MAX_CONNECTIONS_PER_ADDRESS")
+LIVE_MAX_SUBSCRIPTIONS = _env("LIVE_MAX_SUBSCRIPTIONS")

@@ -1,9 +1,11 @@
-"""Generates the event catalogue in docs/ from the topic registry and the event classes.
+"""Generates the event catalogue in docs/ from the topic registry and the event classes, and the
+settings reference (docs/reference/settings.md) from the settings registry.
 
 The catalogue is committed so people can read it without running anything; `--check` (run
 by the test suite) fails when someone changed a schema or topic without regenerating it.
 
-    python -m streams.catalogue --write     # regenerate docs/events.md, docs/asyncapi.json, docs/schemas/
+    python -m streams.catalogue --write     # regenerate docs/reference/events.md, docs/reference/asyncapi.json, docs/reference/schemas/,
+                                            # docs/reference/settings.md
     python -m streams.catalogue --check     # exit 1 if the committed files are stale
 """
 from __future__ import annotations
@@ -21,12 +23,14 @@ from streams.events.envelope import CONTENT_TYPE, REQUIRED_HEADERS
 from streams.events.examples import EXAMPLES
 from streams.events.registry import ALL_EVENTS
 from streams.events.schemas import event_schema
+from streams.settings_page import PAGE as SETTINGS_PAGE
+from streams.settings_page import markdown as settings_markdown
 from streams.topics import REGISTRY, Topic
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-MARKDOWN = Path("docs/events.md")
-ASYNCAPI = Path("docs/asyncapi.json")
-SCHEMA_DIR = Path("docs/schemas")
+MARKDOWN = Path("docs/reference/events.md")
+ASYNCAPI = Path("docs/reference/asyncapi.json")
+SCHEMA_DIR = Path("docs/reference/schemas")
 KAFKA_BINDING_VERSION = "0.5.0"
 _DAY_MS = 24 * 60 * 60 * 1000
 
@@ -38,6 +42,7 @@ def generate() -> dict[Path, str]:
     files = {SCHEMA_DIR / f"{cls.type}.json": _json(event_schema(cls)) for cls in ALL_EVENTS}
     files[ASYNCAPI] = _json(asyncapi())
     files[MARKDOWN] = markdown()
+    files[SETTINGS_PAGE] = settings_markdown()
     return files
 
 
@@ -49,11 +54,11 @@ def stale_files(root: Path = REPO_ROOT) -> list[str]:
 
 
 def write(root: Path = REPO_ROOT) -> None:
-    (root / SCHEMA_DIR).mkdir(parents=True, exist_ok=True)
     expected = generate()
     for extra in _extra_schema_files(root, expected):
         (root / extra).unlink()
     for path, content in expected.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_text(content)
 
 
@@ -78,7 +83,7 @@ def asyncapi() -> Schema:
         "info": {
             "title": "Auction platform events",
             "version": "1.0.0",
-            "description": "Kafka topics of the auction platform. Generated from streams/topics.py; see docs/events.md.",
+            "description": "Kafka topics of the auction platform. Generated from streams/topics.py; see docs/reference/events.md.",
         },
         "defaultContentType": CONTENT_TYPE,
         "channels": {_channel_id(topic): _channel(topic) for topic in REGISTRY},

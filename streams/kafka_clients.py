@@ -32,8 +32,10 @@ from typing import Any, Mapping
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 
+from streams import settings_registry
+
 BOOTSTRAP_SERVERS_VARIABLE = "KAFKA_BOOTSTRAP_SERVERS"
-DEFAULT_BOOTSTRAP_SERVERS = "127.0.0.1:19092"
+DEFAULT_BOOTSTRAP_SERVERS = settings_registry.default(BOOTSTRAP_SERVERS_VARIABLE)
 """The demo profile's broker (`python -m deploy.stack up --profile demo`)."""
 
 SECURITY_PROTOCOL_VARIABLE = "KAFKA_SECURITY_PROTOCOL"
@@ -44,7 +46,7 @@ SSL_CAFILE_VARIABLE = "KAFKA_SSL_CAFILE"
 
 SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 SASL_MECHANISMS = ("SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN")
-DEFAULT_SASL_MECHANISM = "SCRAM-SHA-512"
+DEFAULT_SASL_MECHANISM = settings_registry.default(SASL_MECHANISM_VARIABLE)
 
 
 class KafkaSettingsError(ValueError):
@@ -100,7 +102,7 @@ class ClientSecurity:
 
 def bootstrap_servers(env: Mapping[str, str] = os.environ) -> str:
     """HOST:PORT[,HOST:PORT...] of the cluster every client of this process talks to."""
-    return env.get(BOOTSTRAP_SERVERS_VARIABLE, DEFAULT_BOOTSTRAP_SERVERS)
+    return settings_registry.value(BOOTSTRAP_SERVERS_VARIABLE, env)
 
 
 def client_security(env: Mapping[str, str] = os.environ) -> ClientSecurity:

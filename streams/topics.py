@@ -208,6 +208,16 @@ REGISTRY: tuple[Topic, ...] = (
             "once remembered long enough."
         ),
     ),
+    _changelog(
+        "bidding",
+        "timers",
+        key=ITEM_KEY,
+        description=(
+            "The bidding processor's timers (the runtime's own store, one per item: when the auction closes, "
+            "then when its state and its memory of the close are evicted), so stream-time timers survive "
+            "restarts and rebalances; created by the runtime's preflight like every changelog."
+        ),
+    ),
     *(_retry_entry(processor) for processor in REPLAYABLE_PROCESSORS),
 )
 

@@ -2,8 +2,7 @@
 
 It reads the bid history and the outcomes (co-partitioned, merged in timestamp order, so each
 item's messages keep their sequence), turns each decision into messages and hands every batch to
-the push path. It writes no topic and no table: pushes are at most once by nature (architecture
-decision 10), which is why they carry the item's seq and browsers resync from snapshots. It starts
+the push path. It writes no topic and no table: pushes are at most once by nature (docs/explanation/live.md), which is why they carry the item's seq and browsers resync from snapshots. It starts
 at the end of the log and keeps no offsets (see `auction.live.sink`).
 
 Decisions older than `LIVE_STALE_SECONDS` are not pushed: when the processor falls that far

@@ -7,7 +7,7 @@ group, each group's in order (groups in the order they first appear): under load
 round trip per group and batch rather than per message. Each message is serialized once, whatever
 the number of sockets it reaches. Nothing here raises for the transport: when the queue is full or Redis is away messages
 are dropped and logged, because browsers recover from the item's sequence numbers and snapshots
-(architecture decision 10).
+(docs/explanation/live.md).
 """
 import asyncio
 import json

@@ -11,7 +11,7 @@ stalled row finds a row sent (or locked, or already past that attempt) and leave
 The one window left is the same as when each email had a task of its own: the server accepts
 a message and the process dies before that row's commit; that one row is sent again (same
 Message-ID). One email failing (a refused address, a template error) fails only its own row,
-which is retried on its own schedule. See docs/notifications.md.
+which is retried on its own schedule. See docs/explanation/notifications.md.
 """
 import logging
 from collections.abc import Sequence

@@ -21,13 +21,15 @@ class QueueLengthCollector:
     """Messages waiting in each queue this worker consumes, read from Redis at scrape time."""
 
     NAME = "auction_celery_queue_length"
+    HELP = "Tasks waiting in the queue"
+    LABELS = ("queue",)
 
     def __init__(self, broker_url: str, queues: list[str]) -> None:
         self._client = redis.Redis.from_url(broker_url, socket_timeout=2)
         self._queues = queues
 
     def collect(self):
-        gauge = GaugeMetricFamily(self.NAME, "Tasks waiting in the queue", labels=["queue"])
+        gauge = GaugeMetricFamily(self.NAME, self.HELP, labels=list(self.LABELS))
         for queue in self._queues:
             gauge.add_metric([queue], self._client.llen(queue))
         yield gauge

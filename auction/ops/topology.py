@@ -103,8 +103,12 @@ def drift(processors: list[ProcessorInfo], registry: tuple[Topic, ...] = REGISTR
                 problems.append(f"{p.name} reads {topic}, which is not in the topic registry")
             elif p.name not in registered[topic].consumers:
                 problems.append(f"{p.name} reads {topic}, but the registry does not list it as a consumer")
-        for topic in p.outputs:
-            if topic in registered and p.name not in registered[topic].producers:
+        # a processor without a retry topic never dead-letters (ProcessorInfo.retry_topic)
+        writes = _writes(p) if p.retry_topic else (*p.outputs, *p.changelogs)
+        for topic in writes:
+            if topic not in registered:
+                problems.append(f"{p.name} writes {topic}, which is not in the topic registry")
+            elif p.name not in registered[topic].producers:
                 problems.append(f"{p.name} writes {topic}, but the registry does not list it as a producer")
     for topic in registry:
         for consumer in topic.consumers:

@@ -61,9 +61,11 @@ class DeadLetterCollector:
     """Dead letters waiting for an operator, counted when scraped (alert on this)."""
 
     NAME = "auction_dead_letters_pending"
+    HELP = "Dead letters neither replayed nor discarded"
+    LABELS: tuple[str, ...] = ()
 
     def collect(self):
-        gauge = GaugeMetricFamily(self.NAME, "Dead letters neither replayed nor discarded")
+        gauge = GaugeMetricFamily(self.NAME, self.HELP)
         gauge.add_metric([], DeadLetter.objects.filter(status=DeadLetter.Status.PENDING).count())
         yield gauge
 

@@ -29,7 +29,7 @@ SYSTEM_USER = "auctionpg"
 SOCKET_PATH_LIMIT = 107
 # PostgreSQL's default shared_buffers (128MB) is sized for a small machine: the analytics tables of
 # a million events (bid facts and participations with their indexes) outgrow it, and each batch of
-# the processor then reads pages back from the OS and writes dirty ones out (docs/performance.md).
+# the processor then reads pages back from the OS and writes dirty ones out (docs/reference/performance.md).
 # Memory is only taken as pages are used, so an idle stack costs no more.
 SHARED_BUFFERS = "512MB"
 # Crash safety the test profile gives up for speed: a lost test database is simply recreated.

@@ -4,14 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from streams.settings_registry import default
+
 
 @dataclass(frozen=True, slots=True)
 class Policy:
-    window: timedelta = timedelta(minutes=1)
+    window: timedelta = timedelta(seconds=default("ANALYTICS_WINDOW_SECONDS"))
     """Size of the tumbling windows; also the pane of the sliding hot-items window."""
-    allowed_lateness: timedelta = timedelta(seconds=30)
+    allowed_lateness: timedelta = timedelta(seconds=default("ANALYTICS_ALLOWED_LATENESS_SECONDS"))
     """How far behind its partition's latest event time an event may be and still count in its window."""
-    hot_window: timedelta = timedelta(minutes=10)
+    hot_window: timedelta = timedelta(seconds=default("ANALYTICS_HOT_WINDOW_SECONDS"))
     """Length of the sliding window that ranks hot items (Nexmark q5); a whole number of windows."""
     last_minute: timedelta = timedelta(minutes=1)
     """What counts as the end of an auction when measuring sniping."""

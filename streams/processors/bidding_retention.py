@@ -15,14 +15,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Mapping
 
+from streams import settings_registry
+
 GRACE_VARIABLE = "BIDDING_CLOSED_GRACE_S"
 MEMORY_VARIABLE = "BIDDING_CLOSED_MEMORY_S"
 
 
 @dataclass(frozen=True)
 class Retention:
-    grace: timedelta = timedelta(hours=1)
-    memory: timedelta = timedelta(days=7)
+    grace: timedelta = timedelta(seconds=settings_registry.default(GRACE_VARIABLE))
+    memory: timedelta = timedelta(seconds=settings_registry.default(MEMORY_VARIABLE))
 
     def __post_init__(self) -> None:
         if self.grace < timedelta(0) or self.memory < self.grace:
@@ -42,7 +44,7 @@ class Retention:
         settings = {}
         for name, variable in (("grace", GRACE_VARIABLE), ("memory", MEMORY_VARIABLE)):
             if variable in env:
-                settings[name] = timedelta(seconds=float(env[variable]))
+                settings[name] = timedelta(seconds=settings_registry.value(variable, env))
         return cls(**settings)
 
 

@@ -1,5 +1,7 @@
 """Settings of one running processor instance, read from the environment.
 
+Variables, defaults and parsers are those of `streams.settings_registry` (docs/reference/settings.md).
+
 The instance id matters for recovery speed, not correctness: the transactional id is
 `<processor>-<instance id>`, so an instance restarted under the same id fences its dead
 predecessor and aborts its open transaction at once, instead of everyone waiting for the
@@ -13,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from streams import kafka_clients
+from streams.settings_registry import default as _default
+from streams.settings_registry import value as _value
 
 
 @dataclass(frozen=True)
@@ -23,27 +27,27 @@ class RuntimeConfig:
     """The principal the instance's clients run as and how they reach the cluster (TLS, SASL);
     `from_env` reads it from the `KAFKA_SECURITY_*` variables; None: this process's environment."""
     instance_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
-    static_membership: bool = False
+    static_membership: bool = _default("STREAMS_STATIC_MEMBERSHIP")
     """Join the group with `group.instance.id` = instance id: a restarted instance takes its
     partitions back without a rebalance, but a stopped one keeps them until the session times out."""
-    metrics_port: int = 0
+    metrics_port: int = _default("STREAMS_METRICS_PORT")
     """Port of the Prometheus endpoint; 0 serves none."""
-    metrics_address: str = "127.0.0.1"
-    max_batch: int = 2000
+    metrics_address: str = _default("STREAMS_METRICS_ADDRESS")
+    max_batch: int = _default("STREAMS_MAX_BATCH")
     """Records handled per transaction at most."""
-    poll_timeout_ms: int = 500
-    session_timeout_ms: int = 10000
-    transaction_timeout_ms: int = 10000
-    commit_timeout_ms: int = 30000
+    poll_timeout_ms: int = _default("STREAMS_POLL_TIMEOUT_MS")
+    session_timeout_ms: int = _default("STREAMS_SESSION_TIMEOUT_MS")
+    transaction_timeout_ms: int = _default("STREAMS_TRANSACTION_TIMEOUT_MS")
+    commit_timeout_ms: int = _default("STREAMS_COMMIT_TIMEOUT_MS")
     """A commit not done by then is an indefinite error: the producer is re-created and the
     processor rewinds to the committed offsets."""
-    max_buffered_per_partition: int = 10000
+    max_buffered_per_partition: int = _default("STREAMS_MAX_BUFFERED_PER_PARTITION")
     """Fetching of a partition pauses while this many of its records wait to be merged."""
-    liveness_timeout_ms: int = 90000
+    liveness_timeout_ms: int = _default("STREAMS_LIVENESS_TIMEOUT_MS")
     """An instance whose loop has not completed a step for this long is not alive, and its
     watchdog ends the process (its supervisor starts a new one). Above `commit_timeout_ms`,
     the longest a healthy step may wait on a transaction."""
-    idle_rejoin_ms: int = 10000
+    idle_rejoin_ms: int = _default("STREAMS_IDLE_REJOIN_MS")
     """An instance left without partitions this long asks its group for a new assignment when
     the group has fewer members than partitions (backing off while that changes nothing)."""
 
@@ -55,11 +59,9 @@ class RuntimeConfig:
         }
         if "STREAMS_INSTANCE_ID" in env:
             settings["instance_id"] = env["STREAMS_INSTANCE_ID"]
-        if "STREAMS_METRICS_ADDRESS" in env:
-            settings["metrics_address"] = env["STREAMS_METRICS_ADDRESS"]
-        if "STREAMS_STATIC_MEMBERSHIP" in env:
-            settings["static_membership"] = env["STREAMS_STATIC_MEMBERSHIP"].lower() in ("1", "true", "yes")
         for name in (
+            "metrics_address",
+            "static_membership",
             "metrics_port",
             "max_batch",
             "poll_timeout_ms",
@@ -72,6 +74,6 @@ class RuntimeConfig:
         ):
             variable = f"STREAMS_{name.upper()}"
             if variable in env:
-                settings[name] = int(env[variable])
+                settings[name] = _value(variable, env)
         settings.update({name: value for name, value in overrides.items() if value is not None})
         return cls(**settings)

@@ -1,9 +1,9 @@
 """What a benchmark hands the harness (`python -m tests.benchmarks`), and what the harness hands it.
 
-A benchmark module of this package defines `SECTION` (its heading in docs/performance.md) and
+A benchmark module of this package defines `SECTION` (its heading in docs/reference/performance.md) and
 `measure(bench: Bench) -> list[Figure]`; the harness starts the servers, calls every `measure`
 in turn on a quiet machine and writes the figures, with their baselines and goals, into
-docs/performance.md. Nothing in a benchmark asserts: a missed goal is a figure like any other.
+docs/reference/performance.md. Nothing in a benchmark asserts: a missed goal is a figure like any other.
 """
 
 from __future__ import annotations

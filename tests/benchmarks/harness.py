@@ -1,13 +1,13 @@
 """The benchmark harness: every benchmark next to its baseline in one run, its figures written into the docs.
 
-    .venv/bin/python -m tests.benchmarks            # the full run; rewrites the figures in docs/performance.md
+    .venv/bin/python -m tests.benchmarks            # the full run; rewrites the figures in docs/reference/performance.md
     .venv/bin/python -m tests.benchmarks --smoke    # tiny sizes, under a minute, writes nothing (CI runs it)
     .venv/bin/python -m tests.benchmarks --only http_bids,kafka_tools
 
 It brings up the servers of a stack profile (`dev` unless `--profile`) with the project's own
 `deploy.stack`, makes a scratch database, then calls each benchmark module's `measure(bench)` in
 the order of `BENCHMARKS` and prints its figures. A full run replaces the part of
-docs/performance.md between the `harness:begin` and `harness:end` markers; nothing there is typed
+docs/reference/performance.md between the `harness:begin` and `harness:end` markers; nothing there is typed
 by hand. Benchmarks belong on a quiet machine: the load average is printed before every section.
 """
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pathlib import Path
 from tests.benchmarks.figures import Bench, Figure
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCS = ROOT / "docs" / "performance.md"
+DOCS = ROOT / "docs" / "reference" / "performance.md"
 BEGIN, END = "<!-- harness:begin -->", "<!-- harness:end -->"
 BENCHMARKS = (
     "kafka_tools",
@@ -157,7 +157,7 @@ def render(sections: list[Section], *, command: str) -> str:
 
 
 def write_docs(text: str, docs: Path = DOCS) -> None:
-    """Replaces what stands between the markers in docs/performance.md."""
+    """Replaces what stands between the markers in docs/reference/performance.md."""
     current = docs.read_text()
     head, rest = current.split(BEGIN, 1)
     _, tail = rest.split(END, 1)

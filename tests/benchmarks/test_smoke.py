@@ -1,7 +1,7 @@
 """The benchmarks cannot rot: the harness runs every one of them at tiny sizes on the test stack.
 
 It asserts that each benchmark still runs to the end and reports its figures, never how fast
-anything was: speed lives in the figures a full run writes into docs/performance.md.
+anything was: speed lives in the figures a full run writes into docs/reference/performance.md.
 """
 import os
 import re

@@ -1,4 +1,4 @@
-"""The layering of docs/architecture.md ("Layers and who may import whom"), enforced.
+"""The layering of docs/explanation/architecture.md ("Layers and who may import whom"), enforced.
 
 Every module of `auction/` and `streams/` belongs to one layer, lowest first; a module may import
 its own layer and those below, never one above, except the commented pairs in `ALLOWED`. `streams/`
@@ -105,7 +105,7 @@ def test_no_module_imports_a_higher_layer():
             target = _layer(imported)
             if target is not None and target > own and _allowance(module, imported) is None:
                 upward.append(f"{path.relative_to(ROOT)}:{line} {module} → {imported}")
-    assert upward == [], "imports from a lower layer to a higher one (see docs/architecture.md):\n" + "\n".join(upward)
+    assert upward == [], "imports from a lower layer to a higher one (see docs/explanation/architecture.md):\n" + "\n".join(upward)
 
 
 def test_every_allowed_upward_import_is_still_needed():

@@ -17,10 +17,10 @@ def test_check_reports_an_edited_or_extra_file_and_write_repairs_it(tmp_path, ca
     (tmp_path / catalogue.SCHEMA_DIR / "auction.bid.retracted.v1.json").write_text("{}")
 
     assert catalogue.main(["--check", "--root", str(tmp_path)]) == 1
-    assert "docs/events.md" in capsys.readouterr().out
+    assert "docs/reference/events.md" in capsys.readouterr().out
     assert set(catalogue.stale_files(tmp_path)) == {
-        "docs/events.md",
-        "docs/schemas/auction.bid.retracted.v1.json",
+        "docs/reference/events.md",
+        "docs/reference/schemas/auction.bid.retracted.v1.json",
     }
 
     assert catalogue.main(["--write", "--root", str(tmp_path)]) == 0

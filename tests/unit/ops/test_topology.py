@@ -54,6 +54,23 @@ def test_drift_names_each_disagreement_between_registry_and_processors():
     ]
 
 
+def test_drift_names_a_topic_written_but_not_registered():
+    processor = ProcessorInfo("p", "p", ("in",), (), ("p-timers-changelog",), "auction.dead-letter", False, "p.retry")
+    registry = (_topic("in", ["web"], ["p"]), _topic("p.retry", ["web"], ["p"]))
+    assert drift([processor], registry) == [
+        "p writes p-timers-changelog, which is not in the topic registry",
+        "p writes auction.dead-letter, which is not in the topic registry",
+    ]
+
+
+def test_every_topic_the_runtime_creates_or_writes_is_registered():
+    """Changelogs (the timers' own included) are created by the runtime's preflight, not provisioning:
+    the registry, the catalogue and /ops/ list them only if they are entered here."""
+    infos = [processor_info(name, p) for name, p in deployed()]
+    assert "bidding-timers-changelog" in {t.name for t in REGISTRY}
+    assert [line for line in drift(infos) if "not in the topic registry" in line] == []
+
+
 def test_the_registry_agrees_with_the_processors_on_what_each_reads():
     infos = [processor_info(name, p) for name, p in deployed()]
     reads = [line for line in drift(infos) if "no such processor is deployed" not in line]
