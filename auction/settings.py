@@ -199,6 +199,18 @@ NOTIFY_SWEEP_SECONDS = float(os.environ.get("NOTIFY_SWEEP_SECONDS", "30"))
 NOTIFY_STALE_SECONDS = float(os.environ.get("NOTIFY_STALE_SECONDS", "120"))
 NOTIFY_QUEUE = os.environ.get("NOTIFY_QUEUE", "celery")
 NOTIFY_BATCH_SIZE = int(os.environ.get("NOTIFY_BATCH_SIZE", "50"))
+# Beat may run on several nodes (no single point): RedBeat keeps the schedule and a leader lock in
+# Redis. The node holding the lock schedules, extending it on every tick; the others try for it every
+# BEAT_MAX_LOOP_SECONDS, and one takes over once the leader releases it (on a stop) or it expires
+# (BEAT_LOCK_SECONDS after the leader's last tick, when it died). So each periodic task is sent once
+# per due time however many beat nodes run, and the schedule (last run times) survives the leader.
+CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = float(os.environ.get("BEAT_MAX_LOOP_SECONDS", "5"))
+CELERY_REDBEAT_REDIS_URL = REDIS_URL
+CELERY_REDBEAT_KEY_PREFIX = os.environ.get("BEAT_KEY_PREFIX", "redbeat:")
+"""Namespace of beat's keys in Redis, lock included (tests give each beat set its own)."""
+CELERY_REDBEAT_LOCK_TIMEOUT = int(os.environ.get("BEAT_LOCK_SECONDS", "30"))
+CELERY_REDBEAT_REDIS_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout": 5}
 CELERY_BEAT_SCHEDULE = {
     "notifications-resend-stalled": {
         "task": "auction.notifications.tasks.resend_stalled",
