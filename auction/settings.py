@@ -124,15 +124,17 @@ CHANNEL_LAYERS = {
     }
 }
 
-# Caches: `default` stays per process (Django's own default); `analytics` keeps computed figures on
-# Redis, shared by every web process (auction/analytics/figures.py).
+# Caches live on Redis, shared by every web process: a web process keeps nothing between requests
+# that another would need (docs/scaling.md). `analytics` keeps computed figures
+# (auction/analytics/figures.py); `default` has no user today, and whatever uses it later is shared.
+_REDIS_CACHE = {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "LOCATION": REDIS_URL,
+    "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
+}
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "analytics": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
-        "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
-    },
+    "default": {**_REDIS_CACHE, "KEY_PREFIX": "cache"},
+    "analytics": dict(_REDIS_CACHE),
 }
 
 CELERY_BROKER_URL = REDIS_URL
