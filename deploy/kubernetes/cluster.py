@@ -28,7 +28,7 @@ REDIS_URL = f"redis://{VALKEY}:6379/0"
 
 APP_SECRET = "auction-secrets"
 """Made by the operator, never committed: DJANGO_SECRET_KEY (one for every web pod, or sessions and
-CSRF tokens made by one pod fail on the others), and EMAIL_HOST_PASSWORD."""
+CSRF tokens made by one pod fail on the others), and EMAIL_HOST_PASSWORD (the Celery worker's, optional)."""
 CONFIG_MAP = "auction-config"
 MEDIA_CLAIM = "auction-media"
 """Uploaded listing photos: a ReadWriteMany volume every web pod mounts, so a photo uploaded through

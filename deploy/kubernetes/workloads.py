@@ -291,8 +291,10 @@ def processors(registered: Sequence[Processor]) -> list[dict]:
 def celery() -> list[dict]:
     """The worker sends emails; beat runs on two pods, of which the one holding the leader lock in Redis
     schedules (`CELERY_BEAT_SCHEDULER`, RedBeat) and the other takes over when it goes."""
+    smtp_password = {"name": "EMAIL_HOST_PASSWORD", "valueFrom": {"secretKeyRef": {
+        "name": cluster.APP_SECRET, "key": "EMAIL_HOST_PASSWORD", "optional": True}}}
     worker = _container("worker", ["celery", "-A", "auction", "worker", "--loglevel", "INFO", "--concurrency", "2"],
-                        _base_env(), cluster.CELERY_WORKER)
+                        _base_env() + [smtp_password], cluster.CELERY_WORKER)
     beat = _container("beat", ["celery", "-A", "auction", "beat", "--loglevel", "INFO"], _base_env(), cluster.CELERY_BEAT)
     return [
         _deployment("celery-worker", "celery-worker", cluster.CELERY_WORKER,
