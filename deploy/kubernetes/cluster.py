@@ -38,7 +38,6 @@ DATA_DIR = "/var/lib/auction"
 WEB_PORT = 8000
 METRICS_PORT = 9400
 """Every processor instance serves /metrics, /livez, /readyz and /status here (its own pod address)."""
-CELERY_METRICS_PORT = 9410
 
 PROMETHEUS_URL = "http://prometheus-operated.monitoring.svc:9090"
 """Where KEDA reads the lag of processors whose offsets live in PostgreSQL (the Prometheus that

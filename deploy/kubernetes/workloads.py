@@ -72,9 +72,15 @@ def _container(name: str, command: list[str], env: list[dict], size: cluster.Siz
     }
 
 
+APP_USER = 10001
+"""The image's user (deploy/container/Containerfile); the group owns mounted volumes (the photos)."""
+_POD_SECURITY = {"runAsNonRoot": True, "runAsUser": APP_USER, "runAsGroup": APP_USER, "fsGroup": APP_USER}
+
+
 def _deployment(name: str, component: str, size: cluster.Size, pod: dict, *, strategy: dict | None = None,
                 annotations: dict | None = None) -> dict:
     labels = _labels(component)
+    pod = {**pod, "securityContext": _POD_SECURITY}
     template_metadata: dict = {"labels": labels}
     if annotations:
         template_metadata["annotations"] = annotations
@@ -156,9 +162,8 @@ def web(size: cluster.Size = cluster.WEB) -> list[dict]:
         "terminationGracePeriodSeconds": 30,
         "topologySpreadConstraints": _spread("web"),
     }
-    deployment = _deployment("web", "web", size, pod, strategy={"rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
-                             annotations={"prometheus.io/scrape": "true", "prometheus.io/port": str(cluster.WEB_PORT),
-                                          "prometheus.io/path": "/metrics"})
+    # No scrape annotations: the site's /metrics answers staff and the pod itself only (auction.ops.access).
+    deployment = _deployment("web", "web", size, pod, strategy={"rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}})
     service = {
         "apiVersion": "v1",
         "kind": "Service",
@@ -312,5 +317,6 @@ def migration() -> dict:
         "kind": "Job",
         "metadata": {"name": "migrate", "labels": _labels("migrate")},
         "spec": {"backoffLimit": 10, "template": {"metadata": {"labels": _labels("migrate")},
-                                                  "spec": {"restartPolicy": "OnFailure", "containers": [container]}}},
+                                                  "spec": {"restartPolicy": "OnFailure", "containers": [container],
+                                                           "securityContext": _POD_SECURITY}}},
     }

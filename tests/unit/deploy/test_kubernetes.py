@@ -186,3 +186,7 @@ def test_the_container_file_installs_python_packages_from_the_lock_file_only():
         assert argv[argv.index("-r") + 1] == "requirements.lock", argv
         assert [a for a in argv[argv.index("install") + 1:] if not a.startswith("-") and a != "requirements.lock"] == []
     assert re.search(r"^COPY requirements\.lock ", text, re.MULTILINE)
+    # the pods run as the image's user, which owns the data folder the photos' volume is mounted in
+    assert re.search(rf"^USER {workloads.APP_USER}$", text, re.MULTILINE)
+    assert all(doc["spec"]["template"]["spec"]["securityContext"]["runAsUser"] == workloads.APP_USER
+               for doc in DOCS if doc["kind"] in ("Deployment", "Job") and doc["metadata"]["name"] != "valkey")
