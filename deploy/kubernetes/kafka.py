@@ -16,7 +16,8 @@ from streams.acls import WEB, Acl, platform_acls
 from streams.runtime.processor import Processor
 from streams.topics import REGISTRY, Topic
 
-API = "kafka.strimzi.io/v1beta2"
+API = "kafka.strimzi.io/v1"
+"""Strimzi 1.x serves only v1 (KRaft and node pools are the only mode, so the Kafka needs no annotations for them)."""
 CLUSTER_LABEL = {"strimzi.io/cluster": cluster.KAFKA_CLUSTER}
 NODE_POOL = "dual-role"
 
@@ -28,7 +29,7 @@ def kafka_cluster() -> dict:
     return {
         "apiVersion": API,
         "kind": "Kafka",
-        "metadata": {"name": cluster.KAFKA_CLUSTER, "annotations": {"strimzi.io/node-pools": "enabled", "strimzi.io/kraft": "enabled"}},
+        "metadata": {"name": cluster.KAFKA_CLUSTER},
         "spec": {
             "kafka": {
                 "listeners": [
