@@ -37,6 +37,8 @@ def _secret_key() -> str:
 DATA_DIR = Path(os.environ.get("AUCTION_DATA_DIR", BASE_DIR / "var" / "demo"))
 DEBUG = _flag("DJANGO_DEBUG")
 SECRET_KEY = _secret_key()
+SECRET_KEY_FROM_ENVIRONMENT = bool(os.environ.get("DJANGO_SECRET_KEY"))
+"""False: a key of this host's own, which `check --deploy` warns about (auction.ops.deploy_checks)."""
 ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_NAME = os.environ.get("SITE_NAME", "Open Auction")
