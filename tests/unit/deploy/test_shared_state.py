@@ -21,3 +21,15 @@ def test_beat_keeps_its_schedule_and_leader_lock_in_the_shared_redis():
     assert settings.CELERY_BEAT_SCHEDULER == "redbeat.RedBeatScheduler"
     assert settings.CELERY_REDBEAT_REDIS_URL == settings.REDIS_URL
     assert 0 < settings.CELERY_BEAT_MAX_LOOP_INTERVAL < settings.CELERY_REDBEAT_LOCK_TIMEOUT
+
+
+def test_redbeat_finds_its_settings_under_its_own_names():
+    """RedBeat asks for `redbeat_*` by those names; without them it falls back to the broker's options."""
+    from redbeat.schedulers import ensure_conf
+
+    from auction.celery import app
+
+    conf = ensure_conf(app)
+    assert conf.is_key_in_conf("redbeat_redis_url") and conf.redis_url == settings.REDIS_URL
+    assert conf.is_key_in_conf("redbeat_redis_options") and conf.redbeat_redis_options["socket_timeout"] > 0
+    assert conf.lock_key == f"{settings.CELERY_REDBEAT_KEY_PREFIX}:lock"
