@@ -37,6 +37,8 @@ def _secret_key() -> str:
 DATA_DIR = BASE_DIR / _env("AUCTION_DATA_DIR")  # an absolute path replaces BASE_DIR
 DEBUG = _env("DJANGO_DEBUG")
 SECRET_KEY = _secret_key()
+SECRET_KEY_FROM_ENVIRONMENT = bool(_env("DJANGO_SECRET_KEY"))
+"""False: a key of this host's own, which `check --deploy` warns about (auction.ops.deploy_checks)."""
 ALLOWED_HOSTS = _env("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = _env("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_NAME = _env("SITE_NAME")
@@ -124,15 +126,17 @@ CHANNEL_LAYERS = {
     }
 }
 
-# Caches: `default` stays per process (Django's own default); `analytics` keeps computed figures on
-# Redis, shared by every web process (auction/analytics/figures.py).
+# Caches live on Redis, shared by every web process: a web process keeps nothing between requests
+# that another would need (docs/explanation/scaling.md). `analytics` keeps computed figures
+# (auction/analytics/figures.py); `default` has no user today, and whatever uses it later is shared.
+_REDIS_CACHE = {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "LOCATION": REDIS_URL,
+    "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
+}
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "analytics": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
-        "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
-    },
+    "default": {**_REDIS_CACHE, "KEY_PREFIX": "cache"},
+    "analytics": dict(_REDIS_CACHE),
 }
 
 CELERY_BROKER_URL = REDIS_URL
@@ -199,6 +203,18 @@ NOTIFY_SWEEP_SECONDS = _env("NOTIFY_SWEEP_SECONDS")
 NOTIFY_STALE_SECONDS = _env("NOTIFY_STALE_SECONDS")
 NOTIFY_QUEUE = _env("NOTIFY_QUEUE")
 NOTIFY_BATCH_SIZE = _env("NOTIFY_BATCH_SIZE")
+# Beat may run on several nodes (no single point): RedBeat keeps the schedule and a leader lock in
+# Redis. The node holding the lock schedules, extending it on every tick; the others try for it every
+# BEAT_MAX_LOOP_SECONDS, and one takes over once the leader releases it (on a stop) or it expires
+# (BEAT_LOCK_SECONDS after the leader's last tick, when it died). So each periodic task is sent once
+# per due time however many beat nodes run, and the schedule (last run times) survives the leader.
+CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = _env("BEAT_MAX_LOOP_SECONDS")
+CELERY_REDBEAT_REDIS_URL = REDIS_URL
+CELERY_REDBEAT_KEY_PREFIX = _env("BEAT_KEY_PREFIX")
+"""Namespace of beat's keys in Redis, lock included (tests give each beat set its own)."""
+CELERY_REDBEAT_LOCK_TIMEOUT = _env("BEAT_LOCK_SECONDS")
+CELERY_REDBEAT_REDIS_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout": 5}
 CELERY_BEAT_SCHEDULE = {
     "notifications-resend-stalled": {
         "task": "auction.notifications.tasks.resend_stalled",

@@ -200,7 +200,11 @@ def celery_worker(env: dict[str, str], log_path: Path, queue: str, *, concurrenc
 
 
 def celery_beat(env: dict[str, str], folder: Path) -> CeleryProcess:
-    args = ["beat", "--loglevel", "INFO", "--schedule", str(folder / "beat-schedule"), "--pidfile", str(folder / "beat.pid")]
+    """Beat keeps its schedule and leader lock in Redis (RedBeat): each beat gets keys of its own
+    (`BEAT_KEY_PREFIX`), so that one test's beat never waits for another's lock or sends its tasks,
+    unless `env` names the keys (beats meant to share them). Ready once started, before it leads."""
+    env = {"BEAT_KEY_PREFIX": f"beat-{uuid.uuid4().hex[:8]}:", **env}
+    args = ["beat", "--loglevel", "INFO", "--pidfile", str(folder / "beat.pid")]
     return CeleryProcess(args, env, folder / "beat.log", ready_mark="beat: Starting")
 
 

@@ -81,3 +81,14 @@ def test_the_transport_settings_follow_the_environment(host_env):
         "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"], "AUCTION_TRUSTED_PROXIES": ["127.0.0.1", "::1"],
     }
     assert off == {"SESSION_COOKIE_SECURE": False, "SECURE_SSL_REDIRECT": False, "SECURE_HSTS_SECONDS": 0}
+
+
+def test_a_host_with_a_secret_key_of_its_own_is_reported_since_other_hosts_would_refuse_its_sessions(host_env):
+    own_key = {name: value for name, value in host_env.items() if name != "DJANGO_SECRET_KEY"}
+    result = _manage({**own_key, "DJANGO_SECURE": "1"}, "check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode != 0
+    assert "auction.W001" in result.stdout + result.stderr
+    assert [line for line in (result.stdout + result.stderr).splitlines() if "?: (" in line] == [
+        line for line in (result.stdout + result.stderr).splitlines() if "auction.W001" in line
+    ], "the key is the only thing missing"
