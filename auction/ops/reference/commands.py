@@ -11,6 +11,7 @@ from auction.ops.reference.arguments import DJANGO_COMMON, parser_of, table
 # (None: it takes none). The test holds this list to the modules that have a `__main__`.
 ENTRY_POINTS: dict[str, str | None] = {
     "deploy.stack": "deploy.stack.cli:main",
+    "deploy.kubernetes": "deploy.kubernetes.__main__:main",
     "streams.catalogue": "streams.catalogue:main",
     "streams.events.schema_snapshots": None,
     "streams.provisioning": "streams.provisioning:main",
