@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "auction.analytics",
     "auction.notifications",
     "auction.live",
+    "auction.replay",
 ]
 
 MIDDLEWARE = [

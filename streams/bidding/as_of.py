@@ -74,7 +74,7 @@ Step = BidStep | ExtensionStep | CloseStep
 
 @dataclass(frozen=True, slots=True)
 class PublicBid:
-    """One line of the public history: who (to be masked by the caller), how much they bid, when."""
+    """One line of the public history: who (to be masked by the caller), how much they bid, when it shows from."""
 
     seq: int
     at: datetime
@@ -85,7 +85,7 @@ class PublicBid:
 
 @dataclass(frozen=True, slots=True)
 class Mark:
-    """A public change on the timeline."""
+    """A public change on the timeline, at the moment it shows from (`as_of` at `at` includes it)."""
 
     seq: int
     at: datetime
@@ -135,15 +135,28 @@ def as_of(terms: ItemTerms, listed_at: datetime, steps: Sequence[Step], at: date
     return AsOf(at=at, view=view, closed=closed, history=tuple(history))
 
 
-def timeline(terms: ItemTerms, listed_at: datetime, steps: Sequence[Step]) -> tuple[list[Mark], datetime, bool]:
-    """Every public change with its moment, the end (the close's moment, else the current end) and
-    whether it has closed."""
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """Every public change so far with its moment; the end (the close's moment, else the current end);
+    whether it has closed; the public history of every accepted bid, oldest first."""
+
+    marks: tuple[Mark, ...]
+    ends_at: datetime
+    closed: bool
+    history: tuple[PublicBid, ...]
+
+
+def timeline(terms: ItemTerms, listed_at: datetime, steps: Sequence[Step]) -> Timeline:
     marks: list[Mark] = []
+    history: list[PublicBid] = []
     state, closed = open_auction(terms), None
     for moment in _fold(terms, listed_at, steps):
         marks.extend(moment.marks)
+        if moment.bid is not None:
+            history.append(moment.bid)
         state, closed = moment.state, moment.closed
-    return marks, (state.ends_at if closed is None else closed.closed_at), closed is not None
+    ends_at = state.ends_at if closed is None else closed.closed_at
+    return Timeline(tuple(marks), ends_at, closed is not None, tuple(history))
 
 
 def _fold(terms: ItemTerms, listed_at: datetime, steps: Sequence[Step]) -> Iterator[_Moment]:
@@ -155,38 +168,38 @@ def _fold(terms: ItemTerms, listed_at: datetime, steps: Sequence[Step]) -> Itera
         clock = max(clock, step.at)
         bid, marks = None, ()
         if isinstance(step, BidStep):
-            state, bid, marks = _bid(state, step)
+            state, bid, marks = _bid(state, step, clock)
         elif isinstance(step, ExtensionStep):
             if step.seq <= state.seq:  # soft close: the bid before it made it already
                 if state.ends_at != step.ends_at:
                     raise ReplayMismatch(f"the log's extension {step.seq} of item {terms.item_id} is not the engine's")
                 continue
-            state, marks = _staff_extension(state, step)
+            state, marks = _staff_extension(state, step, clock)
         else:
             state, closed = _close(state, step)
-            marks = (Mark(step.seq, step.at, "close"),)
+            marks = (Mark(step.seq, clock, "close"),)
         yield _Moment(clock, state, closed, bid, marks)
 
 
-def _bid(state: PrivateAuctionState, step: BidStep) -> tuple[PrivateAuctionState, PublicBid, tuple[Mark, ...]]:
+def _bid(state: PrivateAuctionState, step: BidStep, clock: datetime) -> tuple[PrivateAuctionState, PublicBid, tuple[Mark, ...]]:
     new_state, decision = judge_bid(state, step.bid, step.at)
     if isinstance(decision, Rejected):
         raise ReplayMismatch(f"the engine refuses logged bid {step.bid.bid_id}: {decision.message}")
     if decision.view.seq != step.seq:
         raise ReplayMismatch(f"logged bid {step.bid.bid_id} has seq {step.seq}, the engine gives it {decision.view.seq}")
     bid = step.bid
-    marks = [Mark(step.seq, step.at, "bid")]
+    marks = [Mark(step.seq, clock, "bid")]
     if decision.extended is not None:
-        marks.append(Mark(decision.extended.seq, step.at, "extension"))
-    return new_state, PublicBid(step.seq, step.at, bid.bidder_id, bid.bidder_name, bid.amount), tuple(marks)
+        marks.append(Mark(decision.extended.seq, clock, "extension"))
+    return new_state, PublicBid(step.seq, clock, bid.bidder_id, bid.bidder_name, bid.amount), tuple(marks)
 
 
-def _staff_extension(state: PrivateAuctionState, step: ExtensionStep) -> tuple[PrivateAuctionState, tuple[Mark, ...]]:
+def _staff_extension(state: PrivateAuctionState, step: ExtensionStep, clock: datetime) -> tuple[PrivateAuctionState, tuple[Mark, ...]]:
     # The processor extended while the auction ran, so before its end: judged no later than that.
     new_state, extended = extend(state, step.ends_at, min(step.at, state.ends_at))
     if extended is None or extended.seq != step.seq:
         raise ReplayMismatch(f"the engine does not make logged extension {step.seq} of item {state.terms.item_id}")
-    return new_state, (Mark(step.seq, step.at, "extension"),)
+    return new_state, (Mark(step.seq, clock, "extension"),)
 
 
 def _close(state: PrivateAuctionState, step: CloseStep) -> tuple[PrivateAuctionState, Closed]:

@@ -92,10 +92,13 @@ def test_later_instants_never_show_less(data, item):
 @given(st.data(), item_terms())
 def test_marks_name_every_logged_change_once(data, item):
     steps, _, final = simulate(data, item)
-    marks, end, closed = timeline(item, LISTED, steps)
-    assert [mark.seq for mark in marks] == list(range(1, final.seq + 1))
-    assert closed and end == steps[-1].at
-    assert [mark.at for mark in marks] == sorted(mark.at for mark in marks)
+    found = timeline(item, LISTED, steps)
+    assert [mark.seq for mark in found.marks] == list(range(1, final.seq + 1))
+    assert found.closed and found.ends_at == steps[-1].at
+    assert [mark.at for mark in found.marks] == sorted(mark.at for mark in found.marks)
+    assert found.history == as_of(item, LISTED, steps, found.ends_at).history
+    for mark in found.marks:  # the slider on a mark shows that change
+        assert as_of(item, LISTED, steps, mark.at).seq >= mark.seq
 
 
 def test_before_the_listing_there_is_nothing():
@@ -139,4 +142,4 @@ def test_staff_extension_and_early_end_replay_as_the_engine_made_them():
     ended = as_of(terms(), LISTED, steps, T0 + timedelta(minutes=1))
     assert ended.closed.outcome == "sold" and ended.closed.winner_id == 2 and ended.view.ends_at == later
     assert as_of(terms(), LISTED, steps, T0 + timedelta(seconds=59)).closed is None
-    assert timeline(terms(), LISTED, steps)[0][0].kind == "extension"
+    assert timeline(terms(), LISTED, steps).marks[0].kind == "extension"
