@@ -121,18 +121,18 @@ def as_of(terms: ItemTerms, listed_at: datetime, steps: Sequence[Step], at: date
     if at < listed_at:
         return None
     state, closed, history = open_auction(terms), None, []
-    view = public_view(state)
     for moment in _fold(terms, listed_at, steps):
         if moment.clock > at:
             break
-        state, closed = moment.state, moment.closed
-        if closed is None:
-            view = public_view(state)
+        if moment.closed is not None:
+            closed = moment.closed  # `state` stays the one before the close: the view shows that
+            break
+        state = moment.state
         if moment.bid is not None:
             history.append(moment.bid)
     if closed is None and at >= state.ends_at:
-        state, closed = close(state, at)  # the end has passed: the processor's timer closes it so
-    return AsOf(at=at, view=view, closed=closed, history=tuple(history))
+        closed = close(state, at)[1]  # the end has passed: the processor's timer closes it so
+    return AsOf(at=at, view=public_view(state), closed=closed, history=tuple(history))
 
 
 @dataclass(frozen=True, slots=True)
