@@ -85,9 +85,8 @@
       field("minimum").textContent = closed ? "—" : amount(item.minimum_bid);
       field("leader").textContent = item.leader || "No bids yet";
       field("count").textContent = String(item.bid_count);
-      var reserve = root.querySelector("[data-replay-reserve]");
-      reserve.hidden = item.reserve_met == null;
-      field("reserve").textContent = item.reserve_met ? "Reserve met" : "Reserve not met";
+      var reserve = field("reserve");  // only an item with a reserve has the row
+      if (reserve) reserve.textContent = item.reserve_met ? "Reserve met" : "Reserve not met";
       field("left").textContent = closed ? "Ended" : duration(Date.parse(item.ends_at) - moment.getTime());
       history.textContent = "";
       var bids = timeline.bids.filter(function (bid) { return bid.seq <= item.seq; }).reverse();
