@@ -60,3 +60,22 @@ def test_the_item_page_replays_its_auction_by_keyboard_buttons_and_playback(auct
     expect(page.locator('[data-replay-field="reserve"]')).to_have_text("Reserve met")
     expect(page.get_by_role("button", name="Play")).to_have_attribute("aria-pressed", "false")
     page.close()
+
+
+def test_while_an_auction_runs_its_timeline_grows_as_bids_arrive(live_pipeline, web_server, browser, django_user_model):
+    seller, bidder = (django_user_model.objects.create_user(username=f"{who}{uuid.uuid4().hex[:6]}") for who in ("seller", "bidder"))
+    item_id = publish_listing(seller, title="Growing timeline", ends_in_s=900, starting=10_00)
+    publish_bid(item_id, bidder, 11_00)
+    eventually(lambda: Item.objects.filter(pk=item_id, bid_count=1).exists(), timeout_s=60, what="the first bid projected")
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{web_server}/items/{item_id}/")
+    summary = page.locator("[data-replay-summary]")
+    expect(summary).to_have_text("Marks: 1 accepted bid; still running.")
+    expect(page.locator('[data-replay-field="count"]')).to_have_text("1")
+
+    publish_bid(item_id, bidder, 15_00)  # pushed by the live channel: no reload
+    expect(summary).to_have_text("Marks: 2 accepted bids; still running.", timeout=60_000)
+    expect(page.locator('[data-replay-field="count"]')).to_have_text("2")  # the slider follows the end
+    expect(page.locator("[data-replay-history] li")).to_have_count(2)
+    page.close()
