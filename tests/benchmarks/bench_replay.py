@@ -97,7 +97,7 @@ def measure(bench: Bench) -> list[Figure]:
     from auction.replay.presentation import item_as_it_stood
     from auction.replay.selectors import item_as_of
 
-    bids, repeat = 1_000, bench.size(200, 30)
+    bids, repeat = 1_000, bench.size(200, 10)
     item_id, log, end = auction_log(bids)
     _write(log)
     key = uuid.UUID(item_id)
