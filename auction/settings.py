@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "auction.analytics",
     "auction.notifications",
     "auction.live",
+    "auction.replay",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ from auction.api import PREFIX
 from auction.api.bids import BidHistory, BidReply, NewBid, list_bids, bid_create
 from auction.api.items import ItemQuery, ItemReply, ItemsPage, NewItem, Publishing, create_item, get_item, items_browse
 from auction.api.openapi import Operation, document
+from auction.api.replay import AsOfQuery, AsOfReply, TimelineReply, get_item_as_of, get_item_timeline
 from auction.api.purchases import PurchaseReply, buy_now
 from auction.api.tokens import Credentials, TokenList, TokenReply, create_token, list_tokens, revoke_token
 from auction.api.users import NewUser, UserReply, create_user
@@ -100,6 +101,30 @@ ROUTES: dict[str, list[Operation]] = {
             ok={200: BidReply, 202: BidReply},
             errors=WRITE_ERRORS,
             authenticated=True,
+        ),
+    ],
+    "items/<uuid:item_id>/as-of": [
+        Operation(
+            "get",
+            get_item_as_of,
+            "The item as it stood at an instant",
+            description=(
+                "Its public state at `at`, replayed from its events by the bidding engine: the shape of "
+                "`GET /items/{item_id}`, with `as_of`. After the end, the closed state; before the listing, 404."
+            ),
+            query=AsOfQuery,
+            ok={200: AsOfReply},
+            errors=(400, 401, 404, 409),
+        ),
+    ],
+    "items/<uuid:item_id>/timeline": [
+        Operation(
+            "get",
+            get_item_timeline,
+            "The moments that changed the item",
+            description="Every accepted bid, extension and the close, with the public bid history, for replaying it.",
+            ok={200: TimelineReply},
+            errors=(401, 404, 409),
         ),
     ],
     "items/<uuid:item_id>/buy-now": [

@@ -5,7 +5,8 @@ with the offsets) it writes what the events change in the read models of catalog
 bidding (bids) and staff (private maximums, the audit trail), each through that app's
 `projections`. The frequent events are written in bulk rather than one query each: bids placed
 and bid decisions are upserted together, and an item's public state is written once per batch,
-from its latest accepted bid, which carries all of it (soft-close extensions included). The rare
+from its latest accepted bid, which carries all of it (soft-close extensions included). Each
+item's listing and public changes are also kept as steps, by seq, for replay (`auction.replay`). The rare
 events follow one by one, in log order. Every write is idempotent and the item's state is guarded
 by its sequence number, so the order inside a batch matters only in that listings come first:
 the updates need their rows. Once the transaction commits it announces what became readable
@@ -18,6 +19,8 @@ from auction.bidding import projections as bids
 from auction.bidding.models import Bid
 from auction.catalog import projections as items
 from auction.catalog.models import Item
+from auction.replay import projections as replay
+from auction.replay.models import Step
 from auction.staff import projections as staff
 from auction.staff.models import AuditEntry, PlacedBid
 from auction.streaming.announcements import announce_on_commit
@@ -28,7 +31,7 @@ from streams.topics import BIDS_HISTORY_TOPIC, BIDS_TOPIC, ITEMS_COMPLETE_TOPIC,
 
 NAME = "projector"
 INPUTS = (ITEMS_TOPIC, BIDS_TOPIC, BIDS_HISTORY_TOPIC, ITEMS_COMPLETE_TOPIC)
-TABLES = Tables(derived=(Item, Bid, PlacedBid, AuditEntry))
+TABLES = Tables(derived=(Item, Bid, PlacedBid, AuditEntry, Step))
 
 
 def handle(record: Record, ctx) -> tuple[Envelope]:
@@ -53,6 +56,7 @@ def project(envelopes: Sequence[Envelope]) -> None:
             items.auction_closed(event)
         elif isinstance(event, staff.INTERVENTIONS):  # staff interventions are also the item's audit trail
             staff.intervention(envelope)
+    replay.steps_record(envelopes)  # the per-item step index replay folds (docs/replay.md)
     # AuctionCancelled changes no read model itself: the item changes when the bidding processor closes it.
     announce_on_commit(_readable_keys(events))
 

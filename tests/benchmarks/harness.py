@@ -37,6 +37,7 @@ BENCHMARKS = (
     "bench_analytics",
     "bench_notifications",
     "bench_engine",
+    "bench_replay",
 )
 """Module names in tests/benchmarks/, in the order they run: the broker's own limit first."""
 
@@ -77,7 +78,13 @@ def _scratch_database(url: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
+def module_named(name: str) -> str:
+    """A benchmark module's name as given to `--only`, its `bench_` prefix optional ("replay" → "bench_replay")."""
+    return name if name in BENCHMARKS or f"bench_{name}" not in BENCHMARKS else f"bench_{name}"
+
+
 def run(modules: list[str], *, profile: str, smoke: bool) -> list[Section]:
+    modules = [module_named(name) for name in modules]
     env = servers(profile)
     _scratch_database(env["DATABASE_URL"])
     os.environ.update(env)

@@ -25,7 +25,8 @@ LAYERS: list[tuple[str, ...]] = [
     # staff acts on items, bids and accounts; its read models are projected by the projector
     ("auction.staff",),
     # the apps fed by the log, and their pages (analytics' page is staff-only)
-    ("auction.notifications", "auction.analytics", "auction.live", "auction.projector"),
+    # (replay reads the step index the projector writes through it)
+    ("auction.notifications", "auction.analytics", "auction.live", "auction.projector", "auction.replay"),
     # the registry of processors by name
     ("auction.processors",),
     # what watches, runs and exposes the rest: /ops/, health, the JSON API, the load generator

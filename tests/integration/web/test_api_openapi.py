@@ -34,6 +34,7 @@ def test_every_route_and_method_is_documented_and_served(document):
         ("/users", "post"), ("/tokens", "post"), ("/tokens", "get"), ("/tokens/{token_id}", "delete"),
         ("/items", "get"), ("/items", "post"), ("/items/{item_id}", "get"),
         ("/items/{item_id}/bids", "get"), ("/items/{item_id}/bids", "post"), ("/items/{item_id}/buy-now", "post"),
+        ("/items/{item_id}/as-of", "get"), ("/items/{item_id}/timeline", "get"),
         ("/openapi.json", "get"),
     }
     for path, operations in document["paths"].items():
