@@ -8,6 +8,7 @@ unless `DJANGO_DEBUG=1`. `DJANGO_SECURE=1` turns on the production transport set
 cookies, HSTS, the HTTPS redirect; docs/operations.md, "Behind a TLS proxy").
 """
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "auction.analytics",
     "auction.notifications",
     "auction.live",
+    "auction.whatif",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +201,15 @@ NOTIFY_SWEEP_SECONDS = float(os.environ.get("NOTIFY_SWEEP_SECONDS", "30"))
 NOTIFY_STALE_SECONDS = float(os.environ.get("NOTIFY_STALE_SECONDS", "120"))
 NOTIFY_QUEUE = os.environ.get("NOTIFY_QUEUE", "celery")
 NOTIFY_BATCH_SIZE = int(os.environ.get("NOTIFY_BATCH_SIZE", "50"))
+
+# "What if" runs (auction.whatif, docs/whatif.md): a rule change tried on a past range of the log, in a Celery task.
+WHATIF_QUEUE = os.environ.get("WHATIF_QUEUE", "celery")
+WHATIF_MAX_RANGE = timedelta(days=int(os.environ.get("WHATIF_MAX_RANGE_DAYS", "31")))
+WHATIF_MAX_RECORDS = int(os.environ.get("WHATIF_MAX_RECORDS", "500000"))
+WHATIF_MAX_SECONDS = int(os.environ.get("WHATIF_MAX_SECONDS", "900"))
+WHATIF_TOPIC_PREFIX = os.environ.get("WHATIF_TOPIC_PREFIX", "")
+"""Empty: the live topics. Otherwise the run reads `<prefix>.auction.items` and `<prefix>.auction.bids` (tests, a copy)."""
+
 CELERY_BEAT_SCHEDULE = {
     "notifications-resend-stalled": {
         "task": "auction.notifications.tasks.resend_stalled",
