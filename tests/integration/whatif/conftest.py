@@ -1,5 +1,5 @@
 """Fixtures of the "what if" tests: a generated history on private twins of auction.items and auction.bids
-(one per module), runs carried out by Celery in this process (eager), staff and other people."""
+(one per session), runs carried out by Celery in this process (eager), staff and other people."""
 import dataclasses
 import random
 import uuid
@@ -27,7 +27,7 @@ class History:
     timed: list[Timed]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def logged_history(kafka_bootstrap) -> History:
     """Forty auctions listed from three hours ago, each read back by its record time: the stretch a run reads."""
     prefix = f"whatif-{uuid.uuid4().hex[:8]}"
@@ -68,7 +68,7 @@ def celery_eager():
 def person(django_user_model):
     def make(prefix: str, **fields):
         name = f"{prefix}-{uuid.uuid4().hex[:8]}"
-        return django_user_model.objects.create_user(username=name, email=f"{name}@example.test", password="x-pass-42", **fields)
+        return django_user_model.objects.create_user(username=name, email=f"{name}@example.test", **fields)  # no password: force_login, no hashing
 
     return make
 
