@@ -38,8 +38,8 @@ from streams.topics import BIDS_TOPIC, ITEMS_TOPIC
 POLL_MS = 200
 
 
-class StretchTooLarge(Exception):
-    """The stretch is more than a run may read, or took longer than it may: a shorter range is needed."""
+class StretchRefused(Exception):
+    """The stretch cannot be read as asked (its topics are missing, or it takes longer than a run may), in words for staff."""
 
 
 def item_event(event, at: datetime) -> wi.ItemEvent | None:
@@ -85,7 +85,7 @@ def stretch(
         TopicPartition(topic, n) for topic in (items_topic, bids_topic) for n in sorted(consumer.partitions_for_topic(topic) or ())
     ]
     if not partitions:
-        raise StretchTooLarge(f"Kafka has no topic {items_topic} or {bids_topic}.")
+        raise StretchRefused(f"Kafka has no topic {items_topic} or {bids_topic}.")
     ends = consumer.end_offsets(partitions)
     at_start = consumer.offsets_for_times({tp: to_ms(start) for tp in partitions})
     at_end = consumer.offsets_for_times({tp: to_ms(end) for tp in partitions})
@@ -106,7 +106,7 @@ def item_events(
 ) -> Iterator[wi.ItemEvent]:
     """The stretch's item events, partition number by partition number; `consumers`: one per topic.
 
-    Raises `StretchTooLarge` once `clock()` passes `deadline`."""
+    Raises `StretchRefused` once `clock()` passes `deadline`."""
     topics = list(dict.fromkeys(tp.topic for tp in reading.ranges))
     numbers = sorted({tp.partition for tp in reading.ranges})
     for number in numbers:
@@ -136,7 +136,7 @@ def _records(consumer: KafkaConsumer, tp: TopicPartition, reading: Reading, dead
     consumer.seek(tp, start)
     while consumer.position(tp) < end:
         if clock() > deadline:
-            raise StretchTooLarge("The run took longer than a run may: choose a shorter range.")
+            raise StretchRefused("The run took longer than a run may: choose a shorter range.")
         for record in consumer.poll(timeout_ms=POLL_MS).get(tp, ()):
             if record.offset >= end:
                 break

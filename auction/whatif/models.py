@@ -26,6 +26,7 @@ class WhatIfRun(models.Model):
     auctions = models.IntegerField(default=0, help_text="auctions listed in the range, decided twice")
     differing = models.IntegerField(default=0)
     skipped = models.IntegerField(default=0, help_text="requests on items listed before the range")
+    unreadable = models.IntegerField(default=0, help_text="records the live processor dead-lettered too (undecodable, terms refused)")
     totals = models.JSONField(
         default=dict, help_text="{currency: {before: {...}, after: {...}}}: auctions, ended, sold, revenue (minor units), extensions"
     )

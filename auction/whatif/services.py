@@ -18,7 +18,7 @@ from streams import kafka_clients
 from streams.bidding import LIVE_RULES, Rules
 from streams.bidding.what_if import AuctionResult, Comparison, Redecider, compare
 from streams.topics import BIDS_TOPIC, ITEMS_TOPIC
-from streams.what_if_log import StretchTooLarge, item_events, stretch
+from streams.what_if_log import StretchRefused, item_events, stretch
 
 log = logging.getLogger(__name__)
 REPORT_INTERVAL_S = 0.5
@@ -82,10 +82,10 @@ def whatif_execute(*, run_id: int) -> WhatIfRun | None:
     run.save(update_fields=["status", "started_at", "error"])
     consumers = (_consumer(), _consumer())
     try:
-        before, after, skipped = _decide(run, consumers)
-        _keep(run, compare(before, after), skipped)
-    except (StretchTooLarge, KafkaError) as error:
-        why = str(error) if isinstance(error, StretchTooLarge) else f"Kafka did not answer ({type(error).__name__}); try again."
+        before, after, skipped, unreadable = _decide(run, consumers)
+        _keep(run, compare(before, after), skipped, unreadable)
+    except (StretchRefused, KafkaError) as error:
+        why = str(error) if isinstance(error, StretchRefused) else f"Kafka did not answer ({type(error).__name__}); try again."
         _fail(run, why)
     except Exception as error:
         log.exception("what-if run %s failed", run.pk)
@@ -96,11 +96,11 @@ def whatif_execute(*, run_id: int) -> WhatIfRun | None:
     return run
 
 
-def _decide(run: WhatIfRun, consumers) -> tuple[dict[str, AuctionResult], dict[str, AuctionResult], int]:
+def _decide(run: WhatIfRun, consumers) -> tuple[dict[str, AuctionResult], dict[str, AuctionResult], int, int]:
     items_topic, bids_topic = log_topics()
     reading = stretch(consumers[0], run.range_start, run.range_end, items_topic=items_topic, bids_topic=bids_topic)
     if reading.total > settings.WHATIF_MAX_RECORDS:
-        raise StretchTooLarge(
+        raise StretchRefused(
             f"The range holds {reading.total:,} records; a run reads at most {settings.WHATIF_MAX_RECORDS:,}: "
             "choose a shorter range."
         )
@@ -113,14 +113,14 @@ def _decide(run: WhatIfRun, consumers) -> tuple[dict[str, AuctionResult], dict[s
         changed.feed(event)
     live.finish(run.range_end)
     changed.finish(run.range_end)
-    return live.results(), changed.results(), live.skipped
+    return live.results(), changed.results(), live.skipped, reading.unreadable
 
 
 def _winner(result: AuctionResult) -> str:
     return "" if result.winner_id is None else f"{result.winner_name} (#{result.winner_id})"
 
 
-def _keep(run: WhatIfRun, comparison: Comparison, skipped: int) -> None:
+def _keep(run: WhatIfRun, comparison: Comparison, skipped: int, unreadable: int) -> None:
     def totals(side) -> dict:
         return {
             "auctions": side.auctions, "ended": side.ended, "sold": side.sold,
@@ -151,7 +151,7 @@ def _keep(run: WhatIfRun, comparison: Comparison, skipped: int) -> None:
             ],
             batch_size=1000,
         )
-        run.auctions, run.differing, run.skipped = comparison.auctions, len(comparison.diffs), skipped
+        run.auctions, run.differing, run.skipped, run.unreadable = comparison.auctions, len(comparison.diffs), skipped, unreadable
         run.totals = {c: {"before": totals(comparison.before[c]), "after": totals(comparison.after[c])} for c in currencies}
         run.changed_fields = dict(comparison.changed_fields)
         run.status, run.finished_at = WhatIfRun.Status.SUCCEEDED, timezone.now()

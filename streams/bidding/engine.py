@@ -44,7 +44,8 @@ def open_auction(terms: ItemTerms, rules: Rules = LIVE_RULES) -> PrivateAuctionS
 def judge_bid(
     state: PrivateAuctionState, bid: BidRequest, now: datetime, rules: Rules = LIVE_RULES
 ) -> tuple[PrivateAuctionState, Accepted | Rejected]:
-    bid = rules.request_for(bid)
+    if not rules.proxy_bidding:
+        bid = rules.request_for(bid)
     rejection = bid_rejection(state, bid, now, rules)
     if rejection is not None:
         return state, rejection

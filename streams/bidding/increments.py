@@ -33,6 +33,7 @@ class IncrementTable:
 
     rows: tuple[tuple[int, int], ...]
     _bounds: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _steps: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         rows = tuple((int(lower), int(step)) for lower, step in self.rows)
@@ -47,12 +48,13 @@ class IncrementTable:
             raise ValueError("every increment must be positive")
         object.__setattr__(self, "rows", rows)
         object.__setattr__(self, "_bounds", tuple(lower for lower, _ in rows))
+        object.__setattr__(self, "_steps", tuple(step for _, step in rows))
 
     def increment(self, price: int) -> int:
         """The smallest step a bid must add to `price`."""
         if price < 0:
             raise ValueError(f"a price cannot be negative: {price}")
-        return self.rows[bisect_right(self._bounds, price) - 1][1]
+        return self._steps[bisect_right(self._bounds, price) - 1]
 
     def minimum_next_bid(self, starting_price: int, price: int | None) -> int:
         """The lowest amount a new bid may state: the starting price until someone bids."""

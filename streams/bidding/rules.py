@@ -44,7 +44,8 @@ class Rules:
                 raise ValueError("soft-close window and cap cannot be negative")
 
     def minimum_next_bid(self, state: PrivateAuctionState) -> int:
-        return self.increments.minimum_next_bid(state.terms.starting_price, state.price)
+        price = state.price  # on the hot path: no call more than the live property makes
+        return state.terms.starting_price if price is None else price + self.increments.increment(price)
 
     def buy_now_available(self, state: PrivateAuctionState) -> bool:
         if self.buy_now is BuyNowRule.LIVE:

@@ -72,3 +72,19 @@ def test_the_range_selects_auctions_listed_in_it_and_leaves_earlier_ones_out(run
     )
     assert run.skipped > 0  # bids on the auctions listed before it
     assert run.differing == len(expected.diffs)
+
+
+def test_a_range_holding_more_than_a_run_may_read_fails_saying_so(
+    person, django_capture_on_commit_callbacks, whatif_settings, celery_eager, logged_history
+):
+    whatif_settings.WHATIF_MAX_RECORDS = 10
+    with django_capture_on_commit_callbacks(execute=True):
+        run = whatif_start(
+            requested_by=person("staff", is_staff=True), range_start=logged_history.start, range_end=logged_history.end, rules=FLAT
+        )
+    run.refresh_from_db()
+    assert run.status == WhatIfRun.Status.FAILED
+    assert run.error == (
+        f"The range holds {len(logged_history.timed):,} records; a run reads at most 10: choose a shorter range."
+    )
+    assert run.differences.count() == 0
