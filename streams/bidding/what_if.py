@@ -8,9 +8,10 @@ and what that makes in total. Pure: the Django side (`auction.whatif`) reads the
 
 It decides as the bidding processor does: a bid is judged at the earlier of when it was read
 (`at`, the record's time) and when the web tier accepted it; staff's requests at when they were
-read; an auction closes once the log has passed its (possibly extended) end, that is before
-the first of its events at or after that end, or at `finish` when the stretch ends later. An
-auction still open when the stretch ends is reported open (`outcome` None).
+read; an auction closes once the log has passed its (possibly extended) end, as the processor's
+timer fires: before the first of its events later than that end (an event at the very end comes
+first), or at `finish` when the stretch ends later. An auction still open when the stretch ends
+is reported open (`outcome` None).
 
 Events of items not listed in the stretch are counted in `skipped`, not decided: their state at
 the start of the stretch is not known.
@@ -140,7 +141,7 @@ class Redecider:
         return facts
 
     def finish(self, until: datetime) -> list[Closed]:
-        """The stretch ends at `until`: every auction ended by then closes."""
+        """The stretch ends at `until` (exclusive): every auction that ended before then closes."""
         return [fact for auction in self._auctions.values() for fact in self._close_if_ended(auction, until)]
 
     def results(self) -> dict[str, AuctionResult]:
@@ -148,9 +149,9 @@ class Redecider:
 
     def _close_if_ended(self, auction: _Auction, now: datetime) -> list[Fact]:
         state = auction.state
-        if state.status is Status.CLOSED or now < state.ends_at:
+        if state.status is Status.CLOSED or now <= state.ends_at:
             return []
-        auction.state, closed = close(state, max(now, state.ends_at))
+        auction.state, closed = close(state, now)
         return [] if closed is None else [closed]
 
     def _apply(self, auction: _Auction, event: ItemEvent) -> list[Fact]:

@@ -37,6 +37,7 @@ from streams.bidding.what_if import (
 from tests.unit.bidding.builders import END, SELLER, T0, bid, buy_request, terms
 
 BIDDERS = st.integers(SELLER, SELLER + 5)
+AFTER = END + timedelta(minutes=1)  # a stretch read past every end
 
 
 @st.composite
@@ -82,8 +83,8 @@ def live_engine(events):
     """What the bidding processor does with these events: the live engine's facts, in order."""
     facts, state = [], open_auction(events[0].terms)
     for event in events[1:]:
-        if event.at >= state.ends_at:  # its timer fires once the log passes the end
-            state, closed = close(state, max(event.at, state.ends_at))
+        if event.at > state.ends_at:  # its timer fires once the log passes the end
+            state, closed = close(state, event.at)
             facts += [closed] if closed else []
         if isinstance(event, BidMade):
             state, fact = judge_bid(state, event.bid, min(event.at, event.bid.placed_at))
@@ -99,7 +100,7 @@ def live_engine(events):
     return facts
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(histories())
 def test_under_the_live_rules_every_decision_is_the_live_engines(events):
     redecider = Redecider(LIVE_RULES)
@@ -107,7 +108,7 @@ def test_under_the_live_rules_every_decision_is_the_live_engines(events):
     assert facts == live_engine(events)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(histories())
 def test_the_live_rules_against_themselves_differ_nowhere(events):
     until = END + timedelta(hours=1)
@@ -130,7 +131,7 @@ def test_a_flat_increment_table_prices_the_winner_one_step_over_the_runner_up():
         BidMade(bid(3, 20_00, 30_00, at=T0 + timedelta(minutes=1)), T0 + timedelta(minutes=1)),
     ]
     flat = Rules(increments=IncrementTable(((0, 3_00),)))
-    live, changed = (redecide(events, rules, until=END)[terms().item_id] for rules in (LIVE_RULES, flat))
+    live, changed = (redecide(events, rules, until=AFTER)[terms().item_id] for rules in (LIVE_RULES, flat))
     assert (live.winner_id, live.final_price) == (2, 30_00 + increment(30_00))
     assert (changed.winner_id, changed.final_price) == (2, 33_00)
     diff = compare({"i": live}, {"i": changed})
@@ -144,15 +145,15 @@ def test_without_proxy_bidding_a_bid_commits_to_its_amount_alone():
         BidMade(bid(2, 10_00, 40_00), T0),
         BidMade(bid(3, 20_00), T0 + timedelta(minutes=1)),
     ]
-    results = redecide(events, Rules(proxy_bidding=False), until=END)
+    results = redecide(events, Rules(proxy_bidding=False), until=AFTER)
     assert (results["item-1"].winner_id, results["item-1"].final_price) == (3, 20_00)
-    assert redecide(events, LIVE_RULES, until=END)["item-1"].winner_id == 2
+    assert redecide(events, LIVE_RULES, until=AFTER)["item-1"].winner_id == 2
 
 
 def test_buy_it_now_off_refuses_the_request_and_the_auction_runs_to_its_end():
     events = [Listed(terms(buy_now_price=50_00), T0), BuyNowMade(buy_request(2), T0), BidMade(bid(3, 5_00), T0)]
-    live = redecide(events, LIVE_RULES, until=END)["item-1"]
-    off = redecide(events, Rules(buy_now=BuyNowRule.OFF), until=END)["item-1"]
+    live = redecide(events, LIVE_RULES, until=AFTER)["item-1"]
+    off = redecide(events, Rules(buy_now=BuyNowRule.OFF), until=AFTER)["item-1"]
     assert (live.outcome, live.final_price, live.rejected) == (Outcome.BOUGHT_NOW, 50_00, 1)
     assert (off.outcome, off.winner_id, off.final_price) == (Outcome.SOLD, 3, 5_00)
 
@@ -163,8 +164,8 @@ def test_buy_it_now_until_the_first_bid_ignores_an_unmet_reserve():
         BidMade(bid(3, 5_00), T0),
         BuyNowMade(buy_request(2), T0 + timedelta(seconds=1)),
     ]
-    assert redecide(events, LIVE_RULES, until=END)["item-1"].outcome is Outcome.BOUGHT_NOW
-    assert redecide(events, Rules(buy_now=BuyNowRule.UNTIL_FIRST_BID), until=END)["item-1"].outcome is Outcome.RESERVE_NOT_MET
+    assert redecide(events, LIVE_RULES, until=AFTER)["item-1"].outcome is Outcome.BOUGHT_NOW
+    assert redecide(events, Rules(buy_now=BuyNowRule.UNTIL_FIRST_BID), until=AFTER)["item-1"].outcome is Outcome.RESERVE_NOT_MET
 
 
 def test_a_wider_soft_close_window_extends_where_the_listed_one_did_not():
