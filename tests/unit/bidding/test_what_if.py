@@ -100,7 +100,7 @@ def live_engine(events):
     return facts
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(histories())
 def test_under_the_live_rules_every_decision_is_the_live_engines(events):
     redecider = Redecider(LIVE_RULES)

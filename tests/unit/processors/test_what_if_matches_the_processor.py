@@ -107,7 +107,7 @@ def logs(draw):
     return events
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(logs())
 def test_under_the_live_rules_each_auction_ends_as_the_processor_ended_it(log):
     until = START + timedelta(hours=3)
