@@ -11,6 +11,7 @@ defaults match `python -m deploy.stack up --profile demo`. The Kafka address and
 unless `DJANGO_DEBUG=1`. `DJANGO_SECURE=1` turns on the production transport settings (secure
 cookies, HSTS, the HTTPS redirect; docs/how-to/operations.md, "Behind a TLS proxy").
 """
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "auction.notifications",
     "auction.live",
     "auction.replay",
+    "auction.whatif",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +218,13 @@ CELERY_REDBEAT_KEY_PREFIX = _env("BEAT_KEY_PREFIX")
 """Namespace of beat's keys in Redis, lock included (tests give each beat set its own)."""
 CELERY_REDBEAT_LOCK_TIMEOUT = _env("BEAT_LOCK_SECONDS")
 CELERY_REDBEAT_REDIS_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout": 5}
+
+# "What if" runs (auction.whatif, docs/explanation/whatif.md): a rule change tried on a past range of the log, in a Celery task.
+WHATIF_QUEUE = _env("WHATIF_QUEUE")
+WHATIF_MAX_RANGE = timedelta(days=_env("WHATIF_MAX_RANGE_DAYS"))
+WHATIF_MAX_RECORDS = _env("WHATIF_MAX_RECORDS")
+WHATIF_MAX_SECONDS = _env("WHATIF_MAX_SECONDS")
+WHATIF_TOPIC_PREFIX = _env("WHATIF_TOPIC_PREFIX")
 CELERY_BEAT_SCHEDULE = {
     "notifications-resend-stalled": {
         "task": "auction.notifications.tasks.resend_stalled",

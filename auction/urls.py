@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("auction.accounts.urls")),
     path("", include("auction.notifications.urls")),
     path("", include("auction.ops.urls")),
+    path("", include("auction.whatif.urls")),
     path("", include("auction.live.urls")),
     path("", include("auction.analytics.urls")),
     path(API_PREFIX, include("auction.api.urls")),

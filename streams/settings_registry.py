@@ -216,6 +216,15 @@ SETTINGS: tuple[Setting, ...] = (
           "Port of a Prometheus endpoint on 127.0.0.1 for the Celery worker or beat; empty: none.", (CELERY,)),
     ),
     *_group(
+        "What if (rule changes tried on history)",
+        S("WHATIF_QUEUE", "celery", "The Celery queue what-if runs go to.", (WEB, CELERY)),
+        S("WHATIF_MAX_RANGE_DAYS", "31", "The longest past range one what-if run may cover, in days.", (WEB,), int),
+        S("WHATIF_MAX_RECORDS", "500000", "A what-if run reading more records than this fails, saying so.", (CELERY,), int),
+        S("WHATIF_MAX_SECONDS", "900", "A what-if run taking longer than this fails, saying so.", (CELERY,), int),
+        S("WHATIF_TOPIC_PREFIX", "",
+          "Prefix of the topics a what-if run reads (tests read private copies); empty: the live topics.", (CELERY,)),
+    ),
+    *_group(
         "Operations and health",
         S("OPS_REFRESH_SECONDS", "5", "How often /ops/ refreshes itself.", (WEB,), int),
         S("OPS_LAG_THRESHOLD_DEFAULT", "1000", "A consumer's lag turns red on /ops/ above this.", (WEB,), int),

@@ -56,7 +56,7 @@ def project(envelopes: Sequence[Envelope]) -> None:
             items.auction_closed(event)
         elif isinstance(event, staff.INTERVENTIONS):  # staff interventions are also the item's audit trail
             staff.intervention(envelope)
-    replay.steps_record(envelopes)  # the per-item step index replay folds (docs/replay.md)
+    replay.steps_record(envelopes)  # the per-item step index replay folds (docs/explanation/replay.md)
     # AuctionCancelled changes no read model itself: the item changes when the bidding processor closes it.
     announce_on_commit(_readable_keys(events))
 

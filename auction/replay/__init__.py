@@ -1,1 +1,1 @@
-"""Replay: any auction as it stood at any moment, folded from its steps by the bidding engine (docs/replay.md)."""
+"""Replay: any auction as it stood at any moment, folded from its steps by the bidding engine (docs/explanation/replay.md)."""

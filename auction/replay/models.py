@@ -4,7 +4,7 @@ Only the projector writes it (`projections.steps_record`, in the transaction of 
 `auction.items`, `auction.bids.history` and `auction.items.complete`; a rebuild empties it and
 replays the log into it. A bid's step names the bid: its request as placed (private maximum
 included) is staff's `PlacedBid`, not copied here. `data` holds what else the engine needs to
-take the step again; none of it is ever shown as such (docs/replay.md).
+take the step again; none of it is ever shown as such (docs/explanation/replay.md).
 """
 from django.db import models
 

@@ -17,6 +17,9 @@ finds the auction still running and should be set again for `state.ends_at`.
 Staff may end an auction early (`end_now`: the outcome is what bidding reached, as if the end
 had come) or move its end later (`extend`: the new end replaces the terms' end, so soft close
 counts its cap from it). Both do nothing to a closed auction.
+
+The rules (increments, proxy bidding, Buy It Now, soft close) are a parameter, `rules`, which
+live auctions leave at `LIVE_RULES`; staff try others on history (`what_if`).
 """
 from __future__ import annotations
 
@@ -27,27 +30,33 @@ from streams.bidding.decisions import Accepted, Closed, Extended, Rejected
 from streams.bidding.inputs import BidRequest, BuyNowRequest
 from streams.bidding.pricing import proxy_price, with_reserve
 from streams.bidding.rejections import bid_rejection, buy_now_rejection
+from streams.bidding.rules import LIVE_RULES, Rules
 from streams.bidding.soft_close import extended_end
 from streams.bidding.state import PrivateAuctionState, ItemTerms, LeadingBid, Outcome, Status
 from streams.bidding.view import public_view
 
 
-def open_auction(terms: ItemTerms) -> PrivateAuctionState:
+def open_auction(terms: ItemTerms, rules: Rules = LIVE_RULES) -> PrivateAuctionState:
+    terms = rules.terms_for(terms)
     return PrivateAuctionState(terms=terms, ends_at=terms.ends_at)
 
 
-def judge_bid(state: PrivateAuctionState, bid: BidRequest, now: datetime) -> tuple[PrivateAuctionState, Accepted | Rejected]:
-    rejection = bid_rejection(state, bid, now)
+def judge_bid(
+    state: PrivateAuctionState, bid: BidRequest, now: datetime, rules: Rules = LIVE_RULES
+) -> tuple[PrivateAuctionState, Accepted | Rejected]:
+    if not rules.proxy_bidding:
+        bid = rules.request_for(bid)
+    rejection = bid_rejection(state, bid, now, rules)
     if rejection is not None:
         return state, rejection
     leader = state.leader
     outbid_immediately = False
     if leader is None or (leader.bidder_id != bid.bidder_id and bid.ceiling > leader.max_amount):
-        new_leader, runner_up_max, price = _take_lead(state, bid)
+        new_leader, runner_up_max, price = _take_lead(state, bid, rules)
     elif leader.bidder_id == bid.bidder_id:
         new_leader, runner_up_max, price = _raise_own_maximum(state, leader, bid.ceiling)
     else:
-        new_leader, runner_up_max, price = _push_price(state, leader, bid.ceiling)
+        new_leader, runner_up_max, price = _push_price(state, leader, bid.ceiling, rules)
         outbid_immediately = True
     after_bid = PrivateAuctionState(  # one new state per accepted bid (the hot path: no dataclasses.replace)
         terms=state.terms,
@@ -64,14 +73,16 @@ def judge_bid(state: PrivateAuctionState, bid: BidRequest, now: datetime) -> tup
     decision = Accepted(
         previous_leader_id=None if leader is None else leader.bidder_id,
         outbid_immediately=outbid_immediately,
-        view=public_view(after_bid),
+        view=public_view(after_bid, rules),
         extended=extension,
     )
     return final, decision
 
 
-def buy_now(state: PrivateAuctionState, request: BuyNowRequest, now: datetime) -> tuple[PrivateAuctionState, Closed | Rejected]:
-    rejection = buy_now_rejection(state, request, now)
+def buy_now(
+    state: PrivateAuctionState, request: BuyNowRequest, now: datetime, rules: Rules = LIVE_RULES
+) -> tuple[PrivateAuctionState, Closed | Rejected]:
+    rejection = buy_now_rejection(state, request, now, rules)
     if rejection is not None:
         return state, rejection
     price = state.terms.buy_now_price
@@ -129,7 +140,7 @@ def _raise_own_maximum(state: PrivateAuctionState, leader: LeadingBid, ceiling: 
     return raised, state.runner_up_max, with_reserve(state.price, ceiling, state.terms.reserve_price)
 
 
-def _take_lead(state: PrivateAuctionState, bid: BidRequest) -> Priced:
+def _take_lead(state: PrivateAuctionState, bid: BidRequest, rules: Rules) -> Priced:
     previous = state.leader
     runner_up_max = None if previous is None else previous.max_amount
     leader = LeadingBid(
@@ -140,16 +151,20 @@ def _take_lead(state: PrivateAuctionState, bid: BidRequest) -> Priced:
         max_amount=bid.ceiling,
         placed_at=bid.placed_at,
     )
-    return leader, runner_up_max, proxy_price(leader.amount, leader.max_amount, runner_up_max, state.terms.reserve_price)
+    return leader, runner_up_max, proxy_price(
+        leader.amount, leader.max_amount, runner_up_max, state.terms.reserve_price, rules.increments.increment
+    )
 
 
-def _push_price(state: PrivateAuctionState, leader: LeadingBid, ceiling: int) -> Priced:
+def _push_price(state: PrivateAuctionState, leader: LeadingBid, ceiling: int, rules: Rules) -> Priced:
     """A rival bid that does not beat the leader's maximum still makes the leader pay more.
 
     It always becomes the runner-up: its amount is above the price, which is at least the old
     runner-up's maximum.
     """
-    return leader, ceiling, proxy_price(leader.amount, leader.max_amount, ceiling, state.terms.reserve_price)
+    return leader, ceiling, proxy_price(
+        leader.amount, leader.max_amount, ceiling, state.terms.reserve_price, rules.increments.increment
+    )
 
 
 def _extend_if_late(state: PrivateAuctionState, now: datetime) -> tuple[PrivateAuctionState, Extended | None]:

@@ -19,13 +19,22 @@ Every term is bounded by the leader's maximum, so the price never exceeds it. A 
 their own maximum is priced with `with_reserve` alone: competing against yourself must not
 cost you anything, but meeting the reserve still lifts the price to it.
 """
+from collections.abc import Callable
+
 from streams.bidding.increments import increment
 
 
-def proxy_price(leader_amount: int, leader_max: int, runner_up_max: int | None, reserve: int | None) -> int:
+def proxy_price(
+    leader_amount: int,
+    leader_max: int,
+    runner_up_max: int | None,
+    reserve: int | None,
+    step: Callable[[int], int] = increment,
+) -> int:
+    """`step` is the increment rule (the live table's unless a rule change is being tried)."""
     price = leader_amount
     if runner_up_max is not None:
-        price = max(price, min(leader_max, runner_up_max + increment(runner_up_max)))
+        price = max(price, min(leader_max, runner_up_max + step(runner_up_max)))
     return with_reserve(price, leader_max, reserve)
 
 

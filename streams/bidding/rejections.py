@@ -9,6 +9,7 @@ from datetime import datetime
 
 from streams.bidding.decisions import RejectReason, Rejected
 from streams.bidding.inputs import BidRequest, BuyNowRequest
+from streams.bidding.rules import LIVE_RULES, Rules
 from streams.bidding.state import PrivateAuctionState, Outcome, Status
 
 # Anything above this is a typo or an attack, not a bid: 1,000,000,000.00 in minor units.
@@ -34,14 +35,14 @@ def reject_ended(outcome: Outcome) -> Rejected:
     return Rejected(RejectReason.CLOSED, "This auction has ended.")
 
 
-def bid_rejection(state: PrivateAuctionState, bid: BidRequest, now: datetime) -> Rejected | None:
+def bid_rejection(state: PrivateAuctionState, bid: BidRequest, now: datetime, rules: Rules = LIVE_RULES) -> Rejected | None:
     ended = _ended(state, now)
     if ended is not None:
         return ended
     terms = state.terms
     if bid.bidder_id == terms.seller_id:
         return Rejected(RejectReason.OWN_ITEM, "You cannot bid on your own item.")
-    minimum = state.minimum_next_bid
+    minimum = rules.minimum_next_bid(state)
     if bid.currency != terms.currency:
         return Rejected(
             RejectReason.CURRENCY_MISMATCH,
@@ -69,7 +70,9 @@ def bid_rejection(state: PrivateAuctionState, bid: BidRequest, now: datetime) ->
     return None
 
 
-def buy_now_rejection(state: PrivateAuctionState, request: BuyNowRequest, now: datetime) -> Rejected | None:
+def buy_now_rejection(
+    state: PrivateAuctionState, request: BuyNowRequest, now: datetime, rules: Rules = LIVE_RULES
+) -> Rejected | None:
     ended = _ended(state, now)
     if ended is not None:
         return ended
@@ -77,7 +80,7 @@ def buy_now_rejection(state: PrivateAuctionState, request: BuyNowRequest, now: d
         return Rejected(RejectReason.OWN_ITEM, "You cannot buy your own item.")
     if state.terms.buy_now_price is None:
         return Rejected(RejectReason.BUY_NOW_UNAVAILABLE, "This item has no Buy It Now price.")
-    if not state.buy_now_available:
+    if not rules.buy_now_available(state):
         return Rejected(
             RejectReason.BUY_NOW_UNAVAILABLE,
             "Buy It Now is no longer available: bidding on this item has begun.",

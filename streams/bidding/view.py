@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from streams.bidding.rules import LIVE_RULES, Rules
 from streams.bidding.state import PrivateAuctionState
 
 
@@ -24,7 +25,7 @@ class PublicView:
     minimum_next_bid: int
 
 
-def public_view(state: PrivateAuctionState) -> PublicView:
+def public_view(state: PrivateAuctionState, rules: Rules = LIVE_RULES) -> PublicView:
     leader = state.leader
     return PublicView(
         price=state.price,
@@ -33,7 +34,7 @@ def public_view(state: PrivateAuctionState) -> PublicView:
         bid_count=state.bid_count,
         reserve_met=state.reserve_met,
         ends_at=state.ends_at,
-        buy_now_available=state.buy_now_available,
+        buy_now_available=rules.buy_now_available(state),
         seq=state.seq,
-        minimum_next_bid=state.minimum_next_bid,
+        minimum_next_bid=rules.minimum_next_bid(state),
     )

@@ -76,7 +76,7 @@ def main() -> None:
                 (visitor, "browse", "/"), (visitor, "search", "/?q=lamp"),
                 (visitor, "signup", "/accounts/signup/"), (visitor, "login", "/accounts/login/"),
                 (person, "sell", "/sell/"), (person, "account", "/account/"), (person, "analytics", "/analytics/"),
-                (staff, "ops", "/ops/"), (staff, "mail", "/ops/mail/"),
+                (staff, "ops", "/ops/"), (staff, "mail", "/ops/mail/"), (staff, "whatif", "/ops/whatif/"),
                 *((person, name, href) for name, href in items.items()),
             ]
             for page, name, path in pages:

@@ -29,8 +29,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("auction.notifications", "auction.analytics", "auction.live", "auction.projector", "auction.replay"),
     # the registry of processors by name
     ("auction.processors",),
-    # what watches, runs and exposes the rest: /ops/, health, the JSON API, the load generator
-    ("auction.ops", "auction.health", "auction.api", "auction.loadgen"),
+    # what watches, runs and exposes the rest: /ops/, health, the JSON API, the load generator, "what if" runs
+    ("auction.ops", "auction.health", "auction.api", "auction.loadgen", "auction.whatif"),
     # the project's wiring: settings, URLs, ASGI/Celery entry points, the error and body-size middleware
     (
         "auction.errors", "auction.urls", "auction.settings", "auction.asgi", "auction.celery", "auction.__init__",

@@ -6,16 +6,21 @@ Screenshots of what was checked go to test-artifacts/ui/.
 """
 import re
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from auction.catalog.models import Item
 from auction.catalog.services import item_cancel
 from auction.notifications.models import CapturedMail
+from auction.whatif.models import WhatIfDifference, WhatIfRun
+from auction.whatif.rules import rules_as_json
+from streams.bidding import IncrementTable, Rules
 from tests.integration.live.support import list_item
 from tests.support.auctions import publish_bid
 from tests.support.pictures import png
@@ -86,7 +91,26 @@ def auctions(live_pipeline, people):
     return {"open": open_id, "sold": sold_id, "cancelled": cancelled_id, "run": run}
 
 
-def test_every_page_passes_axe_and_fits_a_phone(web_server, browser, log_in, people, auctions):
+@pytest.fixture
+def whatif_run(people, auctions):
+    """A finished "what if" run with one differing auction, as its page shows one (what runs find: tests/integration/whatif)."""
+    now = timezone.now()
+    totals = {"auctions": 2, "ended": 2, "sold": 1, "revenue": 30_00, "extensions": 0}
+    run = WhatIfRun.objects.create(
+        requested_by=people["staff"], range_start=now - timedelta(hours=1), range_end=now,
+        rules=rules_as_json(Rules(increments=IncrementTable(((0, 2_00),)))), status=WhatIfRun.Status.SUCCEEDED,
+        records_done=3, records_total=3, auctions=2, differing=1, changed_fields={"final_price": 1},
+        totals={"EUR": {"before": totals, "after": {**totals, "revenue": 32_00}}},
+    )
+    WhatIfDifference.objects.create(
+        run=run, item_id=auctions["sold"], currency="EUR", changed=["final_price"], outcome_before="sold",
+        outcome_after="sold", winner_before="winner (#2)", winner_after="winner (#2)", price_before=30_00, price_after=32_00,
+        extensions_before=0, extensions_after=0, ends_at_before=now, ends_at_after=now,
+    )
+    return run
+
+
+def test_every_page_passes_axe_and_fits_a_phone(web_server, browser, log_in, people, auctions, whatif_run):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     item = lambda key: f"/items/{auctions[key]}/"  # noqa: E731
     won = EmailMultiAlternatives("You won “Walnut desk lamp”", render_to_string("notifications/email/won.txt", EMAIL_CONTEXT),
@@ -113,6 +137,8 @@ def test_every_page_passes_axe_and_fits_a_phone(web_server, browser, log_in, peo
         ("staff", "admin", "/admin/"),
         ("staff", "admin-items", "/admin/catalog/item/"),
         ("staff", "admin-item", f"/admin/catalog/item/{auctions['sold']}/change/"),
+        ("staff", "whatif", "/ops/whatif/"),
+        ("staff", "whatif-run", f"/ops/whatif/{whatif_run.pk}/"),
     ]
     failures: list[str] = []
     for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
