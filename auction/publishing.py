@@ -4,6 +4,11 @@ The producer is idempotent with `acks=all`; a caller that gets a `Published` bac
 is in the log. `publish` blocks its thread until then; `send` hands back a `Sending` that an async
 view awaits without holding a thread. When Kafka cannot be reached the caller gets
 `PublishUnavailable` and nothing was written anywhere.
+
+A producer whose send failed is dropped and the next send makes a new one: kafka-python's idempotent
+producer never sends again once a batch expired (a broker died with records in flight: every later
+send times out), while a new producer, with a new producer id, works as soon as the partitions have
+new leaders.
 """
 import asyncio
 import threading
@@ -56,6 +61,16 @@ def _shared_producer() -> KafkaProducer:
         return _producer
 
 
+def _discard(producer: KafkaProducer) -> None:
+    """Stop using `producer` (if it is still the shared one); it is closed in the background, without waiting."""
+    global _producer
+    with _lock:
+        if _producer is not producer:
+            return
+        _producer = None
+    threading.Thread(target=producer.close, kwargs={"timeout": 0}, name="web-producer-close", daemon=True).start()
+
+
 def _unavailable(error: Exception) -> PublishUnavailable:
     return PublishUnavailable(f"the event log is unavailable ({type(error).__name__})")
 
@@ -63,14 +78,16 @@ def _unavailable(error: Exception) -> PublishUnavailable:
 class Sending:
     """A record handed to the producer, on its way to the broker."""
 
-    def __init__(self, future: FutureRecordMetadata) -> None:
+    def __init__(self, future: FutureRecordMetadata, producer: KafkaProducer) -> None:
         self._future = future
+        self._producer = producer
 
     def result(self) -> Published:
         """Blocks until the broker has the record."""
         try:
             return _published(self._future.get(timeout=SEND_TIMEOUT_S))
         except KafkaError as error:
+            _discard(self._producer)
             raise _unavailable(error) from error
 
     async def published(self) -> Published:
@@ -85,8 +102,10 @@ class Sending:
         try:
             outcome = await asyncio.wait_for(done, SEND_TIMEOUT_S)
         except TimeoutError as error:
+            _discard(self._producer)
             raise _unavailable(error) from error
         if isinstance(outcome, Exception):
+            _discard(self._producer)
             raise _unavailable(outcome) from outcome
         return _published(outcome)
 
@@ -111,9 +130,13 @@ def send_record(
 ) -> Sending:
     """Hand a record as it is to the producer (to `partition`, else where its key goes): how operators
     replay a dead letter, with `.result()` to wait for the broker."""
+    producer = None
     try:
-        return Sending(_shared_producer().send(topic, key=key, value=value, headers=headers, partition=partition))
+        producer = _shared_producer()
+        return Sending(producer.send(topic, key=key, value=value, headers=headers, partition=partition), producer)
     except KafkaError as error:
+        if producer is not None:
+            _discard(producer)
         raise _unavailable(error) from error
 
 

@@ -9,6 +9,7 @@ them moves keys to other partitions, so it is reported loudly.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ import kafka.errors
 from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
 
 from streams import kafka_clients
-from streams.topics import REGISTRY, Topic
+from streams.topics import REGISTRY, Replication, Topic, replication_from_env
 
 ChangeKind = Literal["created", "configs altered", "partitions raised", "problem"]
 
@@ -41,6 +42,8 @@ class ExistingTopic:
 
     partitions: int
     configs: dict[str, str]
+    replicas: int | None = None
+    """Replicas per partition (the fewest any partition has); None: not asked."""
 
 
 @dataclass(frozen=True)
@@ -58,9 +61,16 @@ class Plan:
         return not self.configs and self.partitions is None
 
 
-def plan(topic: Topic, existing: ExistingTopic) -> Plan:
-    """Compare a registry entry with the topic the broker has."""
-    differing = {name: value for name, value in topic.configs().items() if existing.configs.get(name) != value}
+def plan(topic: Topic, existing: ExistingTopic, replication: Replication | None = None) -> Plan:
+    """Compare a registry entry (with the cluster's replication, when given) with the topic the broker has."""
+    wanted = topic.configs() | (replication.configs() if replication else {})
+    differing = {name: value for name, value in wanted.items() if existing.configs.get(name) != value}
+    if replication and existing.replicas is not None and existing.replicas != replication.factor:
+        problem = (
+            f"has {existing.replicas} replicas per partition, the cluster wants {replication.factor}; "
+            "provisioning never moves replicas: reassign them (kafka-reassign-partitions) or recreate the topic"
+        )
+        return Plan(configs=differing, partitions=None, problem=problem)
     if existing.partitions > topic.partitions:
         problem = (
             f"has {existing.partitions} partitions, the registry says {topic.partitions}; "
@@ -72,27 +82,31 @@ def plan(topic: Topic, existing: ExistingTopic) -> Plan:
 
 
 def ensure_topics(
-    bootstrap_servers: str, topics: Iterable[Topic], *, security: kafka_clients.ClientSecurity | None = None
+    bootstrap_servers: str, topics: Iterable[Topic], *, security: kafka_clients.ClientSecurity | None = None,
+    replication: Replication | None = None,
 ) -> list[Change]:
     """Create missing topics and bring existing ones in line with the registry (as a principal allowed
-    to: the admin, when the broker enforces ACLs; `security` None is this process's environment)."""
+    to: the admin, when the broker enforces ACLs; `security` None is this process's environment), with
+    `replication` (None: as the environment says, `streams.topics.replication_from_env`)."""
     wanted = list(topics)
+    replication = replication or replication_from_env(os.environ)
     admin = kafka_clients.admin(bootstrap_servers, security=security, client_id="streams-provisioning")
     try:
         present = set(admin.list_topics())
-        created = _create(admin, [topic for topic in wanted if topic.name not in present])
+        created = _create(admin, [topic for topic in wanted if topic.name not in present], replication)
         created_names = {change.topic for change in created}
-        return created + _reconcile(admin, [topic for topic in wanted if topic.name not in created_names])
+        return created + _reconcile(admin, [topic for topic in wanted if topic.name not in created_names], replication)
     finally:
         admin.close()
 
 
-def _create(admin: KafkaAdminClient, topics: Sequence[Topic]) -> list[Change]:
+def _create(admin: KafkaAdminClient, topics: Sequence[Topic], replication: Replication) -> list[Change]:
     """Create topics; one that appeared meanwhile (another provisioner) is left to `_reconcile`."""
     if not topics:
         return []
     request = {
-        topic.name: {"num_partitions": topic.partitions, "replication_factor": -1, "configs": topic.configs()}
+        topic.name: {"num_partitions": topic.partitions, "replication_factor": replication.factor,
+                     "configs": topic.configs() | replication.configs()}
         for topic in topics
     }
     response = admin.create_topics(request, raise_errors=False)
@@ -105,13 +119,14 @@ def _create(admin: KafkaAdminClient, topics: Sequence[Topic]) -> list[Change]:
             raise error(f"creating topic {result['name']}: {result['error_message']}")
     admin.wait_for_topics(created)
     by_name = {topic.name: topic for topic in topics}
-    return [Change(name, "created", _summary(by_name[name])) for name in created]
+    return [Change(name, "created", _summary(by_name[name], replication)) for name in created]
 
 
-def _reconcile(admin: KafkaAdminClient, topics: Sequence[Topic]) -> list[Change]:
+def _reconcile(admin: KafkaAdminClient, topics: Sequence[Topic], replication: Replication) -> list[Change]:
     if not topics:
         return []
-    plans = {topic.name: plan(topic, existing) for topic, existing in zip(topics, _describe(admin, topics))}
+    described = _describe(admin, topics, replication)
+    plans = {topic.name: plan(topic, existing, replication) for topic, existing in zip(topics, described)}
     changes: list[Change] = []
     to_alter = [ConfigResource(ConfigResourceType.TOPIC, name, p.configs) for name, p in plans.items() if p.configs]
     if to_alter:
@@ -124,18 +139,20 @@ def _reconcile(admin: KafkaAdminClient, topics: Sequence[Topic]) -> list[Change]
     if to_raise:
         admin.create_partitions(to_raise)
         changes += [Change(name, "partitions raised", f"to {count}") for name, count in to_raise.items()]
-    _wait_until_applied(admin, [topic for topic in topics if not plans[topic.name].applies_nothing])
+    _wait_until_applied(admin, [topic for topic in topics if not plans[topic.name].applies_nothing], replication)
     changes += [Change(name, "problem", p.problem) for name, p in plans.items() if p.problem]
     return changes
 
 
-def _wait_until_applied(admin: KafkaAdminClient, topics: Sequence[Topic], timeout_s: float = 10.0) -> None:
+def _wait_until_applied(admin: KafkaAdminClient, topics: Sequence[Topic], replication: Replication,
+                        timeout_s: float = 10.0) -> None:
     """Return once the broker serves the new state: the controller acknowledges changes before
     brokers' metadata catches up, and a caller (or an immediate re-run) must not see the old one."""
     deadline = time.monotonic() + timeout_s
     pending = list(topics)
     while pending:
-        pending = [topic for topic, now in zip(pending, _describe(admin, pending)) if not plan(topic, now).applies_nothing]
+        now = _describe(admin, pending, replication)
+        pending = [topic for topic, state in zip(pending, now) if not plan(topic, state, replication).applies_nothing]
         if not pending:
             return
         if time.monotonic() > deadline:
@@ -143,22 +160,25 @@ def _wait_until_applied(admin: KafkaAdminClient, topics: Sequence[Topic], timeou
         time.sleep(0.1)
 
 
-def _describe(admin: KafkaAdminClient, topics: Sequence[Topic]) -> list[ExistingTopic]:
+def _describe(admin: KafkaAdminClient, topics: Sequence[Topic], replication: Replication) -> list[ExistingTopic]:
     names = [topic.name for topic in topics]
-    partitions = {described["name"]: len(described["partitions"]) for described in admin.describe_topics(names)}
-    resources = [ConfigResource(ConfigResourceType.TOPIC, topic.name, list(topic.configs())) for topic in topics]
+    described = {topic["name"]: topic["partitions"] for topic in admin.describe_topics(names)}
+    managed = [*replication.configs()]
+    resources = [ConfigResource(ConfigResourceType.TOPIC, topic.name, [*topic.configs(), *managed]) for topic in topics]
     configs = admin.describe_configs(resources, config_filter="all")["topic"]
     return [
         ExistingTopic(
-            partitions=partitions[name],
+            partitions=len(described[name]),
             configs={key: entry["value"] for key, entry in configs[name].items()},
+            replicas=min((len(partition["replica_nodes"]) for partition in described[name]), default=None),
         )
         for name in names
     ]
 
 
-def _summary(topic: Topic) -> str:
-    return f"{topic.partitions} partitions, {_assignments(topic.configs())}"
+def _summary(topic: Topic, replication: Replication) -> str:
+    return (f"{topic.partitions} partitions, {replication.factor} replicas, "
+            f"{_assignments(topic.configs() | replication.configs())}")
 
 
 def _assignments(configs: dict[str, str]) -> str:

@@ -90,6 +90,12 @@ SETTINGS: tuple[Setting, ...] = (
         S("KAFKA_BOOTSTRAP_SERVERS", DEMO_KAFKA,
           "HOST:PORT[,HOST:PORT…] of the Kafka cluster every client talks to. The default is the demo "
           "profile's broker, for the site and the runtime alike.", (WEB, PROCESSORS, "streams.provisioning")),
+        S("KAFKA_REPLICATION_FACTOR", None,
+          "Copies of every topic that provisioning creates; unset: 1 (one broker). The cluster profile's "
+          "`env` sets 3.", ("streams.provisioning", WEB, PROCESSORS), int),
+        S("KAFKA_MIN_INSYNC_REPLICAS", None,
+          "`min.insync.replicas` of every topic; unset: one less than the replication factor, at least 1.",
+          ("streams.provisioning", WEB, PROCESSORS), int),
         S("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT",
           "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL (docs/how-to/operations.md, Kafka with authentication).",
           (WEB, PROCESSORS)),
@@ -154,8 +160,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Processor runtime",
         S("STREAMS_INSTANCE_ID", None,
           "This instance's id: the transactional id is `<processor>-<instance id>` (and the static member "
-          "id). Unset: the runtime chooses one; `runprocessor --instance-id` overrides it. See "
-          "docs/how-to/scaling.md.", (PROCESSORS,)),
+          "id). Unset: the lowest free slot's id, `<processor>-N`, held by a host-wide lock (a duplicate "
+          "id is refused); `runprocessor --instance-id` overrides it. See docs/how-to/scaling.md.", (PROCESSORS,)),
+        S("STREAMS_INSTANCE_SLOT", None,
+          "Ask for slot N's id (`<processor>-N`) rather than any free one; the metrics port is then the "
+          "base + 100·N. `runprocessor --instance-slot` overrides it.", (PROCESSORS,), int),
+        S("STREAMS_INSTANCE_LOCK_DIR", None,
+          "Folder of the host-wide locks by which instances hold their ids; unset: a folder per user under "
+          "the system's temp folder.", (PROCESSORS,)),
         S("STREAMS_STATIC_MEMBERSHIP", "0",
           "1: join the group with `group.instance.id` = instance id, so a restarted instance takes its "
           "partitions back without a rebalance (a stopped one keeps them until the session times out).",

@@ -5,6 +5,7 @@ so partitions, retention and cleanup policy are never written down anywhere else
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -47,6 +48,35 @@ def retry_topic(processor: str) -> str:
 
 def is_retry_topic(name: str) -> bool:
     return name.endswith(RETRY_SUFFIX)
+
+
+@dataclass(frozen=True)
+class Replication:
+    """How many copies each topic's partitions have, and how many must have a write before it counts
+    (producers send with `acks=all`). The same for every topic; which one applies is the cluster's
+    (the stack profile's) to say: `replication_from_env`."""
+
+    factor: int
+    min_insync: int
+
+    def configs(self) -> dict[str, str]:
+        return {"min.insync.replicas": str(self.min_insync)}
+
+
+SINGLE_BROKER = Replication(factor=1, min_insync=1)
+"""One broker (the demo, test and dev profiles): one copy."""
+CLUSTER = Replication(factor=3, min_insync=2)
+"""Three brokers or more (the `cluster` profile, production): any one broker may be down."""
+REPLICATION_VARIABLE, MIN_INSYNC_VARIABLE = "KAFKA_REPLICATION_FACTOR", "KAFKA_MIN_INSYNC_REPLICAS"
+
+
+def replication_from_env(env: Mapping[str, str]) -> Replication:
+    """The replication a stack profile asks for (`deploy.stack env` sets both variables for a cluster),
+    else one copy."""
+    if REPLICATION_VARIABLE not in env:
+        return SINGLE_BROKER
+    factor = int(env[REPLICATION_VARIABLE])
+    return Replication(factor=factor, min_insync=int(env.get(MIN_INSYNC_VARIABLE, max(1, factor - 1))))
 
 
 @dataclass(frozen=True)

@@ -34,14 +34,17 @@ def _parser() -> argparse.ArgumentParser:
 
 def status_lines(stack: Stack, names: Sequence[str]) -> list[str]:
     env = stack.env()
+    nodes = stack.kafka_nodes()
     lines = []
     for name in names:
         address = env[URL_VARIABLES[name]]
         if stack.is_external(name):
             lines.append(f"{name:<9}external {address}")
-        else:
-            state = "running" if stack.is_running(name) else "stopped"
-            lines.append(f"{name:<9}{state:<9}{address:<45} log {stack.profile.log_file(name)}")
+            continue
+        for server in nodes if name == "kafka" else (name,):
+            state = "running" if stack.is_running(server) else "stopped"
+            where = f"127.0.0.1:{stack.profile.kafka_nodes[nodes[server] - 1].kafka_port}" if len(nodes) > 1 and name == "kafka" else address
+            lines.append(f"{server:<9}{state:<9}{where:<45} log {stack.profile.log_file(server)}")
     return lines
 
 

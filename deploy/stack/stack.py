@@ -18,6 +18,8 @@ from .redis_server import RedisServer
 
 SERVER_NAMES = ("kafka", "postgres", "redis")
 URL_VARIABLES = {"kafka": "KAFKA_BOOTSTRAP_SERVERS", "postgres": "DATABASE_URL", "redis": "REDIS_URL"}
+# How many replicas topics get, and how many must have a write (read by `streams.provisioning`).
+REPLICATION_VARIABLE, MIN_INSYNC_VARIABLE = "KAFKA_REPLICATION_FACTOR", "KAFKA_MIN_INSYNC_REPLICAS"
 STOP_GRACE_SECONDS = 30.0
 
 
@@ -61,15 +63,31 @@ def external_urls(environ: Mapping[str, str], own_urls: Mapping[str, str]) -> di
 
 
 class Stack:
-    """The servers of one profile. Servers given by the environment are external and never started here."""
+    """The servers of one profile. Servers given by the environment are external and never started here.
+
+    A profile with several Kafka nodes has one server per node (`kafka_nodes()`: kafka-1, kafka-2, …);
+    the name `kafka` stands for all of them, and each can also be started, stopped or killed alone.
+    """
 
     def __init__(self, profile: Profile, environ: Mapping[str, str] | None = None) -> None:
         self.profile = profile
-        self._kafka = KafkaServer(profile)
-        servers: tuple[Server, ...] = (self._kafka, PostgresServer(profile), RedisServer(profile))
+        self._kafka = [KafkaServer(profile, node.node_id) for node in profile.kafka_nodes]
+        servers: tuple[Server, ...] = (*self._kafka, PostgresServer(profile), RedisServer(profile))
         self._servers = {server.name: server for server in servers}
-        own_urls = {name: server.url() for name, server in self._servers.items()}
+        own_urls = {"kafka": self._kafka_url(), "postgres": self._servers["postgres"].url(),
+                    "redis": self._servers["redis"].url()}
         self._external = external_urls(os.environ if environ is None else environ, own_urls)
+
+    def kafka_nodes(self) -> dict[str, int]:
+        """The Kafka servers' names and their node ids (broker ids)."""
+        return {server.name: server.node.node_id for server in self._kafka}
+
+    def _kafka_url(self) -> str:
+        return ",".join(server.url() for server in self._kafka)
+
+    def _expand(self, names: Iterable[str]) -> list[str]:
+        """Server names with `kafka` standing for every Kafka node."""
+        return [node for name in names for node in (self.kafka_nodes() if name == "kafka" else (name,))]
 
     @classmethod
     def for_profile(cls, name: str, environ: Mapping[str, str] | None = None) -> Stack:
@@ -81,7 +99,7 @@ class Stack:
 
         All are launched before any is awaited, so their start-up times overlap.
         """
-        local = [name for name in names if not self.is_external(name)]
+        local = [name for name in self._expand(names) if not self.is_external(name)]
         with self._lock():
             pids = {name: self._launch(name) for name in local}
             for name, pid in pids.items():
@@ -89,8 +107,15 @@ class Stack:
 
     def down(self, names: Iterable[str] = SERVER_NAMES) -> None:
         with self._lock():
-            for name in names:
+            for name in self._expand(names):
                 self._stop(name)
+
+    def kill(self, name: str) -> None:
+        """SIGKILL one server, as a crash would (no clean shutdown), and wait until it is gone."""
+        with self._lock():
+            pid = self._pid(name)
+            if pid is not None:
+                stop_process(pid, signal.SIGKILL, STOP_GRACE_SECONDS)
 
     def start(self, name: str) -> None:
         self.up([name])
@@ -99,27 +124,32 @@ class Stack:
         self.down([name])
 
     def is_running(self, name: str) -> bool:
-        return self._pid(name) is not None
+        return all(self._pid(node) is not None for node in self._expand([name]))
 
     def is_external(self, name: str) -> bool:
-        self._server(name)
-        return name in self._external
+        """Whether the environment points clients elsewhere; a Kafka node is external when Kafka is."""
+        if name != "kafka":
+            self._server(name)
+        return ("kafka" if name in self.kafka_nodes() else name) in self._external
 
     def env(self) -> dict[str, str]:
         """Where clients find each server; for a secure profile's own Kafka also how they authenticate (as its admin)."""
-        env = {
-            variable: self._external.get(name) or self._servers[name].url()
-            for name, variable in URL_VARIABLES.items()
-        }
+        own = {"kafka": self._kafka_url(), "postgres": self._servers["postgres"].url(),
+               "redis": self._servers["redis"].url()}
+        env = {variable: self._external.get(name) or own[name] for name, variable in URL_VARIABLES.items()}
         if not self.is_external("kafka"):
-            env |= self._kafka.client_env()
+            env |= self._kafka[0].client_env()
+        if not self.is_external("kafka") and len(self._kafka) > 1:  # one node: the registry's default, one replica
+            env |= {REPLICATION_VARIABLE: str(self.profile.replication_factor),
+                    MIN_INSYNC_VARIABLE: str(self.profile.min_insync_replicas)}
         return env
 
     def _server(self, name: str) -> Server:
         try:
             return self._servers[name]
         except KeyError:
-            raise StackError(f"unknown server {name!r}; choose from {', '.join(SERVER_NAMES)}") from None
+            choices = [*SERVER_NAMES, *(self.kafka_nodes() if len(self._kafka) > 1 else ())]
+            raise StackError(f"unknown server {name!r}; choose from {', '.join(choices)}") from None
 
     def _pid(self, name: str) -> int | None:
         server = self._server(name)

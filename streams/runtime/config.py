@@ -5,7 +5,9 @@ Variables, defaults and parsers are those of `streams.settings_registry` (docs/r
 The instance id matters for recovery speed, not correctness: the transactional id is
 `<processor>-<instance id>`, so an instance restarted under the same id fences its dead
 predecessor and aborts its open transaction at once, instead of everyone waiting for the
-transaction timeout. Give each instance slot a stable id (e.g. `bidding-0`) in production.
+transaction timeout. It must also be unique among live instances: `serve` makes sure it is
+(`instances.py`): an instance given no id takes the lowest free slot on its host (`bidding-0`,
+`bidding-1`, …), so a restart gets its predecessor's id back.
 """
 from __future__ import annotations
 
@@ -26,7 +28,11 @@ class RuntimeConfig:
     security: kafka_clients.ClientSecurity | None = None
     """The principal the instance's clients run as and how they reach the cluster (TLS, SASL);
     `from_env` reads it from the `KAFKA_SECURITY_*` variables; None: this process's environment."""
-    instance_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    instance_id: str | None = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    """None (what `from_env` gives when neither option nor environment names one): `serve` claims a
+    free slot's id. Constructed directly, a config has a random id."""
+    instance_slot: int | None = None
+    """Ask for the id of this slot (`<processor>-N`) rather than any free one."""
     static_membership: bool = _default("STREAMS_STATIC_MEMBERSHIP")
     """Join the group with `group.instance.id` = instance id: a restarted instance takes its
     partitions back without a rebalance, but a stopped one keeps them until the session times out."""
@@ -57,8 +63,9 @@ class RuntimeConfig:
             "bootstrap_servers": kafka_clients.bootstrap_servers(env),
             "security": kafka_clients.client_security(env),
         }
-        if "STREAMS_INSTANCE_ID" in env:
-            settings["instance_id"] = env["STREAMS_INSTANCE_ID"]
+        settings["instance_id"] = env.get("STREAMS_INSTANCE_ID") or None
+        if env.get("STREAMS_INSTANCE_SLOT"):
+            settings["instance_slot"] = int(env["STREAMS_INSTANCE_SLOT"])
         for name in (
             "metrics_address",
             "static_membership",

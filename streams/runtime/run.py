@@ -1,6 +1,6 @@
 """Run one processor instance until SIGTERM or SIGINT, without Django.
 
-    python -m streams.runtime.run package.module:PROCESSOR [--instance-id bidding-0] [--metrics-port 9400]
+    python -m streams.runtime.run package.module:PROCESSOR [--instance-id bidding-0 | --instance-slot 0] [--metrics-port 9400]
 
 Settings not given as options come from the environment (see `RuntimeConfig.from_env`).
 `manage.py runprocessor` calls `serve` the same way.
@@ -17,6 +17,7 @@ import threading
 from streams.runtime import jsonlog
 from streams.runtime.config import RuntimeConfig
 from streams.runtime.health import Watchdog
+from streams.runtime.instances import claim_instance
 from streams.runtime.processor import Processor
 from streams.runtime.runner import Runner
 
@@ -46,12 +47,17 @@ def serve(processor: Processor, config: RuntimeConfig | None = None) -> None:
     config = config or RuntimeConfig.from_env()
     processor = isolated(processor, os.environ.get("STREAMS_NAME_SUFFIX"))
     jsonlog.configure(processor.name)
+    # held until the process ends: no other instance on this host runs under the same id meanwhile
+    claim = claim_instance(processor.name, bootstrap_servers=config.bootstrap_servers,
+                           instance_id=config.instance_id, slot=config.instance_slot)
+    config = dataclasses.replace(config, instance_id=claim.instance_id)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     runner = Runner(processor, config)
     Watchdog(runner.health).start()
     runner.run(stop)
+    claim.release()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -61,12 +67,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("processor", help="module:attribute of a Processor (the attribute defaults to `processor`)")
     parser.add_argument("--bootstrap-servers")
     parser.add_argument("--instance-id")
+    parser.add_argument("--instance-slot", type=int)
     parser.add_argument("--metrics-port", type=int)
     parser.add_argument("--static-membership", action="store_true", default=None)
     options = parser.parse_args(argv)
     config = RuntimeConfig.from_env(
         bootstrap_servers=options.bootstrap_servers,
         instance_id=options.instance_id,
+        instance_slot=options.instance_slot,
         metrics_port=options.metrics_port,
         static_membership=options.static_membership,
     )

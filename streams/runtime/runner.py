@@ -71,7 +71,13 @@ from streams.runtime.transactions import CommitTimeout, KafkaTransactions, SinkC
 
 log = logging.getLogger(__name__)
 
-FATAL_ERRORS = (ProducerFencedError, InvalidProducerEpochError, FencedInstanceIdError, AuthorizationError)
+FATAL_ERRORS = (FencedInstanceIdError, AuthorizationError)
+FENCED_ERRORS = (ProducerFencedError, InvalidProducerEpochError)
+"""The producer's epoch is no longer current. Instance ids are unique (`instances.py`), so this is
+mostly the transaction coordinator aborting a transaction that outlived its timeout (e.g. while a
+broker died and the coordinator moved): the producer is re-created once, like after an indefinite
+error. Fenced again within `FENCED_AGAIN_S`, something else runs under this id: fatal."""
+FENCED_AGAIN_S = 60.0
 GAUGE_INTERVAL_S = 1.0
 SINK_LABEL = "sink"
 MAX_REJOIN_WAIT_S = 300.0
@@ -161,6 +167,7 @@ class Runner:
         self._gauges_due = 0.0
         self._consumer = self._restorer = self._tx = self._admin = None
         self._failures = BatchFailures()
+        self._fenced_at: float | None = None
         self._last_timestamps: dict[TopicPartition, int] = {}
         """Per input partition, the latest timestamp handled and committed (for stream time)."""
         self._task_count = 0
@@ -314,6 +321,9 @@ class Runner:
             self._tx.commit(offsets)
         except FATAL_ERRORS:
             raise
+        except FENCED_ERRORS as error:
+            self._fenced(error)
+            return 0
         except CommitTimeout as error:
             self._recover(error)
             return 0
@@ -550,12 +560,23 @@ class Runner:
             self._tx.abort()
         except FATAL_ERRORS:
             raise
+        except FENCED_ERRORS as fenced:
+            self._fenced(fenced)
+            return
         except KafkaError as abort_error:
             self._recover(abort_error)
             return
         for task in self._tasks.values():
             task.rollback()
         self._rewind()
+
+    def _fenced(self, error: Exception) -> None:
+        """Re-create the producer after a fence, unless the last fence was recent (then raise it: fatal)."""
+        now = self._monotonic()
+        if self._fenced_at is not None and now - self._fenced_at < FENCED_AGAIN_S:
+            raise error
+        self._fenced_at = now
+        self._recover(error)
 
     def _recover(self, error: Exception) -> None:
         current_event_id.set(None)

@@ -12,6 +12,7 @@ from auction.ops.reference.arguments import DJANGO_COMMON, parser_of, table
 ENTRY_POINTS: dict[str, str | None] = {
     "deploy.stack": "deploy.stack.cli:main",
     "deploy.kubernetes": "deploy.kubernetes.__main__:main",
+    "deploy.scale": "deploy.scale:main",
     "streams.catalogue": "streams.catalogue:main",
     "streams.events.schema_snapshots": None,
     "streams.provisioning": "streams.provisioning:main",

@@ -2,7 +2,7 @@
 from dataclasses import replace
 
 from streams.provisioning import ExistingTopic, Plan, plan
-from streams.topics import topic_named
+from streams.topics import CLUSTER, SINGLE_BROKER, Replication, replication_from_env, topic_named
 
 ITEMS = topic_named("auction.items")
 
@@ -34,3 +34,21 @@ def test_compaction_is_switched_on_when_the_registry_asks_for_it():
     compacted = replace(ITEMS, cleanup_policy="compact")
     existing = ExistingTopic(partitions=ITEMS.partitions, configs=ITEMS.configs())
     assert plan(compacted, existing).configs == {"cleanup.policy": "compact"}
+
+
+def test_the_clusters_min_insync_replicas_is_set_on_topics_that_lack_it():
+    existing = ExistingTopic(partitions=ITEMS.partitions, configs={**ITEMS.configs(), "min.insync.replicas": "1"}, replicas=3)
+    assert plan(ITEMS, existing, CLUSTER) == Plan(configs={"min.insync.replicas": "2"}, partitions=None, problem=None)
+
+
+def test_a_topic_with_fewer_replicas_than_the_cluster_wants_is_a_problem_not_a_change():
+    existing = ExistingTopic(partitions=ITEMS.partitions, configs={**ITEMS.configs(), "min.insync.replicas": "2"}, replicas=1)
+    result = plan(ITEMS, existing, CLUSTER)
+    assert "has 1 replicas per partition, the cluster wants 3" in result.problem
+    assert result.partitions is None
+
+
+def test_replication_comes_from_the_profiles_variables_else_one_copy():
+    assert replication_from_env({}) == SINGLE_BROKER == Replication(factor=1, min_insync=1)
+    assert replication_from_env({"KAFKA_REPLICATION_FACTOR": "3", "KAFKA_MIN_INSYNC_REPLICAS": "2"}) == CLUSTER
+    assert replication_from_env({"KAFKA_REPLICATION_FACTOR": "3"}) == CLUSTER  # all but one, by default

@@ -113,11 +113,22 @@ def test_a_commit_that_times_out_recreates_the_producer_and_goes_on_from_what_wa
     assert broker.committed("counting", P0) == 3
 
 
-def test_being_fenced_is_fatal(broker, instance):
+def test_a_fence_recreates_the_producer_once_and_a_second_fence_soon_after_is_fatal(broker, instance):
+    """A transaction the coordinator aborted (it outlived its timeout while a broker died) fences the
+    producer: the instance goes on with a new one. Fenced again within a minute, another process runs
+    under its id: it stops."""
     produce(broker, b"x")
     instance.step_until_idle()
     FakeProducer(broker, client_id="intruder", transactional_id="counting-a").init_transactions()
     produce(broker, b"x")
+    assert instance.step() == 0
+    first, second = instance.clients.made["transactional_producer"]
+    assert first.fenced and not second.fenced
+    instance.step_until_idle()
+    assert broker.values("out") == [b"x=1", b"x=2"]  # nothing lost, nothing twice
+
+    FakeProducer(broker, client_id="intruder", transactional_id="counting-a").init_transactions()
+    produce(broker, b"x")
     with pytest.raises(ProducerFencedError):
         instance.step()
-    assert broker.values("out") == [b"x=1"]
+    assert broker.values("out") == [b"x=1", b"x=2"]

@@ -53,3 +53,16 @@ def test_for_profile_reads_overrides_from_the_given_environment(tmp_path):
     stack = Stack.for_profile("test", environ)
     assert stack.profile.state_dir == tmp_path.resolve() / "test"
     assert stack.env()["REDIS_URL"] == "redis://cache.internal/1"
+
+
+def test_a_cluster_profiles_env_names_every_node_and_asks_for_its_replication(tmp_path):
+    from deploy.stack.profiles import cluster_ports
+
+    profile = Profile(name="unit", kafka_port=41092, controller_port=41093, postgres_port=41432, redis_port=41379,
+                      state_dir=tmp_path, more_kafka_nodes=cluster_ports(41092, 41093, 3))
+    stack = Stack(profile, environ={})
+    env = stack.env()
+    assert env["KAFKA_BOOTSTRAP_SERVERS"] == "127.0.0.1:41092,127.0.0.1:41102,127.0.0.1:41112"
+    assert (env["KAFKA_REPLICATION_FACTOR"], env["KAFKA_MIN_INSYNC_REPLICAS"]) == ("3", "2")
+    assert stack.kafka_nodes() == {"kafka-1": 1, "kafka-2": 2, "kafka-3": 3}
+    assert not stack.is_running("kafka")

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from deploy.stack.kafka_server import PROPERTIES_TEMPLATE, new_cluster_id, render_server_properties
-from deploy.stack.profiles import Profile
+from deploy.stack.profiles import Profile, named_profile
 
 ports = st.integers(min_value=1024, max_value=65535)
 
@@ -82,3 +82,30 @@ def test_cluster_ids_look_like_kafkas_own(raw):
     assert len(cluster_id) == 22
     assert set(cluster_id) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
     assert not cluster_id.startswith("-")
+
+
+def _cluster() -> Profile:
+    return named_profile("cluster", {})
+
+
+def test_a_cluster_node_votes_in_a_static_quorum_of_every_node():
+    profile = _cluster()
+    configs = [_parse(render_server_properties(PROPERTIES_TEMPLATE.read_text(), profile, Path("/d"), node))
+               for node in profile.kafka_nodes]
+    assert [config["node.id"] for config in configs] == ["1", "2", "3"]
+    voters = "1@127.0.0.1:59093,2@127.0.0.1:59103,3@127.0.0.1:59113"
+    assert all(config["controller.quorum.voters"] == voters for config in configs)
+    assert all("controller.quorum.bootstrap.servers" not in config for config in configs)
+    assert [config["listeners"] for config in configs] == [
+        f"PLAINTEXT://127.0.0.1:{kafka},CONTROLLER://127.0.0.1:{controller}"
+        for kafka, controller in ((59092, 59093), (59102, 59103), (59112, 59113))
+    ]
+
+
+def test_a_cluster_replicates_everything_three_times_and_writes_need_two_copies():
+    config = _parse(render_server_properties(PROPERTIES_TEMPLATE.read_text(), _cluster(), Path("/d")))
+    for key in ("offsets.topic.replication.factor", "transaction.state.log.replication.factor",
+                "share.coordinator.state.topic.replication.factor", "default.replication.factor"):
+        assert config[key] == "3", key
+    for key in ("transaction.state.log.min.isr", "share.coordinator.state.topic.min.isr", "min.insync.replicas"):
+        assert config[key] == "2", key

@@ -43,8 +43,9 @@ def test_unknown_profile_names_the_choices():
 
 def test_profiles_do_not_share_a_port():
     profiles = [named_profile(name, {}) for name in PROFILE_NAMES]
-    assert len(profiles) == 13
-    ports = [port for p in profiles for port in (p.kafka_port, p.controller_port, p.postgres_port, p.redis_port)]
+    assert len(profiles) == 14
+    ports = [port for p in profiles for port in (p.postgres_port, p.redis_port)]
+    ports += [port for p in profiles for node in p.kafka_nodes for port in (node.kafka_port, node.controller_port)]
     assert len(ports) == len(set(ports))
 
 
@@ -52,3 +53,12 @@ def test_only_the_secure_profile_runs_kafka_with_authentication_and_acls():
     assert [name for name in PROFILE_NAMES if named_profile(name, {}).secure_kafka] == ["secure"]
     secure = named_profile("secure", {})
     assert (secure.kafka_port, secure.controller_port, secure.postgres_port, secure.redis_port) == (49092, 49093, 45432, 46379)
+
+
+def test_the_cluster_profile_runs_three_kafka_nodes_replicating_three_times():
+    cluster = named_profile("cluster", {})
+    assert [(n.node_id, n.kafka_port, n.controller_port) for n in cluster.kafka_nodes] == [
+        (1, 59092, 59093), (2, 59102, 59103), (3, 59112, 59113)]
+    assert (cluster.replication_factor, cluster.min_insync_replicas) == (3, 2)
+    assert [len(named_profile(name, {}).kafka_nodes) for name in PROFILE_NAMES if name != "cluster"] == [1] * 13
+    assert (named_profile("dev", {}).replication_factor, named_profile("dev", {}).min_insync_replicas) == (1, 1)
