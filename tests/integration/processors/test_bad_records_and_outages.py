@@ -91,36 +91,35 @@ def refused_title():
 
 
 def test_a_record_the_database_refuses_is_dead_lettered_and_the_next_listing_shows_within_10_s(
-    processor_env, provisioned_topics, kafka_bootstrap, django_user_model, refused_title, start_processor, tmp_path,
+    auction_pipeline, django_user_model, refused_title, start_processor,
 ):
+    """With the session's projector: a second one would share its offsets in PostgreSQL (a sink keeps them
+    under the processor's name, suffix or not) and could start past the refused listing."""
     seller = django_user_model.objects.create_user(username=f"seller-{uuid.uuid4().hex[:8]}")
     staff = Client()
     staff.force_login(django_user_model.objects.create_user(username=f"staff-{uuid.uuid4().hex[:8]}", is_staff=True))
     start_processor("dead-letters")
-    projector = _own_projector(processor_env, tmp_path).start()
-    try:
-        poison = _listing(seller, refused_title)
-        published_at = time.monotonic()
-        fine = _listing(seller, "Brass kettle")
-        eventually(lambda: Item.objects.filter(pk=fine.item_id).exists(), timeout_s=10,
-                   what="the listing after the refused one, on the site")
-        print(f"the next listing was on the site {time.monotonic() - published_at:.1f} s after the refused one")
+    projector = auction_pipeline["projector"]
+    poison = _listing(seller, refused_title)
+    published_at = time.monotonic()
+    fine = _listing(seller, "Brass kettle")
+    eventually(lambda: Item.objects.filter(pk=fine.item_id).exists(), timeout_s=10,
+               what="the listing after the refused one, on the site")
+    print(f"the next listing was on the site {time.monotonic() - published_at:.1f} s after the refused one")
 
-        group = f"projector-{projector.env['STREAMS_NAME_SUFFIX']}"
-        eventually(
-            lambda: DeadLetter.objects.filter(processor=group).exists(), timeout_s=30,
-            what="the refused listing among the dead letters",
-        )
-        time.sleep(1)  # a second dead letter, if there were one, would come with the same commit
-        [letter] = DeadLetter.objects.filter(processor=group)
-        assert bytes(letter.key) == poison.item_id.encode() and letter.origin_topic == "auction.items"
-        assert "value too long" in letter.error and letter.error_type == "PoisonedRecord"
-        assert not Item.objects.filter(pk=poison.item_id).exists()
-        shown = staff.get("/ops/api/dead-letters").json()["dead_letters"]
-        assert [row["error"] for row in shown if row["id"] == letter.pk] == [letter.error]
-        assert projector.proc.poll() is None
-    finally:
-        projector.stop()
+    group = f"projector-{projector.env['STREAMS_NAME_SUFFIX']}"
+    eventually(
+        lambda: DeadLetter.objects.filter(processor=group).exists(), timeout_s=30,
+        what="the refused listing among the dead letters",
+    )
+    time.sleep(1)  # a second dead letter, if there were one, would come with the same commit
+    [letter] = DeadLetter.objects.filter(processor=group)
+    assert bytes(letter.key) == poison.item_id.encode() and letter.origin_topic == "auction.items"
+    assert "value too long" in letter.error and letter.error_type == "PoisonedRecord"
+    assert not Item.objects.filter(pk=poison.item_id).exists()
+    shown = staff.get("/ops/api/dead-letters").json()["dead_letters"]
+    assert [row["error"] for row in shown if row["id"] == letter.pk] == [letter.error]
+    assert projector.proc.poll() is None
 
 
 def test_postgresql_away_for_20_s_under_load_loses_nothing_and_dead_letters_nothing(
