@@ -30,6 +30,8 @@ LEVELS = {
     "rejected": messages.ERROR,
     "pending": messages.INFO,
 }
+STANDING_TAG = "bid-standing"
+"""Marks the message about one's own bid: the page's live script takes it down when news of the item comes (outbid, won)."""
 
 
 def _item_or_404(item_id: uuid.UUID) -> Item:
@@ -95,7 +97,7 @@ def bid_create(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
         else:
             feedback = bid_feedback(projected(lambda: bid_get(bid_id=placed.bid_id), keys=(str(placed.bid_id),)), bidder_id=request.user.pk)
             level = messages.WARNING if feedback.leading is False else LEVELS[feedback.status]
-            messages.add_message(request, level, feedback.message)
+            messages.add_message(request, level, feedback.message, extra_tags=STANDING_TAG)
             return redirect(_item_url(item))
     return item_page(request, item, bid_form=form, status=400)
 

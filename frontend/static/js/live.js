@@ -157,6 +157,16 @@
     if (fields.status) setStatus(id, fields.status);
   }
 
+  // What the page said of one's own bid when it loaded ("You're the highest bidder.") is out of
+  // date once personal news of this item comes (outbid, won): the toast says what holds now.
+  function dropStandingMessages() {
+    Array.prototype.forEach.call(document.querySelectorAll(".messages .bid-standing"), function (message) {
+      var list = message.parentNode;
+      message.remove();
+      if (!list.children.length) list.remove();
+    });
+  }
+
   function setStatus(id, status) {
     var root = roots[id];
     if (root.dataset.status === status) return;
@@ -273,6 +283,7 @@
     var key = message.kind + ":" + message.item + ":" + message.seq;
     if (seenToasts[key]) return;  // a repeated push
     seenToasts[key] = true;
+    if (tracked[message.item]) dropStandingMessages();
     if (message.kind === "won") {
       wonText[message.item] = message.text.replace(/\.$/, "");
       Array.prototype.forEach.call(elements(message.item, "outcome"), function (element) {
