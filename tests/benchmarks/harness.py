@@ -32,6 +32,7 @@ BENCHMARKS = (
     "kafka_tools",
     "bench_runtime",
     "bench_bidding",
+    "bench_scaling",
     "bench_http_bids",
     "bench_live",
     "bench_analytics",
