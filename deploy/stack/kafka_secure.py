@@ -17,7 +17,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from .profiles import REPO_ROOT, Profile
+from .profiles import REPO_ROOT
 
 OVERLAY_TEMPLATE = REPO_ROOT / "deploy" / "kafka" / "secure" / "overlay.properties"
 ADMIN_USER = "admin"
