@@ -101,6 +101,23 @@ class Topic:
         }
 
 
+def _item_events(
+    name: str, *, events: tuple[type[Event], ...], producers: tuple[str, ...], consumers: tuple[str, ...], description: str
+) -> Topic:
+    """An input or decision log of the auctions: keyed by item, kept forever (rebuilds replay it from the start)."""
+    return Topic(
+        name=name,
+        partitions=AUCTION_PARTITIONS,
+        retention_ms=None,
+        cleanup_policy="delete",
+        key=ITEM_KEY,
+        events=events,
+        producers=producers,
+        consumers=consumers,
+        description=description,
+    )
+
+
 def _changelog(processor: str, store: str, *, key: str, description: str) -> Topic:
     """A state store's changelog: compacted to the last value per key, read back only by its processor."""
     return Topic(
@@ -143,12 +160,8 @@ its failures would land on the topic it reads, so it never fails a record)."""
 
 
 REGISTRY: tuple[Topic, ...] = (
-    Topic(
-        name=ITEMS_TOPIC,
-        partitions=AUCTION_PARTITIONS,
-        retention_ms=None,
-        cleanup_policy="delete",
-        key=ITEM_KEY,
+    _item_events(
+        ITEMS_TOPIC,
         events=(ItemListed, AuctionCancelled, AuctionEndRequested, AuctionExtensionRequested),
         producers=("web",),
         consumers=("bidding", "projector", "notifications", "analytics"),
@@ -157,12 +170,8 @@ REGISTRY: tuple[Topic, ...] = (
             "make them. Source of truth for items."
         ),
     ),
-    Topic(
-        name=BIDS_TOPIC,
-        partitions=AUCTION_PARTITIONS,
-        retention_ms=None,
-        cleanup_policy="delete",
-        key=ITEM_KEY,
+    _item_events(
+        BIDS_TOPIC,
         events=(BidPlaced, BuyNowRequested),
         producers=("web",),
         consumers=("bidding", "projector"),
@@ -171,23 +180,15 @@ REGISTRY: tuple[Topic, ...] = (
             "the private maximums for staff."
         ),
     ),
-    Topic(
-        name=BIDS_HISTORY_TOPIC,
-        partitions=AUCTION_PARTITIONS,
-        retention_ms=None,
-        cleanup_policy="delete",
-        key=ITEM_KEY,
+    _item_events(
+        BIDS_HISTORY_TOPIC,
         events=(BidAccepted, BidRejected, AuctionExtended),
         producers=("bidding",),
         consumers=("projector", "live", "notifications", "analytics"),
         description="The bidding processor's decisions on every bid, and extensions (soft close or by staff).",
     ),
-    Topic(
-        name=ITEMS_COMPLETE_TOPIC,
-        partitions=AUCTION_PARTITIONS,
-        retention_ms=None,
-        cleanup_policy="delete",
-        key=ITEM_KEY,
+    _item_events(
+        ITEMS_COMPLETE_TOPIC,
         events=(AuctionClosed,),
         producers=("bidding",),
         consumers=("projector", "live", "notifications", "analytics"),

@@ -14,22 +14,10 @@ message on the `analytics` group, at most one a second: `auction.live.announce`)
 from collections.abc import Callable, Sequence
 from functools import partial
 
+from auction.analytics import models
 from auction.analytics.facts import storable
 from auction.analytics.figures import figures_changed
 from auction.analytics.loading import histories, known_state
-from auction.analytics.models import (
-    AuctionSummary,
-    BidFact,
-    BidWindow,
-    CloseFact,
-    ExtensionFact,
-    ItemPane,
-    LateEvent,
-    ListingFact,
-    OutcomeWindow,
-    Participation,
-    SourceWatermark,
-)
 from auction.analytics.policy import analytics_policy
 from auction.analytics.writing import changes_write, summaries_write
 from auction.live.announce import Announcer
@@ -49,9 +37,10 @@ NAME = "analytics"
 INPUTS = (ITEMS_TOPIC, BIDS_HISTORY_TOPIC, ITEMS_COMPLETE_TOPIC)
 TABLES = Tables(
     derived=(
-        ListingFact, BidFact, ExtensionFact, CloseFact, BidWindow, ItemPane, OutcomeWindow, AuctionSummary, Participation, LateEvent,
+        models.ListingFact, models.BidFact, models.ExtensionFact, models.CloseFact, models.BidWindow,
+        models.ItemPane, models.OutcomeWindow, models.AuctionSummary, models.Participation, models.LateEvent,
     ),
-    per_consumer=(SourceWatermark,),
+    per_consumer=(models.SourceWatermark,),
 )
 POLICY = analytics_policy()
 

@@ -14,7 +14,7 @@ from auction.api.errors import ApiError
 from auction.api.http import body, query, respond
 from auction.api.shapes import Amount, Query, Reply, RequestBody, decimal_text, ruled
 from auction.catalog.categories import CATEGORY_LABELS
-from auction.catalog.forms import DEFAULT_DURATION_SECONDS
+from auction.catalog.forms import DEFAULT_DURATION_SECONDS, PRICE_FIELDS
 from auction.catalog.models import Item
 from auction.catalog.photo_urls import own_pictures, picture_problem
 from auction.catalog.presentation import minimum_bid
@@ -53,6 +53,10 @@ PhotoUrl = Annotated[
 """The address of a photo uploaded to this site (as an item's `image_urls` gives it); addresses elsewhere are refused."""
 
 
+def _money(text: str | None) -> Money | None:
+    return None if text is None else Money.parse(text, settings.AUCTION_CURRENCY)
+
+
 class NewItem(RequestBody):
     title: ruled(TITLE)
     description: ruled(DESCRIPTION)
@@ -65,6 +69,10 @@ class NewItem(RequestBody):
     image_urls: list[PhotoUrl] = Field(
         default_factory=list, max_length=MAX_IMAGES, description="Photos uploaded to this site; no address elsewhere"
     )
+
+    def listing(self) -> dict:
+        """The listing as `item_put_up` takes it (without the seller), like the web form's `listing()`."""
+        return self.model_dump(exclude=set(PRICE_FIELDS)) | {name: _money(getattr(self, name)) for name in PRICE_FIELDS}
 
 
 class ItemReply(Reply):
@@ -165,26 +173,11 @@ def get_item(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
     return respond(item_reply(item_or_404(item_id), _viewer_id(request)))
 
 
-def _money(text: str | None) -> Money | None:
-    return None if text is None else Money.parse(text, settings.AUCTION_CURRENCY)
-
-
 def create_item(request: HttpRequest) -> HttpResponse:
     """201 with the item once the projection shows it; 202 "pending" if that takes too long."""
     seller = require_user(request)
     new = body(request, NewItem)
-    listed = item_put_up(
-        seller=seller,
-        title=new.title,
-        description=new.description,
-        category=new.category,
-        image_urls=new.image_urls,
-        location=new.location,
-        starting_price=_money(new.starting_price),
-        reserve_price=_money(new.reserve_price),
-        buy_now_price=_money(new.buy_now_price),
-        duration_seconds=new.duration_seconds,
-    )
+    listed = item_put_up(seller=seller, **new.listing())
     item_id = uuid.UUID(listed.event.item_id)
     item = projected(lambda: item_get(item_id=item_id), keys=(str(item_id),))
     if item is None:

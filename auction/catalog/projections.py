@@ -5,9 +5,9 @@ decision never overwrites a newer state.
 """
 from collections.abc import Iterable
 
-from streams.events import AuctionClosed, AuctionExtended, AuctionState, BidAccepted, ItemListed
-from streams.money import to_minor
+from streams.events import AuctionClosed, AuctionExtended, BidAccepted, ItemListed
 
+from auction.catalog.decision_columns import close_columns, extension_columns, state_columns
 from auction.catalog.listing_fields import as_listed
 from auction.catalog.models import Item
 
@@ -32,19 +32,6 @@ def item_listed(event: ItemListed) -> None:
     )
 
 
-def _state_fields(state: AuctionState) -> dict:
-    return dict(
-        current_price=to_minor(state.price),
-        leader_id=state.leader_id,
-        leader_name=state.leader_name or "",
-        bid_count=state.bid_count,
-        reserve_met=state.reserve_met,
-        ends_at=state.ends_at,
-        buy_now_available=state.buy_now_available,
-        seq=state.seq,
-    )
-
-
 def bids_accepted(events: Iterable[BidAccepted]) -> None:
     """Each item's public state once, from its latest accepted bid: that state includes every earlier change."""
     latest: dict[str, BidAccepted] = {}
@@ -52,24 +39,12 @@ def bids_accepted(events: Iterable[BidAccepted]) -> None:
         if event.item_id not in latest or event.state.seq > latest[event.item_id].state.seq:
             latest[event.item_id] = event
     for event in latest.values():
-        Item.objects.filter(pk=event.item_id, seq__lt=event.state.seq).update(**_state_fields(event.state))
+        Item.objects.filter(pk=event.item_id, seq__lt=event.state.seq).update(**state_columns(event.state))
 
 
 def auction_extended(event: AuctionExtended) -> None:
-    Item.objects.filter(pk=event.item_id, seq__lt=event.seq).update(ends_at=event.ends_at, seq=event.seq)
+    Item.objects.filter(pk=event.item_id, seq__lt=event.seq).update(**extension_columns(event))
 
 
 def auction_closed(event: AuctionClosed) -> None:
-    Item.objects.filter(pk=event.item_id, seq__lt=event.seq).update(
-        status=Item.Status.CLOSED,
-        outcome=event.outcome.value,
-        winner_id=event.winner_id,
-        winner_name=event.winner_name or "",
-        final_price=to_minor(event.final_price),
-        high_bid=to_minor(event.high_bid),
-        current_price=to_minor(event.final_price or event.high_bid),
-        bid_count=event.bid_count,
-        buy_now_available=False,
-        closed_at=event.closed_at,
-        seq=event.seq,
-    )
+    Item.objects.filter(pk=event.item_id, seq__lt=event.seq).update(**close_columns(event))

@@ -19,6 +19,7 @@ from kafka.protocol.consumer.offsets import IsolationLevel
 from kafka.structs import TopicPartition
 
 from auction.health.kafka_admin import ADMIN, SharedAdmin
+from auction.process_wide import ProcessWide
 from streams import kafka_clients
 
 TIMEOUT_MS = 3000
@@ -105,13 +106,4 @@ class Broker:
         return {tp: count for tp, count in counts.items() if tp not in pending}
 
 
-_broker: Broker | None = None
-_creating = threading.Lock()
-
-
-def shared_broker() -> Broker:
-    global _broker
-    with _creating:
-        if _broker is None:
-            _broker = Broker(settings.KAFKA_BOOTSTRAP_SERVERS)
-        return _broker
+shared_broker = ProcessWide(lambda: Broker(settings.KAFKA_BOOTSTRAP_SERVERS))

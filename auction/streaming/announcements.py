@@ -22,6 +22,8 @@ import redis
 from django.conf import settings
 from django.db import transaction
 
+from auction.process_wide import ProcessWide
+
 log = logging.getLogger(__name__)
 CHANNEL = "auction:projected"
 REMEMBERED = 50_000
@@ -155,14 +157,5 @@ class Board:
             self._unwatch(keys, event.set)
 
 
-_board: Board | None = None
-_board_lock = threading.Lock()
-
-
-def board() -> Board:
-    """This process's board, listening from first use."""
-    global _board
-    with _board_lock:
-        if _board is None:
-            _board = Board(settings.REDIS_URL)
-        return _board
+board = ProcessWide(lambda: Board(settings.REDIS_URL))
+"""This process's board, listening from first use."""

@@ -16,9 +16,8 @@ import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from string import Template
 
-from .profiles import REPO_ROOT, Profile
+from .profiles import REPO_ROOT
 
 OVERLAY_TEMPLATE = REPO_ROOT / "deploy" / "kafka" / "secure" / "overlay.properties"
 ADMIN_USER = "admin"
@@ -49,21 +48,21 @@ def ensure_secrets(path: Path) -> Secrets:
     return made
 
 
-def render_overlay(template: str, profile: Profile, *, keystore: Path, truststore: Path, secrets_: Secrets) -> str:
-    return Template(template).substitute(
-        kafka_port=profile.kafka_port,
-        controller_port=profile.controller_port,
-        keystore=keystore,
-        truststore=truststore,
-        store_password=secrets_.store_password,
-        broker_password=secrets_.broker_password,
-    )
+def overlay_values(*, keystore: Path, truststore: Path, secrets_: Secrets) -> dict[str, object]:
+    """What the overlay's template names besides the broker's ports (the server's template names those too)."""
+    return {
+        "keystore": keystore,
+        "truststore": truststore,
+        "store_password": secrets_.store_password,
+        "broker_password": secrets_.broker_password,
+    }
 
 
 def merge_properties(base: str, overlay: str) -> str:
     """`base` with each key the overlay sets given the overlay's value in place, and the overlay's other keys after it.
 
-    Each key ends up once, so the file reads as what the broker runs with."""
+    Each key ends up once, so the file reads as what the broker runs with. Works on templates as well
+    as on rendered files (the server's template and the overlay's are merged, then rendered once)."""
     settings = {}
     for line in overlay.splitlines():
         match = _PROPERTY.match(line)
@@ -98,12 +97,16 @@ def client_variables(secrets_: Secrets, ca_certificate: Path) -> dict[str, str]:
     }
 
 
+CLIENT_OPTIONS = {
+    "KAFKA_SECURITY_PROTOCOL": "security_protocol",
+    "KAFKA_SASL_MECHANISM": "sasl_mechanism",
+    "KAFKA_SASL_USERNAME": "sasl_plain_username",
+    "KAFKA_SASL_PASSWORD": "sasl_plain_password",
+    "KAFKA_SSL_CAFILE": "ssl_cafile",
+}
+"""The kafka-python option each of the `client_variables` sets."""
+
+
 def client_options(secrets_: Secrets, ca_certificate: Path) -> dict[str, str]:
     """kafka-python options for the same principal (the stack's readiness probe)."""
-    return {
-        "security_protocol": "SASL_SSL",
-        "sasl_mechanism": MECHANISM,
-        "sasl_plain_username": ADMIN_USER,
-        "sasl_plain_password": secrets_.admin_password,
-        "ssl_cafile": str(ca_certificate),
-    }
+    return {CLIENT_OPTIONS[name]: value for name, value in client_variables(secrets_, ca_certificate).items()}

@@ -30,7 +30,7 @@ from .kafka_secure import (
     client_variables,
     ensure_secrets,
     merge_properties,
-    render_overlay,
+    overlay_values,
     scram_argument,
 )
 from .kafka_tls import TlsFiles, ensure_tls
@@ -46,7 +46,10 @@ JVM_OPTIONS = ("-Xmx512m", "-Xms256m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20"
 CLUSTER_JVM_OPTIONS = ("-Xmx320m", "-Xms128m", *JVM_OPTIONS[2:])
 
 
-def render_server_properties(template: str, profile: Profile, log_dir: Path, node: KafkaNode | None = None) -> str:
+def render_server_properties(
+    template: str, profile: Profile, log_dir: Path, node: KafkaNode | None = None, **more: object
+) -> str:
+    """The broker's config: the node's ports and data folder, the quorum, the profile's durability, and `more`."""
     node = node or profile.kafka_nodes[0]
     nodes = profile.kafka_nodes
     if len(nodes) == 1:
@@ -61,6 +64,7 @@ def render_server_properties(template: str, profile: Profile, log_dir: Path, nod
         quorum=quorum,
         replication_factor=profile.replication_factor,
         min_insync_replicas=profile.min_insync_replicas,
+        **more,
     )
 
 
@@ -113,16 +117,15 @@ class KafkaServer:
         return Launch(argv=[*jvm, "kafka.Kafka", str(self.properties_file)], cwd=self.home)
 
     def _write_properties(self) -> None:
-        properties = render_server_properties(PROPERTIES_TEMPLATE.read_text(), self.profile, self.log_dir, self.node)
+        template, secure = PROPERTIES_TEMPLATE.read_text(), {}
         if self.profile.secure_kafka:
             secrets_ = self.secrets()
             tls = ensure_tls(self.tls.folder, secrets_.store_password)
-            overlay = render_overlay(OVERLAY_TEMPLATE.read_text(), self.profile, keystore=tls.keystore,
-                                     truststore=tls.ca_certificate, secrets_=secrets_)
-            properties = merge_properties(properties, overlay)
+            template = merge_properties(template, OVERLAY_TEMPLATE.read_text())
+            secure = overlay_values(keystore=tls.keystore, truststore=tls.ca_certificate, secrets_=secrets_)
             self.properties_file.touch(mode=0o600, exist_ok=True)
             self.properties_file.chmod(0o600)  # it holds the broker's and the keystore's passwords
-        self.properties_file.write_text(properties)
+        self.properties_file.write_text(render_server_properties(template, self.profile, self.log_dir, self.node, **secure))
 
     def secrets(self) -> Secrets:
         """A secure profile's passwords, made on first use."""
