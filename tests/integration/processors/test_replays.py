@@ -37,6 +37,7 @@ from auction.streaming.models import ConsumedOffset
 from streams.events import BidPlaced
 from streams.money import Money
 from streams.runtime.redelivery import redelivery
+from streams.runtime.run import isolated
 from streams.topics import retry_topic
 from tests.integration.conftest import ProcessorProcess, start_at_log_end
 from tests.support.auctions import publish_listing
@@ -123,8 +124,10 @@ def _letter_of(group: str) -> DeadLetter:
 
 
 def _consumed_through(group: str, topic: str, partition: int, offset: int) -> bool:
-    """Whether the processor (consumer group `name-suffix`) committed past `offset` in PostgreSQL, under its sink's name."""
-    consumer = processor_named(group.rsplit("-", 1)[0]).sink.consumer
+    """Whether the processor (consumer group `name-suffix`) committed past `offset` in PostgreSQL, where its
+    sink keeps its offsets under the processor's name (`isolated` renames both)."""
+    name, suffix = group.rsplit("-", 1)
+    consumer = isolated(processor_named(name), suffix).sink.consumer
     return ConsumedOffset.objects.filter(consumer=consumer, topic=topic, partition=partition, next_offset__gt=offset).exists()
 
 
