@@ -191,8 +191,9 @@ SETTINGS: tuple[Setting, ...] = (
           "An instance left without partitions this long asks its group for a new assignment when the "
           "group has fewer members than partitions.", (PROCESSORS,), int),
         S("STREAMS_NAME_SUFFIX", "",
-          "Renames every processor (group, transactional id, changelogs) to `<name>-<suffix>`, so test runs "
-          "sharing a broker share nothing. Empty: the real names.", (PROCESSORS, WEB)),
+          "Renames every processor (group, transactional id, changelogs, the offsets and watermarks a "
+          "PostgreSQL-writing one keeps) to `<name>-<suffix>`, so test runs sharing a broker or a database "
+          "share nothing. Empty: the real names.", (PROCESSORS, WEB)),
     ),
     *_group(
         "Notifications",

@@ -12,7 +12,6 @@ After each batch it commits, open analytics pages are told that the figures chan
 message on the `analytics` group, at most one a second: `auction.live.announce`), and fetch them.
 """
 from collections.abc import Callable, Sequence
-from functools import partial
 
 from auction.analytics import models
 from auction.analytics.facts import storable
@@ -51,7 +50,7 @@ def handle(record: Record, ctx) -> tuple[Arrival, ...]:
     return () if fact is None else (Arrival((record.topic, record.partition), record.offset, storable(fact)),)
 
 
-def fold(arrivals: Sequence[Arrival], *, consumer: str = NAME, policy: Policy = POLICY) -> None:
+def fold(arrivals: Sequence[Arrival], *, consumer: str, policy: Policy) -> None:
     """Per batch: fold the arrivals into what is stored, and store what changed (watermarks under `consumer`)."""
     if not arrivals:
         return
@@ -61,30 +60,36 @@ def fold(arrivals: Sequence[Arrival], *, consumer: str = NAME, policy: Policy = 
         summaries_write(summarize(history, policy) for history in histories(changes.to_summarize))
 
 
-def analytics_sink(consumer: str, policy: Policy) -> PostgresSink:
-    """The processor's sink under a consumer name and a policy of its own (tests, benchmarks)."""
-    return PostgresSink(consumer, partial(fold, consumer=consumer, policy=policy), TABLES)
-
-
 CHANGED = {"type": "analytics"}
 """The live message that tells analytics pages to fetch their figures again (it carries none)."""
 announcer = Announcer(lambda: pusher.push([Push(ANALYTICS, CHANGED)]))
 
 
-class AnnouncingSink(PostgresSink):
-    """The analytics sink, which after each batch it commits with results calls `changed` (the figures moved).
+class AnalyticsSink(PostgresSink):
+    """The analytics sink: each batch is folded with `policy`, its watermarks kept under the sink's own
+    consumer name (so a renamed copy, `PostgresSink.renamed`, keeps watermarks of its own too); after
+    each batch it commits with results it calls `changed` (the figures moved).
 
     A `PostgresSink` itself, so the processor stays rebuildable (`auction.streaming.rebuild`)."""
 
-    def __init__(self, consumer: str, apply, tables: Tables, changed: Callable[[], None]) -> None:
-        super().__init__(consumer, apply, tables)
+    def __init__(self, consumer: str, policy: Policy, changed: Callable[[], None] | None = None) -> None:
+        super().__init__(consumer, fold, TABLES)
+        self.policy = policy
         self.changed = changed
+
+    def write(self, results: Sequence[Arrival]) -> None:
+        fold(results, consumer=self.consumer, policy=self.policy)
 
     def commit(self, results: Sequence[Arrival], offsets) -> None:
         super().commit(results, offsets)
-        if results:
+        if results and self.changed is not None:
             figures_changed()  # before the pages hear of it, so they never refetch what was kept before
             self.changed()
+
+
+def analytics_sink(consumer: str, policy: Policy) -> AnalyticsSink:
+    """The processor's sink under a consumer name and a policy of its own, telling no page (tests, benchmarks)."""
+    return AnalyticsSink(consumer, policy)
 
 
 processor = Processor(
@@ -92,5 +97,5 @@ processor = Processor(
     inputs=INPUTS,
     handle=handle,
     decode=decode,
-    sink=AnnouncingSink(NAME, partial(fold, consumer=NAME, policy=POLICY), TABLES, announcer.changed),
+    sink=AnalyticsSink(NAME, POLICY, announcer.changed),
 )

@@ -20,7 +20,7 @@ from django.db import connection
 from django.utils import timezone
 
 from auction.ops.models import RebuildRun
-from auction.processors import PROCESSORS, processor_named
+from auction.processors import PROCESSORS, deployed_processor, processor_named
 from auction.streaming.rebuild import Rebuilt, rebuild, why_not_rebuildable
 from auction.streaming.sink import PostgresSink
 
@@ -105,7 +105,7 @@ def rebuild_execute(*, run: RebuildRun, echo: Callable[[int, int], None] | None 
 
     try:
         rebuilt = rebuild(
-            processor_named(run.processor),
+            deployed_processor(run.processor),  # its tables and offsets as it keeps them here (suffixed in tests)
             bootstrap_servers=settings.KAFKA_BOOTSTRAP_SERVERS,
             security=settings.KAFKA_SECURITY,
             progress=progress,

@@ -6,12 +6,10 @@ promises (who produces and consumes a topic) and the deployed declarations disag
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
-from auction.processors import PROCESSORS, processor_named
+from auction.processors import PROCESSORS, deployed_processor
 from streams.runtime.processor import Processor
-from streams.runtime.run import isolated
 from streams.topics import REGISTRY, Topic, changelog_topic, retry_topic
 
 
@@ -49,8 +47,7 @@ class TopicInfo:
 
 def deployed() -> list[tuple[str, Processor]]:
     """Every registered processor as it runs here, named as `streams.runtime.run.serve` names it."""
-    suffix = os.environ.get("STREAMS_NAME_SUFFIX")
-    return [(name, isolated(processor_named(name), suffix)) for name in PROCESSORS]
+    return [(name, deployed_processor(name)) for name in PROCESSORS]
 
 
 def processor_info(name: str, processor: Processor) -> ProcessorInfo:

@@ -12,6 +12,7 @@ from auction.ops.processor import processor as dead_letters
 from auction.projector.processor import processor as projector
 from streams.processors.bidding import processor as bidding
 from streams.runtime.processor import Processor
+from streams.runtime.run import deployed
 
 PROCESSORS: dict[str, Processor] = {
     "bidding": bidding,
@@ -28,3 +29,9 @@ def processor_named(name: str) -> Processor:
         return PROCESSORS[name]
     except KeyError:
         raise LookupError(f"no processor named {name!r}; known: {', '.join(sorted(PROCESSORS))}") from None
+
+
+def deployed_processor(name: str) -> Processor:
+    """The processor `name` as it runs here (`streams.runtime.run.deployed`: renamed by `STREAMS_NAME_SUFFIX`
+    when set), so that what reads what it keeps (offsets, watermarks) reads its own."""
+    return deployed(processor_named(name))

@@ -1,12 +1,14 @@
 """Exactly-once into PostgreSQL: a batch's writes and the consumed offsets commit in one transaction.
 
 A processor that writes PostgreSQL declares a `PostgresSink`: its consumer name (whose offsets
-it keeps), its batch handler (`apply(results)`: everything the batch's records produced, applied
+it keeps: the processor's name, and it follows the processor when that is renamed, see `renamed`),
+its batch handler (`apply(results)`: everything the batch's records produced, applied
 at once inside the transaction, so the handler can look up what the batch needs in a few queries
 and write in bulk), and the tables it writes (`Tables`), which say what a rebuild empties.
 """
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -72,6 +74,18 @@ class PostgresSink:
         self.apply = apply
         self.tables = tables
 
+    def renamed(self, consumer: str) -> PostgresSink:
+        """This sink for its processor renamed `consumer` (`Processor.renamed`): offsets, per-consumer rows
+        and the rebuild lock under that name, so a renamed copy never reads or moves the original's."""
+        twin = copy.copy(self)
+        twin.consumer = consumer
+        return twin
+
+    def write(self, results: Sequence[Any]) -> None:
+        """Apply a batch's results (inside the transaction): `apply(results)`; a sink whose handler needs
+        the consumer name (rows per consumer) overrides this to pass `self.consumer`."""
+        self.apply(results)
+
     def load_offsets(self, partitions: Collection[TopicPartition]) -> Mapping[TopicPartition, int]:
         wanted = {(tp.topic, tp.partition) for tp in partitions}
         rows = ConsumedOffset.objects.filter(consumer=self.consumer, topic__in={t for t, _ in wanted})
@@ -84,7 +98,7 @@ class PostgresSink:
     def commit(self, results: Sequence[Any], offsets: Mapping[TopicPartition, int]) -> None:
         with transaction.atomic():
             consumer_lock(self.consumer, exclusive=False)  # waits while a rebuild replaces the tables
-            self.apply(results)
+            self.write(results)
             ConsumedOffset.objects.bulk_create(
                 [
                     ConsumedOffset(consumer=self.consumer, topic=tp.topic, partition=tp.partition, next_offset=offset)

@@ -5,6 +5,7 @@ restoration, timers and dead letters, so every processor gets them right the sam
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple, Sequence
@@ -107,6 +108,12 @@ class Processor:
             )
         if self.retry_topic is not None and self.retry_topic in (*self.inputs, *self.outputs):
             raise ValueError(f"processor {self.name}: its retry topic {self.retry_topic} is the runtime's own")
+
+    def renamed(self, name: str) -> Processor:
+        """The same processor under another name: group, transactional id, changelogs, retry topic, and
+        whatever its sink keeps under the processor's name (a sink's optional `renamed`)."""
+        rename = getattr(self.sink, "renamed", None)
+        return dataclasses.replace(self, name=name, sink=rename(name) if rename is not None else self.sink)
 
     @property
     def retry_topic(self) -> str | None:

@@ -32,8 +32,17 @@ def load(spec: str) -> Processor:
 
 
 def isolated(processor: Processor, suffix: str | None) -> Processor:
-    """The processor under its own name (group, transactional id, changelogs), for test isolation."""
-    return dataclasses.replace(processor, name=f"{processor.name}-{suffix}") if suffix else processor
+    """The processor under its own name (group, transactional id, changelogs, retry topic, the offsets
+    its sink keeps), for test isolation: `name-suffix`; unchanged without a suffix."""
+    return processor.renamed(f"{processor.name}-{suffix}") if suffix else processor
+
+
+def deployed(processor: Processor) -> Processor:
+    """The processor under the name it runs as here: renamed by `STREAMS_NAME_SUFFIX` when that is set.
+
+    The one place that decides it: `serve` runs processors so, and whatever reads what they keep
+    (the ops page's lag, rebuilds, resets) looks them up so."""
+    return isolated(processor, os.environ.get("STREAMS_NAME_SUFFIX"))
 
 
 def serve(processor: Processor, config: RuntimeConfig | None = None) -> None:
@@ -45,7 +54,7 @@ def serve(processor: Processor, config: RuntimeConfig | None = None) -> None:
     broker never share a consumer group or state.
     """
     config = config or RuntimeConfig.from_env()
-    processor = isolated(processor, os.environ.get("STREAMS_NAME_SUFFIX"))
+    processor = deployed(processor)
     jsonlog.configure(processor.name)
     # held until the process ends: no other instance on this host runs under the same id meanwhile
     claim = claim_instance(processor.name, bootstrap_servers=config.bootstrap_servers,

@@ -19,6 +19,11 @@ class TransactionalSink(Protocol):
     def commit(self, results: Sequence[Any], offsets: Mapping[TopicPartition, int]) -> None:
         """Apply a batch's handler results and store `offsets` (next offset to read) in ONE transaction."""
 
+    # Optional: `renamed(name) -> TransactionalSink`, the same sink for the processor under another
+    # name. A sink that keeps something under its processor's name (a database keeping offsets per
+    # consumer) returns a copy keeping it under `name`; `Processor.renamed` calls it, so a renamed
+    # processor (`streams.runtime.run.isolated`) never shares that with the original.
+    #
     # Optional: `is_transient(error) -> bool`, whether an error of the sink's (its database away,
     # a serialization failure, a deadlock) may go away by itself. The runner retries the batch
     # after a pause for those, and never dead-letters a record because of one; any other

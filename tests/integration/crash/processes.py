@@ -66,6 +66,14 @@ def private_processor(name: str, prefix: str, *, consumer: str | None = None):
     )
 
 
+def served_consumer(name: str, prefix: str, env) -> str:
+    """The sink consumer of `name`'s private processor as `main` serves it: renamed, offsets and watermarks
+    included, by the environment's STREAMS_NAME_SUFFIX (`streams.runtime.run.deployed`), as every processor is."""
+    from streams.runtime.run import isolated
+
+    return isolated(private_processor(name, prefix), env.get("STREAMS_NAME_SUFFIX")).sink.consumer
+
+
 class CrashableProcess(ProcessorProcess):
     """A processor subprocess on the test's private topics; its /status stays on the same port across restarts."""
 

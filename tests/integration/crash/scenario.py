@@ -36,7 +36,7 @@ from streams.runtime import Runner, RuntimeConfig
 from streams.topics import DEAD_LETTER_TOPIC
 from tests.integration.coreflow.private_topics import private, provision
 from tests.integration.crash.load import Load
-from tests.integration.crash.processes import KILLED, CrashableProcess, consumer_name, private_processor
+from tests.integration.crash.processes import KILLED, CrashableProcess, consumer_name, private_processor, served_consumer
 from tests.integration.crash.tap import Heard, Tap
 from tests.integration.readiness import status
 
@@ -334,7 +334,7 @@ def run_crashes(*, bootstrap: str, redis_url: str, env: dict[str, str], logs: Pa
     began = time.monotonic()
     prefix = leftovers.prefix = f"crash-{uuid.uuid4().hex[:10]}"
     provision(bootstrap, prefix)
-    analytics_reset(consumer=consumer_name("analytics", prefix))  # the analytics tables hold this run's results only
+    analytics_reset(consumer=served_consumer("analytics", prefix, env))  # the analytics tables hold this run's results only
     sellers, bidders = _users(prefix)
     leftovers.user_ids = {user.pk for user in (*sellers, *bidders)}
     rng = random.Random(seed)
@@ -379,7 +379,7 @@ def run_crashes(*, bootstrap: str, redis_url: str, env: dict[str, str], logs: Pa
         while not set(listed) <= closed() and time.monotonic() < deadline:  # the tests say which did not close
             time.sleep(0.5)
         _wait_bidding_caught_up(bootstrap, prefix, f"bidding-{prefix}-{env['STREAMS_NAME_SUFFIX']}", CATCH_UP_TIMEOUT_S)
-        _wait_caught_up(bootstrap, prefix, {consumer_name(name, prefix): processor_inputs(name) for name in SINK_PROCESSORS},
+        _wait_caught_up(bootstrap, prefix, {served_consumer(name, prefix, env): processor_inputs(name) for name in SINK_PROCESSORS},
                         CATCH_UP_TIMEOUT_S)
         timings["caught up"] = time.monotonic() - began
     finally:
@@ -449,9 +449,9 @@ def clean_up(leftovers: Leftovers, *, bootstrap: str, redis_url: str) -> None:
         model.objects.filter(item_id__in=item_ids).delete()
     for model in ANALYTICS_TABLES.derived:
         model.objects.all().delete()
-    consumers = [consumer_name(name, prefix) for name in (*SINK_PROCESSORS, "analytics-ref")]
-    ConsumedOffset.objects.filter(consumer__in=consumers).delete()
-    SourceWatermark.objects.filter(consumer__in=consumers).delete()
+    # every consumer of this run's names the prefix: the reference analytics' and the served ones (suffixed)
+    ConsumedOffset.objects.filter(consumer__contains=prefix).delete()
+    SourceWatermark.objects.filter(consumer__contains=prefix).delete()
     get_user_model().objects.filter(pk__in=leftovers.user_ids).delete()
 
 

@@ -18,7 +18,7 @@ from types import SimpleNamespace
 from aiosmtpd.controller import Controller
 from kafka.partitioner.default import murmur2
 
-from auction.notifications.models import TrackedItem
+from auction.notifications.models import Notification, TrackedItem
 from auction.publishing import publish
 from streams.events import AuctionCancelled
 from tests.support.auctions import publish_bid, publish_buy_now, publish_listing
@@ -145,6 +145,17 @@ def settled_tally(smtp_server: SmtpServer, people, expected: Counter, *, timeout
     """The tally once every expected email arrived and nothing more came for `quiet_s`, for "exactly"."""
     eventually(lambda: not expected - tally(smtp_server, people), timeout_s=timeout_s, what=f"{sum(expected.values())} emails")
     time.sleep(quiet_s)
+    return tally(smtp_server, people)
+
+
+def final_tally(smtp_server: SmtpServer, people, ids, *, timeout_s: float) -> Counter:
+    """The tally once none of the ledger rows `ids` of these people is pending any more, for "exactly", with no
+    quiet period: a row is written sent in the transaction that sends its email, committed only after the
+    server accepted it, and a row no longer pending is never claimed again (`auction.notifications.delivery`).
+    So nothing more can come for these rows once they are settled, and everything that came is in."""
+    rows = Notification.objects.filter(pk__in=ids, recipient_id__in=[person.pk for person in people])
+    eventually(lambda: not rows.filter(status=Notification.Status.PENDING).exists(), timeout_s=timeout_s,
+               what=f"{len(people)} ledger rows settled")
     return tally(smtp_server, people)
 
 

@@ -11,12 +11,10 @@ from auction.notifications.kinds import Kind
 from auction.notifications.ledger import notifications_create
 from auction.notifications.models import Notification
 from auction.notifications.tasks import enqueue_on_commit
-from tests.integration.notifications.support import REFUSED_PREFIX, eventually, settled_tally
+from tests.integration.notifications.support import REFUSED_PREFIX, eventually, final_tally
 
 BATCH = 50
 DELIVERY_TIMEOUT_S = 60
-SETTLE_S = 7
-"""Longer than a stalled row takes to be queued again (NOTIFY_STALE_SECONDS + a sweep)."""
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,7 +37,7 @@ def test_a_batch_of_50_emails_goes_over_one_smtp_connection_each_email_once(work
     item_id, ids = _queue_losers(people)
 
     expected = Counter({(item_id, p.username, "lost"): 1 for p in people})
-    assert settled_tally(smtp_server, people, expected, timeout_s=DELIVERY_TIMEOUT_S, quiet_s=SETTLE_S) == expected
+    assert final_tally(smtp_server, people, ids, timeout_s=DELIVERY_TIMEOUT_S) == expected
     connections = {mail.connection for mail in smtp_server.to([p.email for p in people])}
     assert len(connections) == 1, f"{BATCH} emails came over {len(connections)} connections"
     assert list(Notification.objects.filter(pk__in=ids).values_list("status", "attempts").distinct()) == [("sent", 1)]
@@ -58,7 +56,7 @@ def test_an_address_the_server_refuses_fails_alone_and_the_rest_of_its_batch_arr
     item_id, ids = _queue_losers(batch)
 
     expected = Counter({(item_id, p.username, "lost"): 1 for p in people})
-    assert settled_tally(smtp_server, people, expected, timeout_s=DELIVERY_TIMEOUT_S, quiet_s=SETTLE_S) == expected
+    assert final_tally(smtp_server, people, ids, timeout_s=DELIVERY_TIMEOUT_S) == expected  # the refused one stays pending
     connections = {mail.connection for mail in smtp_server.to([p.email for p in people])}
     assert len(connections) == 1, "a refused recipient does not cost the batch its connection"
     refused_row = eventually(

@@ -6,7 +6,9 @@ from collections import Counter
 import pytest
 
 from auction.notifications.models import Notification
+from auction.processors import processor_named
 from auction.streaming.models import ConsumedOffset
+from streams.runtime.run import isolated
 from tests.integration.notifications.support import bid, buy_now, cancel, list_item, settled_tally, tally, wait_until_read
 
 ENDS_IN_S = 5
@@ -80,7 +82,8 @@ def test_replaying_the_topics_from_the_beginning_sends_nothing_new(mail_pipeline
     ledger = set(Notification.objects.values_list("pk", "status"))
 
     mail_pipeline.stop()
-    ConsumedOffset.objects.filter(consumer="notifications").delete()  # forget everything it read
+    consumer = isolated(processor_named("notifications"), mail_pipeline.env["STREAMS_NAME_SUFFIX"]).sink.consumer
+    assert ConsumedOffset.objects.filter(consumer=consumer).delete()[0]  # forget everything it read
     mail_pipeline.start()
     wait_until_read(timeout_s=REPLAY_TIMEOUT_S)
     time.sleep(QUIET_S)

@@ -1,7 +1,7 @@
 """One bad record never stops a processor; a database away for a while loses and dead-letters nothing.
 
-The projector runs as deployed (a `runprocessor` subprocess, under a name of its own), writing to
-the real test database:
+The projector runs as deployed (a `runprocessor` subprocess, under a name of its own, its offsets in
+PostgreSQL its own too), writing to the real test database:
 - a listing PostgreSQL refuses (a trigger raises a DataError for it, as a too-long column did)
   fails its batch twice; the batch is then applied record by record, the listing is dead-lettered
   with PostgreSQL's error and shown on the ops page, and the listing published right after it
@@ -21,8 +21,10 @@ from kafka import KafkaConsumer, TopicPartition
 from auction.catalog.models import Item
 from auction.catalog.services import item_put_up
 from auction.ops.models import DeadLetter
+from auction.processors import processor_named
 from streams.money import Money
-from streams.topics import DEAD_LETTER_TOPIC
+from streams.runtime.run import isolated
+from streams.topics import DEAD_LETTER_TOPIC, ITEMS_TOPIC
 from tests.integration.conftest import ProcessorProcess, start_at_log_end
 from tests.integration.faults import CuttableLink
 from tests.support.waiting import eventually
@@ -61,6 +63,22 @@ def _dead_letters_from(bootstrap: str, group: str, since: dict) -> list:
         consumer.close()
 
 
+def _end_offsets(bootstrap: str, topic: str) -> dict[TopicPartition, int]:
+    """Where each partition of `topic` ends now (read_committed)."""
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, isolation_level="read_committed")
+    try:
+        return consumer.end_offsets([TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)])
+    finally:
+        consumer.close()
+
+
+def _wait_committed(process: ProcessorProcess, ends: dict[TopicPartition, int], what: str) -> None:
+    """Until the PostgreSQL-writing processor has committed (its sink's offsets, under its own name) up to `ends`."""
+    sink = isolated(processor_named(process.name), process.env["STREAMS_NAME_SUFFIX"]).sink
+    eventually(lambda: all(sink.load_offsets(list(ends)).get(tp, 0) >= end for tp, end in ends.items()),
+               timeout_s=60, what=what)
+
+
 def _dead_letter_offsets(bootstrap: str) -> dict:
     consumer = KafkaConsumer(bootstrap_servers=bootstrap)
     try:
@@ -91,35 +109,40 @@ def refused_title():
 
 
 def test_a_record_the_database_refuses_is_dead_lettered_and_the_next_listing_shows_within_10_s(
-    auction_pipeline, django_user_model, refused_title, start_processor,
+    processor_env, provisioned_topics, kafka_bootstrap, django_user_model, refused_title, start_processor, tmp_path,
 ):
-    """With the session's projector: a second one would share its offsets in PostgreSQL (a sink keeps them
-    under the processor's name, suffix or not) and could start past the refused listing."""
     seller = django_user_model.objects.create_user(username=f"seller-{uuid.uuid4().hex[:8]}")
     staff = Client()
     staff.force_login(django_user_model.objects.create_user(username=f"staff-{uuid.uuid4().hex[:8]}", is_staff=True))
-    start_processor("dead-letters")
-    projector = auction_pipeline["projector"]
-    poison = _listing(seller, refused_title)
-    published_at = time.monotonic()
-    fine = _listing(seller, "Brass kettle")
-    eventually(lambda: Item.objects.filter(pk=fine.item_id).exists(), timeout_s=10,
-               what="the listing after the refused one, on the site")
-    print(f"the next listing was on the site {time.monotonic() - published_at:.1f} s after the refused one")
+    dead_letters = start_processor("dead-letters")
+    dead_letters_before = _dead_letter_offsets(kafka_bootstrap)
+    projector = _own_projector(processor_env, tmp_path).start()
+    try:
+        poison = _listing(seller, refused_title)
+        published_at = time.monotonic()
+        fine = _listing(seller, "Brass kettle")
+        eventually(lambda: Item.objects.filter(pk=fine.item_id).exists(), timeout_s=10,
+                   what="the listing after the refused one, on the site")
+        print(f"the next listing was on the site {time.monotonic() - published_at:.1f} s after the refused one")
 
-    group = f"projector-{projector.env['STREAMS_NAME_SUFFIX']}"
-    eventually(
-        lambda: DeadLetter.objects.filter(processor=group).exists(), timeout_s=30,
-        what="the refused listing among the dead letters",
-    )
-    time.sleep(1)  # a second dead letter, if there were one, would come with the same commit
-    [letter] = DeadLetter.objects.filter(processor=group)
-    assert bytes(letter.key) == poison.item_id.encode() and letter.origin_topic == "auction.items"
-    assert "value too long" in letter.error and letter.error_type == "PoisonedRecord"
-    assert not Item.objects.filter(pk=poison.item_id).exists()
-    shown = staff.get("/ops/api/dead-letters").json()["dead_letters"]
-    assert [row["error"] for row in shown if row["id"] == letter.pk] == [letter.error]
-    assert projector.proc.poll() is None
+        group = f"projector-{projector.env['STREAMS_NAME_SUFFIX']}"
+        # Every dead letter of the refused listing is produced before the projector commits past it: once it
+        # has, the dead-letter topic holds them all, and once the dead-letters processor has read the topic
+        # to that end, the ops page lists them all.
+        _wait_committed(projector, _end_offsets(kafka_bootstrap, ITEMS_TOPIC), "the projector past both listings")
+        _wait_committed(dead_letters, _end_offsets(kafka_bootstrap, DEAD_LETTER_TOPIC), "the dead letters read")
+        assert [bytes(r.key) for r in _dead_letters_from(kafka_bootstrap, group, dead_letters_before)] == [
+            poison.item_id.encode()
+        ]
+        [letter] = DeadLetter.objects.filter(processor=group)
+        assert bytes(letter.key) == poison.item_id.encode() and letter.origin_topic == ITEMS_TOPIC
+        assert "value too long" in letter.error and letter.error_type == "PoisonedRecord"
+        assert not Item.objects.filter(pk=poison.item_id).exists()
+        shown = staff.get("/ops/api/dead-letters").json()["dead_letters"]
+        assert [row["error"] for row in shown if row["id"] == letter.pk] == [letter.error]
+        assert projector.proc.poll() is None
+    finally:
+        projector.stop()
 
 
 def test_postgresql_away_for_20_s_under_load_loses_nothing_and_dead_letters_nothing(

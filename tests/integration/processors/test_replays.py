@@ -11,7 +11,8 @@ behind), and the record is on its original topic once, so no other processor see
 other processor's retry topic never holds it.
 
 Processors run as deployed (`runprocessor` subprocesses, each under a name of its own, from the
-end of the log); the bidding processor and the projector are the session's (`auction_pipeline`).
+end of the log, their offsets in PostgreSQL their own too); the bidding processor and, where it is not
+the one failing, the projector are the session's (`auction_pipeline`).
 """
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ from auction.streaming.models import ConsumedOffset
 from streams.events import BidPlaced
 from streams.money import Money
 from streams.runtime.redelivery import redelivery
+from streams.runtime.run import isolated
 from streams.topics import retry_topic
 from tests.integration.conftest import ProcessorProcess, start_at_log_end
 from tests.support.auctions import publish_listing
@@ -123,8 +125,10 @@ def _letter_of(group: str) -> DeadLetter:
 
 
 def _consumed_through(group: str, topic: str, partition: int, offset: int) -> bool:
-    """Whether the processor (consumer group `name-suffix`) committed past `offset` in PostgreSQL, under its sink's name."""
-    consumer = processor_named(group.rsplit("-", 1)[0]).sink.consumer
+    """Whether the processor (consumer group `name-suffix`) committed past `offset` in PostgreSQL, where its
+    sink keeps its offsets under the processor's name (`isolated` renames both)."""
+    name, suffix = group.rsplit("-", 1)
+    consumer = isolated(processor_named(name), suffix).sink.consumer
     return ConsumedOffset.objects.filter(consumer=consumer, topic=topic, partition=partition, next_offset__gt=offset).exists()
 
 
@@ -195,11 +199,9 @@ def _copies_on(bootstrap: str, topic: str, letter: DeadLetter) -> int:
 
 
 def test_a_listing_the_projector_failed_is_projected_once_and_analytics_never_sees_it_again(
-    own, operator, refuse, auction_pipeline, kafka_bootstrap, django_user_model
+    own, operator, refuse, kafka_bootstrap, django_user_model
 ):
-    # The session's projector, not one of the test's own: a second projector would share its offsets in
-    # PostgreSQL (a sink keeps them under the processor's name, suffix or not), and could start past the listing.
-    projector, analytics = f"projector-{auction_pipeline['projector'].env['STREAMS_NAME_SUFFIX']}", own("analytics")
+    projector, analytics = own("projector"), own("analytics")  # each with offsets of its own, from the log's end
     seller = _person(django_user_model, "seller")
     title = f"Refused lamp {uuid.uuid4().hex[:8]}"
     refusal = refuse("catalog_item", f"NEW.title = '{title}'")

@@ -75,3 +75,16 @@ def test_the_registry_agrees_with_the_processors_on_what_each_reads():
     infos = [processor_info(name, p) for name, p in deployed()]
     reads = [line for line in drift(infos) if "no such processor is deployed" not in line]
     assert reads == []
+
+
+def test_a_postgresql_processor_keeps_its_offsets_under_the_name_it_runs_as(monkeypatch):
+    monkeypatch.delenv("STREAMS_NAME_SUFFIX", raising=False)
+    as_deployed = {name: p.sink.consumer for name, p in deployed() if hasattr(p.sink, "consumer")}
+    # Production reads the rows it always read: the registry's names.
+    assert as_deployed == {name: name for name in ("projector", "analytics", "dead-letters", "notifications")}
+    monkeypatch.setenv("STREAMS_NAME_SUFFIX", "t1")
+    suffixed = {name: p for name, p in deployed() if hasattr(p.sink, "consumer")}
+    assert {name: p.sink.consumer for name, p in suffixed.items()} == {name: f"{name}-t1" for name in as_deployed}
+    analytics = suffixed["analytics"].sink
+    assert analytics.policy is PROCESSORS["analytics"].sink.policy and analytics.changed is PROCESSORS["analytics"].sink.changed
+    assert PROCESSORS["analytics"].sink.consumer == "analytics"  # the declaration itself is untouched
