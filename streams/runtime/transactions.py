@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import concurrent.futures
 import logging
+import queue
+import threading
 from typing import Any, Callable, Collection, Iterable, Mapping, Sequence
 
 from kafka import KafkaConsumer, KafkaProducer
@@ -36,22 +38,39 @@ class _Deadline:
     """Runs blocking client calls with a time limit (kafka-python's transactional calls have none).
 
     A call that times out leaves its worker thread blocked, so the worker is abandoned with
-    the producer it was waiting on and a fresh one serves the next producer.
+    the producer it was waiting on and a fresh one serves the next producer. The worker is a
+    daemon thread: an abandoned one, blocked for good on a producer given up, must not keep the
+    process from exiting when it is asked to stop (Python joins every other thread at exit, the
+    executor's workers included, so the process would hang until SIGKILLed).
     """
 
     def __init__(self, timeout_s: float) -> None:
         self._timeout_s = timeout_s
-        self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="txn")
+        self._calls: queue.SimpleQueue = queue.SimpleQueue()
+        threading.Thread(target=self._serve, args=(self._calls,), name="txn", daemon=True).start()
+
+    @staticmethod
+    def _serve(calls: queue.SimpleQueue) -> None:
+        while (call := calls.get()) is not None:
+            future, function, args = call
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(function(*args))
+                except BaseException as error:
+                    future.set_exception(error)
 
     def call(self, function: Callable[..., Any], *args: Any) -> Any:
-        future = self._executor.submit(function, *args)
+        future: concurrent.futures.Future = concurrent.futures.Future()
+        self._calls.put((future, function, args))
         try:
             return future.result(timeout=self._timeout_s)
         except concurrent.futures.TimeoutError:
+            future.cancel()  # still queued behind a blocked call: it never runs
             raise CommitTimeout(f"{getattr(function, '__name__', function)} took over {self._timeout_s} s") from None
 
     def abandon(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        """The worker ends after its current call (if that call ever returns); queued calls are not run."""
+        self._calls.put(None)
 
 
 def _discard(producer: KafkaProducer, timeout_s: float) -> None:
