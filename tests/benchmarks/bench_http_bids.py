@@ -253,8 +253,8 @@ def measure(bench: Bench) -> list[Figure]:
                                       len(bidding.outcomes) - decided))
                 if workers == 1:
                     figures += _latency(url, Bidding(bidders, items), rate, seconds)
-    bench.note(f"{CLIENTS} clients per closed loop, {seconds} s per measure; failures count replies that were not 2xx or never came (60 s) "
-               f"and bids answered 202 (pending) instead of with their decision; logs in {logs}.")
+    bench.note(f"{CLIENTS} clients per closed loop, {seconds} s per measure; failures count replies that were not 2xx "
+               f"or never came (60 s) and bids answered 202 (pending) instead of with their decision; logs in {logs}.")
     return figures
 
 
