@@ -56,7 +56,7 @@ def serving(app: str, env: dict[str, str], workers: int, log: Path) -> Iterator[
     with log.open("ab") as out:
         process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # six processors start alongside on two cores
     try:
         while True:
             try:
