@@ -69,7 +69,7 @@ def serving(app: str, env: dict[str, str], workers: int, log: Path) -> Iterator[
         yield url
     finally:
         process.send_signal(signal.SIGTERM)
-        process.wait(30)
+        _stopped(process)
 
 
 @contextmanager
@@ -88,7 +88,16 @@ def processors(names: tuple[str, ...], env: dict[str, str], logs: Path) -> Itera
         for process in running:
             process.send_signal(signal.SIGTERM)
         for process in running:
-            process.wait(30)
+            _stopped(process)
+
+
+def _stopped(process: subprocess.Popen) -> None:
+    """Waits for a process asked to stop; one slow to (a loaded machine) is killed, not left to fail the figures."""
+    try:
+        process.wait(60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 Request = Callable[[httpx.AsyncClient, random.Random], Awaitable[httpx.Response]]
