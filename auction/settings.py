@@ -72,14 +72,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "auction.ops.web_metrics.request_metrics",  # first, so it times everything below
     "auction.proxies.trusted_proxy_middleware",  # the client's address and scheme, before anything reads them
-    "django.middleware.security.SecurityMiddleware",
+    # Django's own below, as subclasses that run in the event loop for async views (no thread hop
+    # per method) and go to the sync thread only to touch the database or read a form.
+    "auction.inline_middleware.SecurityMiddleware",
     "servestatic.middleware.ServeStaticMiddleware",  # static files without leaving the event loop
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "auction.inline_middleware.SessionMiddleware",
+    "auction.inline_middleware.CommonMiddleware",
+    "auction.inline_middleware.CsrfViewMiddleware",
+    "auction.inline_middleware.AuthenticationMiddleware",
+    "auction.inline_middleware.MessageMiddleware",
+    "auction.inline_middleware.XFrameOptionsMiddleware",
     "auction.errors.ServiceErrorMiddleware",
 ]
 

@@ -20,6 +20,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from auction.accounts.models import ApiToken, hash_token, password_stamp
+from auction.accounts.selectors import NOT_SUSPENDED_MARK, is_suspended_now
 from auction.text import TOKEN_NAME, TextProblem
 
 NOT_VALID = "This token is not valid. Create a new one with POST /api/tokens."
@@ -89,9 +90,16 @@ def token_revoke(*, user: AbstractBaseUser, token_id: int) -> None:
 
 def token_authenticate(*, raw: str) -> ApiToken:
     """The live token whose secret is `raw` (its `user` loaded), or `TokenRefused` saying why not."""
-    token = ApiToken.objects.select_related("user").filter(digest=hash_token(raw)).first()
+    token = (
+        ApiToken.objects.select_related("user")
+        .annotate(user_suspended=is_suspended_now("user_id"))  # one query: the bid's suspension check needs no other
+        .filter(digest=hash_token(raw))
+        .first()
+    )
     if token is None or not token.user.is_active:
         raise TokenRefused(NOT_VALID)
+    if not token.user_suspended:
+        setattr(token.user, NOT_SUSPENDED_MARK, True)
     now = timezone.now()
     if token.password_stamp != password_stamp(token.user.password):
         token.delete()

@@ -71,13 +71,21 @@ def list_bids(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
 async def bid_create(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
     """200 once the bidding processor decided (accepted or rejected), 202 while still pending.
 
-    Only the checks and the reads run in Django's sync thread; the waits for the broker's
-    acknowledgement and for the projector's announcement hold no thread, so one process keeps
-    many bids in flight."""
+    Only the checks and the reads run in Django's sync thread, in two hops: the checks and the
+    send, then, once announced, the decision and the item read together with the reply built. The
+    waits for the broker's acknowledgement and for the projector's announcement hold no thread,
+    so one process keeps many bids in flight."""
     bidder, item, placing = await sync_to_async(_bid_send)(request, item_id)
     await placing.sending.published()
-    bid = await projected_async(lambda: bid_get(bid_id=placing.bid_id), keys=(str(placing.bid_id),))
-    return await sync_to_async(_bid_reply)(bid, bid_id=placing.bid_id, bidder=bidder, item=item)
+
+    def decided_reply() -> HttpResponse | None:
+        bid = bid_get(bid_id=placing.bid_id)
+        return None if bid is None else _bid_reply(bid, bid_id=placing.bid_id, bidder=bidder, item=item)
+
+    reply = await projected_async(decided_reply, keys=(str(placing.bid_id),))
+    if reply is None:  # not decided within the wait: 202, pending
+        reply = await sync_to_async(_bid_reply)(None, bid_id=placing.bid_id, bidder=bidder, item=item)
+    return reply
 
 
 def _bid_send(request: HttpRequest, item_id: uuid.UUID) -> tuple[AbstractBaseUser, Item, Placing]:

@@ -5,6 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from auction.accounts.models import Suspension
+from auction.accounts.tokens import token_issue
 from auction.bidding.models import Bid
 from streams.events import BidPlaced, BuyNowRequested
 from streams.money import Money
@@ -112,6 +114,27 @@ def test_bids_on_an_unknown_closed_or_own_item_are_refused(client, make_user, ma
     assert (closed.status_code, closed.json()["error"]) == (400, "This auction has ended.")
     assert unknown.status_code == 404
     assert event_log.events(by=seller.username) == []
+
+
+@pytest.mark.django_db
+def test_a_bearer_tokens_suspended_owner_is_refused_with_the_reason_and_reinstated_bids_again(
+    client, bidder, make_item, event_log
+):
+    item, secret = make_item(), token_issue(user=bidder).secret
+    suspension = Suspension.objects.create(user=bidder, reason="Shill bidding on a friend's items")
+
+    refused = client.post(f"/api/items/{item.pk}/bids", {"amount": "50"}, content_type="application/json",
+                          headers={"Authorization": f"Bearer {secret}"})
+    assert refused.status_code == 400
+    assert "Your account is suspended" in refused.json()["error"] and "Shill bidding" in refused.json()["error"]
+    assert event_log.events(by=bidder.username) == []
+
+    suspension.lifted_at = timezone.now()
+    suspension.save()
+    placed = client.post(f"/api/items/{item.pk}/bids", {"amount": "50"}, content_type="application/json",
+                         headers={"Authorization": f"Bearer {secret}"})
+    assert placed.status_code == 202
+    assert [event.amount for event in event_log.events(by=bidder.username)] == [Money(minor=50_00)]
 
 
 @pytest.mark.django_db
