@@ -12,13 +12,13 @@ cumulative time. Not part of the harness: a tool for finding what to cut, not a 
 """
 from __future__ import annotations
 
+import argparse
 import asyncio
 import cProfile
 import logging
 import os
 import pstats
 import random
-import sys
 import tempfile
 import time
 import uuid
@@ -119,8 +119,10 @@ async def _run(bids: int, bidders: list[str], seller: str) -> None:
     stats.sort_stats("cumulative").print_stats(60)
 
 
-def main() -> None:
-    bids = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("bids", nargs="?", type=int, default=200, help="bids to place, one at a time (default 200)")
+    bids = parser.parse_args(argv).bids
     for noisy in ("httpx", "django.request", "kafka"):
         logging.getLogger(noisy).setLevel(logging.CRITICAL)
     from tests.benchmarks.bench_http_bids import SITE_ENV, _people, processors

@@ -19,6 +19,7 @@ ENTRY_POINTS: dict[str, str | None] = {
     "streams.runtime.run": "streams.runtime.run:main",
     "auction.loadgen": "auction.loadgen.__main__:main",
     "tests.benchmarks": "tests.benchmarks.__main__:main",
+    "tests.benchmarks.bid_costs": "tests.benchmarks.bid_costs:main",
     "tests.e2e.screenshots": "tests.e2e.screenshots:main",
 }
 # Modules run directly by other code (the crash tests' child processes, single benchmarks), not by people.
