@@ -51,15 +51,21 @@ START_TIMEOUT_S = 120
 RUN_TIMEOUT_S = 600
 
 
-def cluster_env(profile: str) -> dict[str, str]:
-    """The profile's servers (started if down): its bootstrap servers and replication settings."""
-    python = sys.executable
-    # the harness's own servers are in the environment: deploy.stack would take them for external servers of this profile
+def stack(command: str, profile: str) -> str:
+    """`python -m deploy.stack COMMAND --profile PROFILE`'s output.
+
+    The harness's own servers are in this process's environment: deploy.stack would take them for
+    external servers of the profile, so they are left out."""
     own = {name: value for name, value in os.environ.items()
            if name not in ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL", "REDIS_URL", REPLICATION_VARIABLE, MIN_INSYNC_VARIABLE)}
-    subprocess.run([python, "-m", "deploy.stack", "up", "--profile", profile], cwd=ROOT, env=own, check=True, stdout=subprocess.DEVNULL)
-    lines = subprocess.run([python, "-m", "deploy.stack", "env", "--profile", profile], cwd=ROOT, env=own, check=True,
-                           capture_output=True, text=True).stdout.splitlines()
+    return subprocess.run([sys.executable, "-m", "deploy.stack", command, "--profile", profile], cwd=ROOT, env=own,
+                          check=True, capture_output=True, text=True).stdout
+
+
+def cluster_env(profile: str) -> dict[str, str]:
+    """The profile's servers (started if down): its bootstrap servers and replication settings."""
+    stack("up", profile)
+    lines = stack("env", profile).splitlines()
     return dict(line.removeprefix("export ").split("=", 1) for line in lines if line.startswith("export "))
 
 
@@ -134,9 +140,19 @@ def round_of(instances: int, *, env: dict[str, str], bids: int, items: int, log_
 
 
 def measure(bench: Bench, *, profile: str = "cluster") -> list[Figure]:
+    if bench.smoke:
+        return rounds(bench, {"KAFKA_BOOTSTRAP_SERVERS": bench.bootstrap}, "the harness's single broker (smoke)")
+    already_up = " running " in stack("status", profile)
+    env = cluster_env(profile)
+    try:
+        return rounds(bench, env, f"the `{profile}` profile ({env['KAFKA_BOOTSTRAP_SERVERS']})")
+    finally:
+        if not already_up:  # the benchmarks after this one run beside no idle brokers
+            stack("down", profile)
+
+
+def rounds(bench: Bench, env: dict[str, str], where: str) -> list[Figure]:
     bids, items = bench.size(60_000, 3_000), bench.size(600, 60)
-    env = {"KAFKA_BOOTSTRAP_SERVERS": bench.bootstrap} if bench.smoke else cluster_env(profile)
-    where = "the harness's single broker (smoke)" if bench.smoke else f"the `{profile}` profile ({env['KAFKA_BOOTSTRAP_SERVERS']})"
     log_dir = Path(os.environ.get("AUCTION_DATA_DIR", ROOT / "var")) / "bench-scaling"
     log_dir.mkdir(parents=True, exist_ok=True)
     one, failed_one = round_of(1, env=env, bids=bids, items=items, log_dir=log_dir)
