@@ -1,6 +1,7 @@
 """The one place where refusals become HTTP answers: a page for people, JSON under /api/.
 
-Services raise `PublishUnavailable` (Kafka down: nothing was written), `RateLimited` (bid flood),
+Services raise `PublishUnavailable` (Kafka down: nothing was written; `PublishUncertain`: sent but
+not acknowledged, so it may have been), `RateLimited` (bid flood),
 `Throttled` (too many failed logins or sign-ups), `ThrottleUnavailable` (they cannot be counted)
 or `ValidationError` (bad input); views let them through and `ServiceErrorMiddleware` answers
 503, 429, 429, 503 or 400. Django's own 400, 403, 404 and 500 come through the handlers below.
@@ -15,10 +16,14 @@ from auction.accounts.throttling import ThrottleUnavailable, Throttled
 from auction.api import PREFIX as API_PREFIX
 from auction.api.errors import django_error, error_json
 from auction.bidding.rate_limit import RateLimited
-from auction.publishing import PublishUnavailable
+from auction.publishing import PublishUncertain, PublishUnavailable
 
 UNAVAILABLE = "The auction service is temporarily unavailable; nothing was saved. Please try again in a moment."
 UNAVAILABLE_RETRY_AFTER_S = 5
+UNCERTAIN = (
+    "The auction service did not confirm in time whether this was saved: it may have gone through. "
+    "Please check before trying again."
+)
 TITLES = {
     400: "That did not work",
     403: "Not allowed",
@@ -50,7 +55,8 @@ class ServiceErrorMiddleware(MiddlewareMixin):
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, PublishUnavailable):
-            return error_response(request, 503, UNAVAILABLE, headers={"Retry-After": str(UNAVAILABLE_RETRY_AFTER_S)})
+            message = UNCERTAIN if isinstance(exception, PublishUncertain) else UNAVAILABLE
+            return error_response(request, 503, message, headers={"Retry-After": str(UNAVAILABLE_RETRY_AFTER_S)})
         if isinstance(exception, (RateLimited, Throttled)):
             return error_response(request, 429, str(exception), headers={"Retry-After": str(exception.retry_after_s)})
         if isinstance(exception, ThrottleUnavailable):

@@ -3,7 +3,10 @@
 The producer is idempotent with `acks=all`; a caller that gets a `Published` back knows the fact
 is in the log. `publish` blocks its thread until then; `send` hands back a `Sending` that an async
 view awaits without holding a thread. When Kafka cannot be reached the caller gets
-`PublishUnavailable` and nothing was written anywhere.
+`PublishUnavailable` and nothing was written anywhere. A record handed to the producer whose
+acknowledgement does not come in time is another matter: the broker may have it (a leader that
+died after writing, an acknowledgement lost), so the caller gets `PublishUncertain` and must not
+say "nothing was saved".
 
 A producer whose send failed is dropped and the next send makes a new one: kafka-python's idempotent
 producer never sends again once a batch expired (a broker died with records in flight: every later
@@ -29,6 +32,10 @@ SEND_TIMEOUT_S = 5
 
 class PublishUnavailable(Exception):
     """The event log cannot take writes right now; nothing was written."""
+
+
+class PublishUncertain(PublishUnavailable):
+    """The record was handed over but its acknowledgement did not come: it may or may not be in the log."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,10 @@ def _unavailable(error: Exception) -> PublishUnavailable:
     return PublishUnavailable(f"the event log is unavailable ({type(error).__name__})")
 
 
+def _uncertain(error: Exception) -> PublishUncertain:
+    return PublishUncertain(f"the event log did not acknowledge the write ({type(error).__name__})")
+
+
 class Sending:
     """A record handed to the producer, on its way to the broker."""
 
@@ -88,7 +99,7 @@ class Sending:
             return _published(self._future.get(timeout=SEND_TIMEOUT_S))
         except KafkaError as error:
             _discard(self._producer)
-            raise _unavailable(error) from error
+            raise _uncertain(error) from error
 
     async def published(self) -> Published:
         """Awaits the broker's acknowledgement in the event loop, holding no thread."""
@@ -103,10 +114,10 @@ class Sending:
             outcome = await asyncio.wait_for(done, SEND_TIMEOUT_S)
         except TimeoutError as error:
             _discard(self._producer)
-            raise _unavailable(error) from error
+            raise _uncertain(error) from error
         if isinstance(outcome, Exception):
             _discard(self._producer)
-            raise _unavailable(outcome) from outcome
+            raise _uncertain(outcome) from outcome
         return _published(outcome)
 
 

@@ -19,6 +19,8 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from PIL import Image, ImageOps
 
+from auction.publishing import PublishUncertain
+
 MAX_IMAGES = 8
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 25_000_000
@@ -111,13 +113,16 @@ def photo_content_type(path: str) -> str | None:
 @contextmanager
 def stored_images(photos: Sequence[Photo]) -> Iterator[list[str]]:
     """Save photos and yield their URLs; if the block raises they are deleted again,
-    so a listing that was never published leaves no files behind."""
+    so a listing that was never published leaves no files behind. A publish whose outcome is
+    unknown (`PublishUncertain`) keeps them: the listing may be in the log, showing them."""
     names = [
         default_storage.save(f"{FOLDER}/{secrets.token_hex(16)}.{photo.extension}", ContentFile(photo.content))
         for photo in photos
     ]
     try:
         yield [default_storage.url(name) for name in names]
+    except PublishUncertain:
+        raise
     except BaseException:
         for name in names:
             default_storage.delete(name)

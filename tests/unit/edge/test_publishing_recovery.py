@@ -61,3 +61,49 @@ def test_concurrent_failures_replace_the_producer_once(producers):
             sending.result()
     assert _send().result().offset == 7
     assert len(producers) == 2
+
+
+def test_a_send_that_was_handed_over_but_not_acknowledged_is_uncertain_not_unwritten(producers):
+    """An expired batch may have reached the broker: nobody may be told that nothing was saved."""
+    with pytest.raises(publishing.PublishUncertain):
+        _send().result()
+
+
+def test_a_send_the_producer_refused_outright_wrote_nothing(monkeypatch):
+    class Refusing:
+        def send(self, *args, **kwargs):
+            raise KafkaTimeoutError("Failed to update metadata after 5.0 secs.")
+
+        def close(self, timeout=None) -> None:
+            pass
+
+    monkeypatch.setattr(publishing, "_producer", Refusing())
+    with pytest.raises(publishing.PublishUnavailable) as raised:
+        _send()
+    assert not isinstance(raised.value, publishing.PublishUncertain)
+    monkeypatch.setattr(publishing, "_producer", None)
+
+
+def test_an_uncertain_write_is_answered_503_without_saying_nothing_was_saved(rf):
+    from auction.errors import UNAVAILABLE, UNCERTAIN, ServiceErrorMiddleware
+
+    middleware = ServiceErrorMiddleware(lambda request: None)
+    uncertain = middleware.process_exception(rf.post("/api/items"), publishing.PublishUncertain("no ack"))
+    unwritten = middleware.process_exception(rf.post("/api/items"), publishing.PublishUnavailable("down"))
+    assert (uncertain.status_code, unwritten.status_code) == (503, 503)
+    assert UNCERTAIN.encode() in uncertain.content and b"nothing was saved" not in uncertain.content
+    assert UNAVAILABLE.encode() in unwritten.content
+
+
+def test_photos_of_a_listing_whose_publish_is_uncertain_are_kept(settings, tmp_path):
+    from django.core.files.storage import default_storage
+
+    from auction.catalog.uploads import Photo, stored_images
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    for error, kept in ((publishing.PublishUncertain("no ack"), True), (publishing.PublishUnavailable("down"), False)):
+        with pytest.raises(type(error)):
+            with stored_images([Photo(content=b"\x89PNG", extension="png")]) as urls:
+                raise error
+        name = urls[0].removeprefix(settings.MEDIA_URL)
+        assert default_storage.exists(name) is kept
