@@ -59,6 +59,15 @@ class InputSynchronizer:
     def clear(self) -> None:
         self.drop(list(self._tasks))
 
+    def awaited(self) -> list[TopicPartition]:
+        """The merged inputs a task's merge waits on: empty while another input of the same task holds records."""
+        out = []
+        for partition, queues in self._tasks.items():
+            merged = queues[: self._merged]
+            if any(merged) and not all(merged):
+                out += [TopicPartition(self._topics[i], partition) for i, queue in enumerate(merged) if not queue]
+        return out
+
     def waiting_until_ms(self) -> int | None:
         """When the first task held back for an idle, caught-up input goes on without it; None if none is."""
         if not self._blocked_since:
