@@ -23,8 +23,16 @@ Failures, from the record outwards:
 - a commit that times out has an unknown outcome: the producer is re-created (its
   `init_transactions` settles the old transaction), state is restored from the changelogs
   and the consumer rewinds;
-- being fenced (another instance took this one's transactional id or group instance id) is
-  fatal: the process exits and its supervisor restarts it.
+- being fenced (another instance took this one's transactional id or group instance id) makes
+  the runner re-create its producer once; fenced again within `FENCED_AGAIN_S` is fatal: the
+  process exits and its supervisor restarts it;
+- a sink processor's commit that finds offsets another instance stored since this one read them
+  (`OffsetsMoved`: it lost its partitions while stalled, and has not heard yet) applies nothing;
+  the consumer rewinds to what the sink holds.
+
+Inputs are merged in timestamp order (`synchronizer`); before a task goes on without an empty
+input, the broker is asked whether that input is really caught up, since the consumer's high
+watermark is only as fresh as the partition's last fetch (a lost leader leaves it stale).
 
 The runner makes no client of its own and takes its time from what it is given: clients from its
 `ClientFactory` (the real kafka-python ones by default), `clock` for the stream's wall-clock
