@@ -30,10 +30,6 @@ Failures, from the record outwards:
   (`OffsetsMoved`: it lost its partitions while stalled, and has not heard yet) applies nothing;
   the consumer rewinds to what the sink holds.
 
-Inputs are merged in timestamp order (`synchronizer`); before a task goes on without an empty
-input, the broker is asked whether that input is really caught up, since the consumer's high
-watermark is only as fresh as the partition's last fetch (a lost leader leaves it stale).
-
 The runner makes no client of its own and takes its time from what it is given: clients from its
 `ClientFactory` (the real kafka-python ones by default), `clock` for the stream's wall-clock
 time, `monotonic` and `sleep` for back-off, idle rejoining, gauges and health (only timings for
