@@ -39,6 +39,5 @@ class PushSink:
         finally:
             consumer.close()
 
-    def commit(self, results: Sequence[Push], offsets: Mapping[TopicPartition, int], expected=None) -> None:
-        """Pushes: nothing stored, so nothing to fence (`expected` is not looked at)."""
+    def commit(self, results: Sequence[Push], offsets: Mapping[TopicPartition, int]) -> None:
         self.pusher.push(results)
