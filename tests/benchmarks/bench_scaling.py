@@ -39,6 +39,7 @@ from streams.events import EncodedRecord, encode  # noqa: E402
 from streams.topics import BIDS_TOPIC, DEAD_LETTER_TOPIC, MIN_INSYNC_VARIABLE, REPLICATION_VARIABLE, topic_for  # noqa: E402
 from tests.benchmarks.bench_bidding import end_offsets  # noqa: E402
 from tests.benchmarks.figures import Bench, Figure  # noqa: E402
+from tests.benchmarks.harness import stack, stack_exports  # noqa: E402
 from tests.benchmarks.servers import print_figures  # noqa: E402
 from tests.integration.coreflow.private_topics import PREFIX_VARIABLE, private, provision  # noqa: E402
 from tests.integration.coreflow.workload import auction_workload  # noqa: E402
@@ -51,22 +52,11 @@ START_TIMEOUT_S = 120
 RUN_TIMEOUT_S = 600
 
 
-def stack(command: str, profile: str) -> str:
-    """`python -m deploy.stack COMMAND --profile PROFILE`'s output.
-
-    The harness's own servers are in this process's environment: deploy.stack would take them for
-    external servers of the profile, so they are left out."""
-    own = {name: value for name, value in os.environ.items()
-           if name not in ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL", "REDIS_URL", REPLICATION_VARIABLE, MIN_INSYNC_VARIABLE)}
-    return subprocess.run([sys.executable, "-m", "deploy.stack", command, "--profile", profile], cwd=ROOT, env=own,
-                          check=True, capture_output=True, text=True).stdout
-
-
-def cluster_env(profile: str) -> dict[str, str]:
-    """The profile's servers (started if down): its bootstrap servers and replication settings."""
-    stack("up", profile)
-    lines = stack("env", profile).splitlines()
-    return dict(line.removeprefix("export ").split("=", 1) for line in lines if line.startswith("export "))
+def without_harness_servers() -> dict[str, str]:
+    """This process's environment without the harness's own servers: deploy.stack would take them for
+    external servers of the cluster profile."""
+    return {name: value for name, value in os.environ.items()
+            if name not in ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL", "REDIS_URL", REPLICATION_VARIABLE, MIN_INSYNC_VARIABLE)}
 
 
 def committed(admin: KafkaAdminClient, group: str, topic: str) -> int:
@@ -142,13 +132,14 @@ def round_of(instances: int, *, env: dict[str, str], bids: int, items: int, log_
 def measure(bench: Bench, *, profile: str = "cluster") -> list[Figure]:
     if bench.smoke:
         return rounds(bench, {"KAFKA_BOOTSTRAP_SERVERS": bench.bootstrap}, "the harness's single broker (smoke)")
-    already_up = " running " in stack("status", profile)
-    env = cluster_env(profile)
+    own = without_harness_servers()
+    already_up = " running " in stack("status", profile, own)
+    env = stack_exports(profile, own)
     try:
         return rounds(bench, env, f"the `{profile}` profile ({env['KAFKA_BOOTSTRAP_SERVERS']})")
     finally:
         if not already_up:  # the benchmarks after this one run beside no idle brokers
-            stack("down", profile)
+            stack("down", profile, own)
 
 
 def rounds(bench: Bench, env: dict[str, str], where: str) -> list[Figure]:

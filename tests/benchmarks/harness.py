@@ -58,14 +58,22 @@ def load_average() -> float:
     return os.getloadavg()[0]
 
 
+def stack(command: str, profile: str, env: dict[str, str] | None = None) -> str:
+    """`python -m deploy.stack COMMAND --profile PROFILE`'s output (`env`: the environment it runs in)."""
+    return subprocess.run([sys.executable, "-m", "deploy.stack", command, "--profile", profile], cwd=ROOT, env=env,
+                          check=True, stdout=subprocess.PIPE, text=True).stdout
+
+
+def stack_exports(profile: str, env: dict[str, str] | None = None) -> dict[str, str]:
+    """Starts the profile's stack (idempotent) and returns the variables `deploy.stack env` exports for it."""
+    stack("up", profile, env)
+    lines = stack("env", profile, env).splitlines()
+    return dict(line.removeprefix("export ").split("=", 1) for line in lines if line.startswith("export "))
+
+
 def servers(profile: str) -> dict[str, str]:
     """Starts the profile's stack (idempotent) and returns its URLs, with a scratch database in DATABASE_URL."""
-    python = sys.executable
-    subprocess.run([python, "-m", "deploy.stack", "up", "--profile", profile], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    lines = subprocess.run(
-        [python, "-m", "deploy.stack", "env", "--profile", profile], cwd=ROOT, check=True, capture_output=True, text=True
-    ).stdout.splitlines()
-    env = dict(line.removeprefix("export ").split("=", 1) for line in lines if line.startswith("export "))
+    env = stack_exports(profile)
     database = f"auction_bench_{uuid.uuid4().hex[:8]}"
     env["DATABASE_URL"] = env["DATABASE_URL"].rsplit("/", 1)[0] + f"/{database}"
     return env
