@@ -31,6 +31,8 @@ class Operation:
     query: type[BaseModel] | None = None
     authenticated: bool = False
     description: str = ""
+    headers: tuple[dict, ...] = ()
+    """Header parameters, as OpenAPI parameter objects."""
 
 
 def openapi_path(django_route: str) -> str:
@@ -81,7 +83,11 @@ def document(routes: dict[str, list[Operation]], *, prefix: str) -> dict:
             spec = {
                 "operationId": operation.handler.__name__,
                 "summary": operation.summary,
-                "parameters": _path_parameters(route) + ([] if operation.query is None else _query_parameters(operation.query)),
+                "parameters": (
+                    _path_parameters(route)
+                    + ([] if operation.query is None else _query_parameters(operation.query))
+                    + list(operation.headers)
+                ),
                 "responses": responses,
             }
             if operation.description:

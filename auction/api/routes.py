@@ -5,7 +5,7 @@ import json
 from django.http import HttpRequest, HttpResponse
 
 from auction.api import PREFIX
-from auction.api.bids import BidHistory, BidReply, NewBid, list_bids, bid_create
+from auction.api.bids import IDEMPOTENCY_PARAMETER, BidHistory, BidReply, NewBid, list_bids, bid_create
 from auction.api.items import ItemQuery, ItemReply, ItemsPage, NewItem, Publishing, create_item, get_item, items_browse
 from auction.api.openapi import Operation, document
 from auction.api.replay import AsOfQuery, AsOfReply, TimelineReply, get_item_as_of, get_item_timeline
@@ -96,10 +96,14 @@ ROUTES: dict[str, list[Operation]] = {
             "post",
             bid_create,
             "Place a bid",
-            description="Waits briefly for the bidding processor's decision: 200 with it, 202 if still pending.",
+            description=(
+                "Waits briefly for the bidding processor's decision: 200 with it, 202 if still pending. "
+                "Send an Idempotency-Key to retry safely after a timeout, a 202 or a 503."
+            ),
             body=NewBid,
             ok={200: BidReply, 202: BidReply},
-            errors=WRITE_ERRORS,
+            errors=(400, 401, 403, 404, 409, 413, 429, 503),
+            headers=(IDEMPOTENCY_PARAMETER,),
             authenticated=True,
         ),
     ],

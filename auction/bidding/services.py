@@ -53,9 +53,10 @@ def bid_place(
     amount: Money,
     max_amount: Money | None = None,
     client_time: datetime | None = None,
+    bid_id: uuid.UUID | None = None,
 ) -> Placed:
     """Publish a bid; the bidding processor accepts or rejects it; `auction.streaming.wait` awaits that."""
-    placing = bid_send(bidder=bidder, item=item, amount=amount, max_amount=max_amount, client_time=client_time)
+    placing = bid_send(bidder=bidder, item=item, amount=amount, max_amount=max_amount, client_time=client_time, bid_id=bid_id)
     return Placed(bid_id=placing.bid_id, published=placing.sending.result())
 
 
@@ -66,8 +67,11 @@ def bid_send(
     amount: Money,
     max_amount: Money | None = None,
     client_time: datetime | None = None,
+    bid_id: uuid.UUID | None = None,
 ) -> Placing:
-    """`bid_place` without waiting for the broker: for async views, which await `Placing.sending`."""
+    """`bid_place` without waiting for the broker: for async views, which await `Placing.sending`.
+
+    `bid_id`: an attempt's id (`auction.bidding.attempts`), for a request that may be sent again."""
     _require_open(item, bidder)
     if amount.currency != item.currency or (max_amount and max_amount.currency != item.currency):
         raise ValidationError(f"This item is priced in {item.currency}.")
@@ -75,7 +79,7 @@ def bid_send(
         raise ValidationError("Your maximum must be at least your bid.")
     bid_rate_check(user_id=bidder.pk, per_second=settings.AUCTION_BIDS_PER_SECOND)
     event = BidPlaced(
-        bid_id=str(uuid.uuid4()),
+        bid_id=str(bid_id or uuid.uuid4()),
         item_id=str(item.pk),
         bidder_id=bidder.pk,
         bidder_name=bidder.get_username(),

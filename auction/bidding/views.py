@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from auction.bidding.attempts import bid_attempt_id
 from auction.bidding.feedback import bid_feedback, purchase_feedback
 from auction.bidding.forms import BidForm
 from auction.bidding.selectors import HISTORY_SHOWN, bid_get, bid_history, purchase_decision
@@ -84,22 +85,28 @@ def bid_create(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(_item_url(item))
     form = BidForm(request.POST, item=item)
-    if form.is_valid():
+    if not form.is_valid():
+        return item_page(request, item, bid_form=form, status=400)
+    attempt = form.cleaned_data["attempt"]
+    bid_id = bid_attempt_id(bidder_id=request.user.pk, item_id=item.pk, key=attempt) if attempt else None
+    decided = None if bid_id is None else bid_get(bid_id=bid_id)  # the same form sent again: its first answer
+    if decided is None:
         try:
             placed = bid_place(
                 bidder=request.user,
                 item=item,
                 amount=form.cleaned_data["amount"],
                 max_amount=form.cleaned_data["max_amount"],
+                bid_id=bid_id,
             )
         except ValidationError as error:
             form.add_error(None, error)
-        else:
-            feedback = bid_feedback(projected(lambda: bid_get(bid_id=placed.bid_id), keys=(str(placed.bid_id),)), bidder_id=request.user.pk)
-            level = messages.WARNING if feedback.leading is False else LEVELS[feedback.status]
-            messages.add_message(request, level, feedback.message, extra_tags=STANDING_TAG)
-            return redirect(_item_url(item))
-    return item_page(request, item, bid_form=form, status=400)
+            return item_page(request, item, bid_form=form, status=400)
+        decided = projected(lambda: bid_get(bid_id=placed.bid_id), keys=(str(placed.bid_id),))
+    feedback = bid_feedback(decided, bidder_id=request.user.pk)
+    level = messages.WARNING if feedback.leading is False else LEVELS[feedback.status]
+    messages.add_message(request, level, feedback.message, extra_tags=STANDING_TAG)
+    return redirect(_item_url(item))
 
 
 @require_POST

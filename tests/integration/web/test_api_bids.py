@@ -23,8 +23,9 @@ def bidder_client(client, bidder):
     return client
 
 
-def _place(client, item, **data):
-    return client.post(f"/api/items/{item.pk}/bids", data, content_type="application/json")
+def _place(client, item, key: str | None = None, **data):
+    headers = {} if key is None else {"Idempotency-Key": key}
+    return client.post(f"/api/items/{item.pk}/bids", data, content_type="application/json", headers=headers)
 
 
 def _bid_row(item, user, amount: int, status=Bid.Status.ACCEPTED, minutes_ago: int = 1) -> Bid:
@@ -79,6 +80,48 @@ def test_a_decided_bid_answers_with_the_decision(bidder_client, list_item):
     assert (accepted.json()["status"], accepted.json()["leading"]) == ("accepted", True)
     assert accepted.json()["item"]["current_price"] == "10.00"
     assert (rejected.status_code, rejected.json()["status"], rejected.json()["minimum"]) == (200, "rejected", "10.50")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bid_sent_again_with_its_idempotency_key_is_the_same_bid(bidder_client, list_item):
+    item = list_item()
+
+    first = _place(bidder_client, item, amount="10", key="retry-1")
+    again = _place(bidder_client, item, amount="10", key="retry-1")
+    other_amount = _place(bidder_client, item, amount="12", key="retry-1")
+    new_key = _place(bidder_client, item, amount="10", key="retry-2")
+
+    assert (first.status_code, first.json()["status"]) == (200, "accepted")
+    assert (again.status_code, again.json()["status"], again.json()["bid_id"]) == (200, "accepted", first.json()["bid_id"])
+    assert Bid.objects.filter(item_id=item.pk).count() == 2  # the first attempt and the new key's, not the retry
+    assert again.json()["item"]["bid_count"] == 1
+    assert other_amount.status_code == 409
+    assert other_amount.json()["error"] == "This Idempotency-Key was used for a bid of 10.00 EUR; use a new key for a new bid."
+    assert (new_key.json()["status"], new_key.json()["minimum"]) == ("rejected", "10.50")
+
+
+@pytest.mark.django_db
+def test_a_retry_of_an_undecided_bid_sends_the_same_bid_id(bidder_client, bidder, make_item, event_log):
+    """After a 202 or an uncertain 503 the retry is sent again; the bidding processor answers a bid id once."""
+    item = make_item(current_price=20_00, bid_count=1)
+
+    first = _place(bidder_client, item, amount="25", key="k")
+    again = _place(bidder_client, item, amount="25", key="k")
+
+    placed = event_log.events(by=bidder.username)
+    assert [event.bid_id for event in placed] == [first.json()["bid_id"]] * 2
+    assert again.json()["bid_id"] == first.json()["bid_id"]
+    assert uuid.UUID(first.json()["bid_id"]).version == 5
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", ["", "x" * 256, "two words", "naïve"])
+def test_a_malformed_idempotency_key_is_a_400_and_publishes_nothing(bidder_client, bidder, make_item, event_log, key):
+    response = _place(bidder_client, make_item(), amount="10", key=key)
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "An Idempotency-Key is 1 to 255 visible ASCII characters (a UUID is a good choice)."
+    assert event_log.events(by=bidder.username) == []
 
 
 @pytest.mark.django_db

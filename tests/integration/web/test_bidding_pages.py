@@ -62,6 +62,24 @@ def test_once_decided_the_bidder_learns_whether_they_lead(client, list_item, mak
     assert any(text.startswith(message) for text in _messages(response))
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_same_bid_form_sent_twice_is_one_bid(client, list_item, bidder):
+    """A double click, or the form sent again from the browser's history: the page's attempt key makes it one bid."""
+    item = list_item()
+    page = client.get(f"/items/{item.pk}/")
+    attempt = page.context["bid_form"]["attempt"].value()
+    assert f'name="attempt" value="{attempt}"' in page.content.decode()
+
+    first = client.post(f"/items/{item.pk}/bid/", {"amount": "20", "attempt": attempt}, follow=True)
+    again = client.post(f"/items/{item.pk}/bid/", {"amount": "20", "attempt": attempt}, follow=True)
+
+    assert Bid.objects.filter(item_id=item.pk).count() == 1
+    assert Item.objects.get(pk=item.pk).bid_count == 1
+    for response in (first, again):
+        assert any(text.startswith("You're the highest bidder.") for text in _messages(response))
+    assert again.context["bid_form"]["attempt"].value() != attempt  # each rendering, a new attempt
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("data", "message"),
