@@ -9,12 +9,16 @@ connections to every broker each time. So the client is made on first use, kept,
   broker that does not answer;
 - a client that raised is closed and dropped, so the next caller makes a new one (a broker
   restarted, a connection gone bad): it is rebuilt, never left broken;
+- an error Kafka calls retriable (a partition's leader moved or not yet elected: a broker failed
+  over, a topic just made) is asked once more of a new client, whose metadata is fresh, after
+  `RETRY_AFTER_S`, before it reaches the caller;
 - it is used from worker threads only (Django runs sync views in threads, health probes run on
   their pool), never on an event loop, which a blocking Kafka call would stall.
 """
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -28,6 +32,7 @@ REQUEST_TIMEOUT_MS = 3000
 BOOTSTRAP_TIMEOUT_MS = 2000
 WAIT_S = 2.0
 """How long a caller waits for the client another caller is using."""
+RETRY_AFTER_S = 0.25
 T = TypeVar("T")
 
 
@@ -69,10 +74,22 @@ class SharedAdmin:
 
     def call(self, bootstrap_servers: str, action: Callable[[KafkaAdminClient], T], *, wait_s: float = WAIT_S) -> T:
         """`action(client)` with the shared client of that address, made if there is none; any error
-        it raises drops the client (closed) and goes to the caller."""
+        it raises drops the client (closed) and goes to the caller, a retriable one after one more try."""
         slot = self._slot(bootstrap_servers)
         if not slot.lock.acquire(timeout=wait_s):
             raise AdminBusy(f"the Kafka admin client was in use for more than {wait_s:g} s")
+        try:
+            try:
+                return self._ask(slot, bootstrap_servers, action)
+            except KafkaError as error:
+                if not error.retriable:
+                    raise
+            time.sleep(RETRY_AFTER_S)
+            return self._ask(slot, bootstrap_servers, action)
+        finally:
+            slot.lock.release()
+
+    def _ask(self, slot: _Slot, bootstrap_servers: str, action: Callable[[KafkaAdminClient], T]) -> T:
         try:
             if slot.client is None:
                 slot.client = self._factory(bootstrap_servers)
@@ -81,8 +98,6 @@ class SharedAdmin:
         except BaseException:
             _close(slot)
             raise
-        finally:
-            slot.lock.release()
 
     def client_of(self, bootstrap_servers: str) -> KafkaAdminClient | None:
         """The client kept for that address right now, if any (for tests and diagnostics)."""

@@ -1,4 +1,6 @@
 """The ops page and the JSON endpoints it polls and posts to; /metrics for Prometheus."""
+import logging
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -18,6 +20,8 @@ from auction.ops.selectors import dead_letter_list, rebuild_runs
 from auction.ops.services import dead_letters_discard, dead_letters_replay
 from auction.json_input import JsonRefused, parse_json
 from auction.publishing import PublishUnavailable
+
+log = logging.getLogger(__name__)
 
 READINGS = LastReadings()
 
@@ -67,6 +71,7 @@ def overview(request: HttpRequest) -> JsonResponse:
     try:
         return JsonResponse(ops_overview(broker=shared_broker(), readings=READINGS))
     except KafkaError as error:
+        log.warning("the ops overview: Kafka did not answer (%r)", error, exc_info=True)
         return JsonResponse({"error": f"Kafka did not answer ({type(error).__name__})."}, status=503)
 
 

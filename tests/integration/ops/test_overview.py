@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 from django.urls import reverse
+from kafka import KafkaAdminClient
 
 from streams.runtime.deadletter import record_dead_letter
 from streams.topics import REGISTRY
@@ -26,7 +27,22 @@ def _overview(client) -> dict:
     return response.json()
 
 
-def test_the_topology_is_the_registry_and_the_deployed_processors(staff_client, processor_env, provisioned_topics):
+@pytest.fixture
+def processors_own_topics(kafka_bootstrap, provisioned_topics) -> None:
+    """What each deployed processor makes of its own on start (its retry topic, under this run's names), made
+    here whether or not an earlier test ran it."""
+    from auction.ops.topology import deployed
+    from streams.runtime.preflight import check_topics
+
+    admin = KafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    try:
+        for _, processor in deployed():
+            check_topics(admin, processor)
+    finally:
+        admin.close()
+
+
+def test_the_topology_is_the_registry_and_the_deployed_processors(staff_client, processor_env, processors_own_topics):
     overview = _overview(staff_client)
     topics = {topic["name"]: topic for topic in overview["topics"]}
     assert list(topics) == [topic.name for topic in REGISTRY]

@@ -6,7 +6,9 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from kafka.errors import NotLeaderForPartitionError, TopicAuthorizationFailedError
 
+from auction.health import kafka_admin
 from auction.health.checks import KafkaProbe
 from auction.health.kafka_admin import AdminBusy, SharedAdmin
 from auction.health.report import ReportCache, gather, watched_processors
@@ -279,3 +281,31 @@ def test_a_probe_that_raises_is_reported_not_raised():
 
     assert dependencies == {"kafka": "error: RuntimeError"}
     assert statuses["bidding"][0].error == "KeyError" and statuses["bidding"][0].url == "http://a/status"
+
+
+def test_a_retriable_kafka_error_is_asked_once_more_of_a_new_client(monkeypatch):
+    """A leader that moved (a broker failed over, a topic just made): fresh metadata answers; other errors go to the caller."""
+    monkeypatch.setattr(kafka_admin, "RETRY_AFTER_S", 0)
+    made, errors = [], [NotLeaderForPartitionError(), NotLeaderForPartitionError(), TopicAuthorizationFailedError()]
+
+    def factory(bootstrap):
+        made.append(_Admin(bootstrap, set()))
+        return made[-1]
+
+    def ask(admin):
+        admin.calls += 1
+        if errors:
+            raise errors.pop(0)
+        return "answer"
+
+    shared = SharedAdmin(factory)
+    with pytest.raises(NotLeaderForPartitionError):  # twice in a row: the caller hears of it
+        shared.call("k:1", ask)
+    assert len(made) == 2 and made[0].closed and made[1].closed
+    with pytest.raises(TopicAuthorizationFailedError):  # not retriable: no second try
+        shared.call("k:1", ask)
+    assert len(made) == 3
+    assert shared.call("k:1", ask) == "answer" and len(made) == 4
+
+    errors[:] = [NotLeaderForPartitionError()]
+    assert shared.call("k:1", ask) == "answer" and len(made) == 5, "retried with a new client"
