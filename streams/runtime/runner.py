@@ -25,7 +25,10 @@ Failures, from the record outwards:
   and the consumer rewinds;
 - being fenced (another instance took this one's transactional id or group instance id) makes
   the runner re-create its producer once; fenced again within `FENCED_AGAIN_S` is fatal: the
-  process exits and its supervisor restarts it.
+  process exits and its supervisor restarts it;
+- a sink processor's commit that finds offsets another instance stored since this one read them
+  (`OffsetsMoved`: it lost its partitions while stalled, and has not heard yet) applies nothing;
+  the consumer rewinds to what the sink holds.
 
 The runner makes no client of its own and takes its time from what it is given: clients from its
 `ClientFactory` (the real kafka-python ones by default), `clock` for the stream's wall-clock
