@@ -116,12 +116,14 @@ class PostgresSink:
             )
 
     def _fence(self, expected: Mapping[TopicPartition, int | None]) -> None:
-        """Raise `OffsetsMoved` unless the stored offsets are still `expected`; their rows stay locked until commit."""
+        """Raise `OffsetsMoved` when another instance stored offsets other than `expected`; the rows stay locked
+        until commit. Rows that are gone are no one's commit (a reset, or a test's database flush): the batch
+        stores them again, as it did before there was a fence."""
         rows = ConsumedOffset.objects.select_for_update().filter(
             consumer=self.consumer, topic__in={tp.topic for tp in expected}
         )
         stored = {TopicPartition(row.topic, row.partition): row.next_offset for row in rows}
-        moved = {tp: (offset, stored.get(tp)) for tp, offset in expected.items() if stored.get(tp) != offset}
+        moved = {tp: (offset, stored[tp]) for tp, offset in expected.items() if tp in stored and stored[tp] != offset}
         if moved:
             raise OffsetsMoved(", ".join(f"{tp.topic}-{tp.partition}: read {was}, now {now}" for tp, (was, now) in moved.items()))
 

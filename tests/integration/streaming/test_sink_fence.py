@@ -22,3 +22,7 @@ def test_a_commit_over_offsets_another_instance_stored_applies_nothing():
 
     sink.commit(["next"], {TP: 9}, expected={TP: 5})
     assert applied == [["first"], ["next"]] and sink.load_offsets([TP]) == {TP: 9}
+
+    sink.forget()  # offsets gone (a reset): no other instance's commit, so nothing to fence
+    sink.commit(["after"], {TP: 12}, expected={TP: 9})
+    assert applied[-1] == ["after"] and sink.load_offsets([TP]) == {TP: 12}

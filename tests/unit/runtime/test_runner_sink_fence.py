@@ -25,7 +25,7 @@ class MemorySink:
         return {tp: self.offsets[tp] for tp in partitions if tp in self.offsets}
 
     def commit(self, results, offsets, expected=None):
-        moved = {tp for tp, offset in (expected or {}).items() if self.offsets.get(tp) != offset}
+        moved = {tp for tp, offset in (expected or {}).items() if tp in self.offsets and self.offsets[tp] != offset}
         if moved:
             raise OffsetsMoved(f"{sorted(moved)}")
         self.rows.extend(results)
