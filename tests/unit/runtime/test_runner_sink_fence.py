@@ -6,10 +6,14 @@ its commit carries the offsets it read as the fence, finds the other's, applies 
 reads on from what the sink holds.
 """
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from kafka.structs import TopicPartition
 
 from streams.runtime import Processor
 from streams.runtime.sink import OffsetsMoved
+from streams.topics import DEAD_LETTER_TOPIC
+from tests.unit.runtime.fakebroker import FakeBroker, MockedClock, start_runner
 
 IN = TopicPartition("in", 0)
 
@@ -61,3 +65,97 @@ def test_a_batch_read_before_another_instance_committed_is_not_applied_again(bro
     instance.step_until_idle()  # then it reads on from what the sink holds
     assert sink.rows == ["first", "a", "b"]  # "a" once (the other's), then "b" from where the sink said
     assert sink.offsets[IN] == 3 and broker.records("auction.dead-letter") == []
+
+
+class Overtaker:
+    """Another instance of the processor: from the offset the sink holds, it applies the next records and stores past them."""
+
+    def __init__(self, broker, sink: MemorySink) -> None:
+        self.broker, self.sink = broker, sink
+        self.commits = 0
+
+    def commit(self, count: int) -> None:
+        start = self.sink.offsets.get(IN, 0)
+        values = [value.decode() for value in self.broker.values("in", 0)][start:start + count]
+        if values:
+            self.sink.rows.extend(values)
+            self.sink.offsets[IN] = start + len(values)
+            self.commits += 1
+
+
+class CountingSink(MemorySink):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fenced = 0
+
+    def commit(self, results, offsets, expected=None):
+        try:
+            super().commit(results, offsets, expected)
+        except OffsetsMoved:
+            self.fenced += 1
+            raise
+
+
+STEPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("produce"), st.integers(1, 5)),
+        st.tuples(st.just("step"), st.integers(1, 3)),
+        st.tuples(st.just("overtake"), st.integers(1, 4)),  # between two of this instance's steps
+        st.tuples(st.just("overtake while stalled"), st.integers(1, 4)),  # after it read a batch, before it commits
+        st.tuples(st.just("reset"), st.just(0)),  # rows and offsets gone (a reset, a test's database flush)
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=STEPS)
+def test_however_other_instances_and_resets_move_the_offsets_every_record_is_applied_once_and_the_instance_never_stalls(steps):
+    """The fence refuses only a batch another instance's commit overtook (once per such commit), and the
+    instance always reads on: a few steps after the last move it has applied everything up to the log end.
+    Offsets that are gone are no one's commit: the instance stores them again from where it reads."""
+    clock = MockedClock()
+    broker = FakeBroker(clock)
+    broker.create_topic(DEAD_LETTER_TOPIC, 1)
+    broker.create_topic("in", 1)
+    sink = CountingSink()
+    other = Overtaker(broker, sink)
+    stall: list[int] = []
+
+    def handle(record, context):
+        while stall:  # the instance stalls mid-batch; meanwhile the other one takes over and commits
+            other.commit(stall.pop())
+        return [record.value.decode()]
+
+    processor = Processor(name="rows", inputs=["in"], handle=handle, sink=sink)
+    instance = start_runner(broker, clock, processor, max_batch=3)
+    try:
+        broker.assign(instance.consumer, [IN])
+        produced = resets = 0
+        for kind, n in steps:
+            if kind == "produce":
+                for _ in range(n):
+                    broker.produce("in", b"k", str(produced).encode(), partition=0)
+                    produced += 1
+            elif kind == "step":
+                instance.step(n)
+            elif kind == "overtake":
+                other.commit(n)
+            elif kind == "overtake while stalled":
+                stall.append(n)
+            else:
+                sink.rows.clear()
+                sink.offsets.clear()
+                resets += 1
+        stall.clear()
+        for _ in range(3):  # no stall: a fenced step is followed by one from where the sink says
+            instance.step_until_idle()
+
+        # Once each, in order, up to the log end: all of them, or since a reset those from where it had read.
+        first = (int(sink.rows[0]) if sink.rows else produced) if resets else 0
+        assert sink.rows == [str(n) for n in range(first, produced)]
+        assert sink.offsets.get(IN, produced) == produced and (IN in sink.offsets or not sink.rows)
+        assert sink.fenced <= other.commits, "fenced only by another instance's commit, once for each"
+        assert broker.records(DEAD_LETTER_TOPIC) == []
+    finally:
+        instance.runner.close()
