@@ -121,7 +121,7 @@ class PostgresSink:
         stores them again, as it did before there was a fence."""
         rows = ConsumedOffset.objects.select_for_update().filter(
             consumer=self.consumer, topic__in={tp.topic for tp in expected}
-        )
+        ).order_by("topic", "partition")  # locked in one order by every instance: no deadlock between two
         stored = {TopicPartition(row.topic, row.partition): row.next_offset for row in rows}
         moved = {tp: (offset, stored[tp]) for tp, offset in expected.items() if tp in stored and stored[tp] != offset}
         if moved:

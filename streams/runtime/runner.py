@@ -584,7 +584,10 @@ class Runner:
         This instance lost them in a rebalance it has not heard of yet (it stalled past the session
         timeout). It reads on from what the sink holds; its next poll hands the partitions over."""
         current_event_id.set(None)
-        log.warning("batch not applied, another instance committed its partitions meanwhile: %s", error)
+        log.warning(
+            "fenced: another instance committed partitions of this batch since this one read them (%s); "
+            "nothing of the batch is applied, reading on from the offsets the sink holds", error,
+        )
         self.metrics.transaction_aborts.labels(self.processor.name, type(error).__name__).inc()
         self._tx.abort()
         for task in self._tasks.values():
