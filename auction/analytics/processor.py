@@ -80,8 +80,8 @@ class AnalyticsSink(PostgresSink):
     def write(self, results: Sequence[Arrival]) -> None:
         fold(results, consumer=self.consumer, policy=self.policy)
 
-    def commit(self, results: Sequence[Arrival], offsets) -> None:
-        super().commit(results, offsets)
+    def commit(self, results: Sequence[Arrival], offsets, expected=None) -> None:
+        super().commit(results, offsets, expected)
         if results and self.changed is not None:
             figures_changed()  # before the pages hear of it, so they never refetch what was kept before
             self.changed()

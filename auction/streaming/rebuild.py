@@ -5,8 +5,10 @@ The processor's decoder, handler, timestamp-ordered merge and batch handler, exa
 starts, into the tables its sink declares derived (`Tables`). All of it is one PostgreSQL
 transaction holding the processor's consumer lock alone:
 - the site keeps reading the old tables until the rebuilt ones replace them at commit;
-- the running processor's next commit waits for the rebuild, then applies its batch again, which
-  is harmless (its batch handler is idempotent), and it carries on from where it was.
+- the running processor's next commit waits for the rebuild. Where the rebuild stored offsets other
+  than those the processor read, the sink's fence applies nothing of its batch and the processor
+  reads on from where the rebuild stopped; otherwise it applies its batch, which is harmless (its
+  batch handler is idempotent), and carries on from where it was.
 A record the processor cannot decode or handle was dead-lettered when it first arrived; the
 rebuild skips it and counts it. A processor whose tables hold what the log does not (`Tables.kept`)
 cannot be rebuilt.

@@ -20,6 +20,7 @@ from kafka.structs import TopicPartition
 
 from auction.streaming.locks import consumer_lock
 from auction.streaming.models import ConsumedOffset
+from streams.runtime.sink import OffsetsMoved
 
 TRANSIENT_DATABASE_ERRORS = (OperationalError, InterfaceError, psycopg.OperationalError, psycopg.InterfaceError)
 """The server unreachable or restarting, a lost connection, a serialization failure, a deadlock, a
@@ -95,9 +96,14 @@ class PostgresSink:
             if (row.topic, row.partition) in wanted
         }
 
-    def commit(self, results: Sequence[Any], offsets: Mapping[TopicPartition, int]) -> None:
+    def commit(
+        self, results: Sequence[Any], offsets: Mapping[TopicPartition, int],
+        expected: Mapping[TopicPartition, int | None] | None = None,
+    ) -> None:
         with transaction.atomic():
             consumer_lock(self.consumer, exclusive=False)  # waits while a rebuild replaces the tables
+            if expected:
+                self._fence(expected)
             self.write(results)
             ConsumedOffset.objects.bulk_create(
                 [
@@ -108,6 +114,18 @@ class PostgresSink:
                 unique_fields=["consumer", "topic", "partition"],
                 update_fields=["next_offset"],
             )
+
+    def _fence(self, expected: Mapping[TopicPartition, int | None]) -> None:
+        """Raise `OffsetsMoved` when another instance stored offsets other than `expected`; the rows stay locked
+        until commit. Rows that are gone are no one's commit (a reset, or a test's database flush): the batch
+        stores them again, as it did before there was a fence."""
+        rows = ConsumedOffset.objects.select_for_update().filter(
+            consumer=self.consumer, topic__in={tp.topic for tp in expected}
+        ).order_by("topic", "partition")  # locked in one order by every instance: no deadlock between two
+        stored = {TopicPartition(row.topic, row.partition): row.next_offset for row in rows}
+        moved = {tp: (offset, stored[tp]) for tp, offset in expected.items() if tp in stored and stored[tp] != offset}
+        if moved:
+            raise OffsetsMoved(", ".join(f"{tp.topic}-{tp.partition}: read {was}, now {now}" for tp, (was, now) in moved.items()))
 
     def forget(self) -> None:
         """`Tables.forget` for this sink's consumer."""

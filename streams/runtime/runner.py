@@ -25,7 +25,10 @@ Failures, from the record outwards:
   and the consumer rewinds;
 - being fenced (another instance took this one's transactional id or group instance id) makes
   the runner re-create its producer once; fenced again within `FENCED_AGAIN_S` is fatal: the
-  process exits and its supervisor restarts it.
+  process exits and its supervisor restarts it;
+- a sink processor's commit that finds offsets another instance stored since this one read them
+  (`OffsetsMoved`: it lost its partitions while stalled, and has not heard yet) applies nothing;
+  the consumer rewinds to what the sink holds.
 
 The runner makes no client of its own and takes its time from what it is given: clients from its
 `ClientFactory` (the real kafka-python ones by default), `clock` for the stream's wall-clock
@@ -65,6 +68,7 @@ from streams.runtime.metrics import RuntimeMetrics
 from streams.runtime.preflight import check_topics
 from streams.runtime.processor import Processor, Record
 from streams.runtime.redelivery import NotARedelivery, as_first_read, out_of_band
+from streams.runtime.sink import OffsetsMoved
 from streams.runtime.retry import call_with_retries
 from streams.runtime.synchronizer import InputSynchronizer, memoized
 from streams.runtime.tasks import TaskState
@@ -328,6 +332,9 @@ class Runner:
         except CommitTimeout as error:
             self._recover(error)
             return 0
+        except OffsetsMoved as error:
+            self._overtaken(error)
+            return 0
         except (KafkaError, SinkCommitError, RetryBatch) as error:
             self._abort(error, batch)
             return 0
@@ -567,6 +574,22 @@ class Runner:
         except KafkaError as abort_error:
             self._recover(abort_error)
             return
+        for task in self._tasks.values():
+            task.rollback()
+        self._rewind()
+
+    def _overtaken(self, error: OffsetsMoved) -> None:
+        """Another instance stored offsets for partitions of this batch: nothing of it was applied.
+
+        This instance lost them in a rebalance it has not heard of yet (it stalled past the session
+        timeout). It reads on from what the sink holds; its next poll hands the partitions over."""
+        current_event_id.set(None)
+        log.warning(
+            "fenced: another instance committed partitions of this batch since this one read them (%s); "
+            "nothing of the batch is applied, reading on from the offsets the sink holds", error,
+        )
+        self.metrics.transaction_aborts.labels(self.processor.name, type(error).__name__).inc()
+        self._tx.abort()
         for task in self._tasks.values():
             task.rollback()
         self._rewind()

@@ -12,12 +12,24 @@ from typing import Any, Collection, Mapping, Protocol, Sequence
 from kafka.structs import TopicPartition
 
 
+class OffsetsMoved(Exception):
+    """The sink's stored offsets are not where this instance left them: another instance owns the partitions now."""
+
+
 class TransactionalSink(Protocol):
     def load_offsets(self, partitions: Collection[TopicPartition]) -> Mapping[TopicPartition, int]:
         """The next offset to read for each partition the sink has seen; others start from the beginning."""
 
-    def commit(self, results: Sequence[Any], offsets: Mapping[TopicPartition, int]) -> None:
-        """Apply a batch's handler results and store `offsets` (next offset to read) in ONE transaction."""
+    def commit(
+        self, results: Sequence[Any], offsets: Mapping[TopicPartition, int],
+        expected: Mapping[TopicPartition, int | None] | None = None,
+    ) -> None:
+        """Apply a batch's handler results and store `offsets` (next offset to read) in ONE transaction.
+
+        `expected`: the offsets this instance read or last stored for those partitions (None: none
+        stored). A sink that can, fences: when what it holds differs, another instance has taken
+        the partitions and committed meanwhile (a handover this one has not heard of yet), so it
+        applies nothing and raises `OffsetsMoved`."""
 
     # Optional: `renamed(name) -> TransactionalSink`, the same sink for the processor under another
     # name. A sink that keeps something under its processor's name (a database keeping offsets per

@@ -21,7 +21,7 @@ from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata, TopicPartition
 
 from streams.runtime.processor import Emit
-from streams.runtime.sink import TransactionalSink
+from streams.runtime.sink import OffsetsMoved, TransactionalSink
 
 log = logging.getLogger(__name__)
 
@@ -215,6 +215,8 @@ class SinkTransactions:
         self._timeout_s = timeout_s
         self._results: list[Any] = []
         self._dead_letters: list = []
+        self._stored: dict[TopicPartition, int | None] = {}
+        """What the sink held for each partition when this instance read it, or last stored: the fence."""
 
     def accept(self, results: Iterable[Any] | None) -> list[Any]:
         return list(results or ())
@@ -232,10 +234,14 @@ class SinkTransactions:
         self._producer.flush(timeout=self._timeout_s)
         for future in self._dead_letters:
             future.get(timeout=0)  # raises if the dead letter was not written: then nothing is committed
+        expected = {tp: self._stored[tp] for tp in offsets if tp in self._stored}
         try:
-            self._sink.commit(self._results, offsets)
+            self._sink.commit(self._results, offsets, expected=expected)
+        except OffsetsMoved:
+            raise
         except Exception as error:
             raise SinkCommitError(f"{type(error).__name__}: {error}") from error
+        self._stored.update(offsets)
         self.abort()
 
     def abort(self) -> None:
@@ -247,7 +253,9 @@ class SinkTransactions:
 
     def committed(self, partitions: Collection[TopicPartition]) -> dict[TopicPartition, int | None]:
         stored = self._sink.load_offsets(partitions)
-        return {tp: stored.get(tp) for tp in partitions}
+        found = {tp: stored.get(tp) for tp in partitions}
+        self._stored.update(found)
+        return found
 
     def close(self) -> None:
         self._producer.close(timeout=self._timeout_s)

@@ -34,7 +34,7 @@ class SqliteSink:
             stored = {TopicPartition(t, p): n for t, p, n in db.execute("SELECT topic, partition, next FROM offsets")}
         return {tp: stored[tp] for tp in partitions if tp in stored}
 
-    def commit(self, results, offsets):
+    def commit(self, results, offsets, expected=None):
         self.commits += 1
         db = self._connect()
         try:

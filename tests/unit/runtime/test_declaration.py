@@ -18,7 +18,7 @@ class FileSink:
     def load_offsets(self, partitions):
         return {}
 
-    def commit(self, results, offsets):
+    def commit(self, results, offsets, expected=None):
         pass
 
 

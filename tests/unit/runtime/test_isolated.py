@@ -17,7 +17,7 @@ class NamedSink:
     def load_offsets(self, partitions):
         return {}
 
-    def commit(self, results, offsets):
+    def commit(self, results, offsets, expected=None):
         pass
 
     def renamed(self, name: str) -> "NamedSink":
@@ -30,7 +30,7 @@ class PlainSink:
     def load_offsets(self, partitions):
         return {}
 
-    def commit(self, results, offsets):
+    def commit(self, results, offsets, expected=None):
         pass
 
 

@@ -27,7 +27,7 @@ class _Sink:
     def load_offsets(self, partitions):
         return {}
 
-    def commit(self, results, offsets):
+    def commit(self, results, offsets, expected=None):
         pass
 
 
