@@ -1,0 +1,82 @@
+"""A decision as the projector announces it, so the bidder's reply needs no read of what it just wrote.
+
+The projector announces each decided bid once its batch has committed (`auction.streaming.announcements`);
+with the bid id it sends the decision event and the item's public state as that batch left it
+(`decision_news`). The web process waiting for that bid turns the news back into the bid's row
+and the item's state (`announced_decision`) and answers from them, as it would from reading
+both rows right after the commit. The state is sent only when the item was open when the bid
+was decided and the batch did not close it; otherwise (and for news it cannot read) the waiter
+reads the rows as before.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pydantic
+
+from auction.bidding.models import Bid
+from auction.bidding.projections import decision_row
+from streams.events import AuctionClosed, AuctionExtended, AuctionState, BidAccepted, BidRejected, RejectReason
+
+OPEN_WHEN_REFUSED = frozenset({
+    RejectReason.OWN_ITEM, RejectReason.CURRENCY_MISMATCH, RejectReason.INVALID_AMOUNT, RejectReason.BELOW_MINIMUM,
+})
+"""Refusals the bidding processor gives only for an auction still open (`streams.bidding.rejections`)."""
+
+
+@dataclass(frozen=True)
+class AnnouncedDecision:
+    bid: Bid
+    """The bid's row as the projector wrote it (unsaved)."""
+    state: AuctionState | None
+    """The item's public state after the batch that decided it; None: read the item."""
+
+
+def decision_news(events: Sequence[object]) -> dict[str, dict]:
+    """Per decided bid of a projector batch (by bid id): its decision, and the item's state once the batch is applied.
+
+    The state is the decision's own, carried forward by the batch's later accepted bids and
+    extensions of the same item (the columns the projector writes, in seq order); none for an
+    item the batch closed, or one that was already closed, cancelled or unknown at the decision.
+    """
+    news: dict[str, dict] = {}
+    states: dict[str, AuctionState | None] = {}
+    decided: dict[str, list[str]] = {}
+    for event in events:
+        if isinstance(event, (BidAccepted, BidRejected)):
+            item, state = str(event.item_id), event.state
+            open_item = isinstance(event, BidAccepted) or event.reason_code in OPEN_WHEN_REFUSED
+            if not open_item or state is None:
+                states[item] = None
+            elif item not in states or (states[item] is not None and state.seq >= states[item].seq):
+                states[item] = state
+            news[str(event.bid_id)] = {"type": event.type, "event": event.model_dump(mode="json")}
+            decided.setdefault(item, []).append(str(event.bid_id))
+        elif isinstance(event, AuctionExtended) and (state := states.get(str(event.item_id))) is not None:
+            if event.seq > state.seq:
+                states[str(event.item_id)] = state.model_copy(update={"ends_at": event.ends_at, "seq": event.seq})
+        elif isinstance(event, AuctionClosed) and str(event.item_id) in states:
+            states[str(event.item_id)] = None
+    for item, bid_ids in decided.items():
+        state = states.get(item)
+        for bid_id in bid_ids:
+            news[bid_id]["state"] = None if state is None else state.model_dump(mode="json")
+    return news
+
+
+_DECISIONS = {BidAccepted.type: BidAccepted, BidRejected.type: BidRejected}
+
+
+def announced_decision(news: object) -> AnnouncedDecision | None:
+    """The decision and item state `decision_news` sent for one bid; None when there is none to use."""
+    if not isinstance(news, dict) or (decision_class := _DECISIONS.get(news.get("type"))) is None:
+        return None
+    try:
+        event = decision_class.model_validate(news.get("event"))
+        state = None if news.get("state") is None else AuctionState.model_validate(news["state"])
+    except pydantic.ValidationError:
+        return None
+    if isinstance(event, BidRejected) and event.reason_code == RejectReason.UNKNOWN_ITEM:
+        return None  # the projector may keep an earlier decision of this bid over it: read the row
+    return AnnouncedDecision(bid=decision_row(event), state=state)
