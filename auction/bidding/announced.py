@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import json
+
 import pydantic
 
 from auction.bidding.models import Bid
@@ -33,14 +35,17 @@ class AnnouncedDecision:
     """The item's public state after the batch that decided it; None: read the item."""
 
 
-def decision_news(events: Sequence[object]) -> dict[str, dict]:
+def decision_news(events: Sequence[object]) -> dict[str, str]:
     """Per decided bid of a projector batch (by bid id): its decision, and the item's state once the batch is applied.
+
+    Each as JSON text, which a web process keeps as it came (a few thousand of them, lately
+    announced, wait there for their requests) and parses only for the request that asks.
 
     The state is the decision's own, carried forward by the batch's later accepted bids and
     extensions of the same item (the columns the projector writes, in seq order); none for an
     item the batch closed, or one that was already closed, cancelled or unknown at the decision.
     """
-    news: dict[str, dict] = {}
+    news: dict[str, BidAccepted | BidRejected] = {}
     states: dict[str, AuctionState | None] = {}
     decided: dict[str, list[str]] = {}
     for event in events:
@@ -51,18 +56,25 @@ def decision_news(events: Sequence[object]) -> dict[str, dict]:
                 states[item] = None
             elif item not in states or (states[item] is not None and state.seq >= states[item].seq):
                 states[item] = state
-            news[str(event.bid_id)] = {"type": event.type, "event": event.model_dump(mode="json")}
+            news[str(event.bid_id)] = event
             decided.setdefault(item, []).append(str(event.bid_id))
         elif isinstance(event, AuctionExtended) and (state := states.get(str(event.item_id))) is not None:
             if event.seq > state.seq:
                 states[str(event.item_id)] = state.model_copy(update={"ends_at": event.ends_at, "seq": event.seq})
         elif isinstance(event, AuctionClosed) and str(event.item_id) in states:
             states[str(event.item_id)] = None
+    texts: dict[str, str] = {}
     for item, bid_ids in decided.items():
-        state = states.get(item)
+        state = "null" if states.get(item) is None else _json(states[item])
         for bid_id in bid_ids:
-            news[bid_id]["state"] = None if state is None else state.model_dump(mode="json")
-    return news
+            event = news[bid_id]
+            texts[bid_id] = f'{{"type": {json.dumps(event.type)}, "event": {_json(event)}, "state": {state}}}'
+    return texts
+
+
+def _json(model: pydantic.BaseModel) -> str:
+    """The model's JSON as its event is produced (pydantic's serializer, not `json` in Python: the projector's time counts)."""
+    return type(model).__pydantic_serializer__.to_json(model).decode()
 
 
 _DECISIONS = {BidAccepted.type: BidAccepted, BidRejected.type: BidRejected}
@@ -70,6 +82,10 @@ _DECISIONS = {BidAccepted.type: BidAccepted, BidRejected.type: BidRejected}
 
 def announced_decision(news: object) -> AnnouncedDecision | None:
     """The decision and item state `decision_news` sent for one bid; None when there is none to use."""
+    try:
+        news = json.loads(news) if isinstance(news, str) else None
+    except ValueError:
+        return None
     if not isinstance(news, dict) or (decision_class := _DECISIONS.get(news.get("type"))) is None:
         return None
     try:

@@ -63,7 +63,7 @@ def project(envelopes: Sequence[Envelope]) -> None:
     announce_on_commit(_readable(events))
 
 
-def _readable(events: Sequence) -> dict[str, dict | None]:
+def _readable(events: Sequence) -> dict[str, str | None]:
     """What requests may be waiting to read: decisions by bid id, with the news a bidder's reply is made of
     (`auction.bidding.announced`), new and closed items by item id."""
     news = decision_news(events)

@@ -112,6 +112,6 @@ def test_a_decision_is_announced_with_its_news_and_a_waiter_gets_them(board):
     waiter.join()
 
     [(announced, news)] = heard
-    assert announced and news["event"]["bid_id"] == str(accepted.bid_id)
-    assert news["state"]["seq"] == accepted.state.seq
+    assert announced and json.loads(news)["event"]["bid_id"] == str(accepted.bid_id)
+    assert json.loads(news)["state"]["seq"] == accepted.state.seq
     assert asyncio.run(board.news((str(listed.item_id),), timeout_s=10)) == (True, None), "an item comes without news"

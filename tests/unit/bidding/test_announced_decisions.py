@@ -16,7 +16,7 @@ def _row_fields(bid) -> dict:
     return {field.attname: getattr(bid, field.attname) for field in bid._meta.concrete_fields}
 
 
-def _over_the_wire(news: dict) -> dict:
+def _over_the_wire(news: dict[str, str]) -> dict[str, str]:
     """What a web process reads: the news go through Redis as JSON."""
     return json.loads(json.dumps(news))
 
@@ -66,7 +66,8 @@ def test_news_that_cannot_be_used_is_none_so_the_waiter_reads_the_rows():
     good = _over_the_wire(decision_news([ACCEPTED]))[str(ACCEPTED.bid_id)]
 
     assert announced_decision(_over_the_wire(decision_news([unknown]))[str(unknown.bid_id)]) is None
+    good = json.loads(good)
     assert announced_decision(None) is None
-    assert announced_decision(["not", "news"]) is None
-    assert announced_decision({**good, "type": "auction.item.listed.v1"}) is None
-    assert announced_decision({**good, "event": {**good["event"], "amount": "lots"}}) is None
+    assert announced_decision('["not", "news"]') is None and announced_decision("{not json") is None
+    assert announced_decision(json.dumps({**good, "type": "auction.item.listed.v1"})) is None
+    assert announced_decision(json.dumps({**good, "event": {**good["event"], "amount": "lots"}})) is None
