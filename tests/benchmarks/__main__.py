@@ -15,7 +15,7 @@ def main() -> int:
     options = parser.parse_args()
     modules = options.only.split(",") if options.only else list(harness.BENCHMARKS)
     print(f"load average at the start: {harness.load_average():.2f} (a quiet machine shows well under its core count)")
-    command = "python -m tests.benchmarks" + (f" --only {options.only}" if options.only else "")
+    command = "python -m tests.benchmarks" + (" --smoke" if options.smoke else "") + (f" --only {options.only}" if options.only else "")
     sections = harness.run(modules, profile=options.profile, smoke=options.smoke, command=command)
     if not options.smoke:
         if options.only:  # a section that failed leaves the one from an earlier run in place
