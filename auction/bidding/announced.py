@@ -41,14 +41,15 @@ def decision_news(events: Sequence[object]) -> dict[str, str]:
     Each as JSON text, which a web process keeps as it came (a few thousand of them, lately
     announced, wait there for their requests) and parses only for the request that asks.
 
-    The state is the decision's own, carried forward by the batch's later accepted bids and
-    extensions of the same item (the columns the projector writes, in seq order); none for an
-    item the batch closed, or one that was already closed, cancelled or unknown at the decision.
+    The state is the latest (by seq) of the batch's decisions on the item, with the batch's
+    latest extension of it laid over when that is later still: the columns the projector writes.
+    None for an item the batch closes, or one that was closed, cancelled or unknown at a decision.
     """
     news: dict[str, BidAccepted | BidRejected] = {}
-    states: dict[str, AuctionState | None] = {}
+    states: dict[str, AuctionState | None] = {}  # None: no state to send for the item
+    extended: dict[str, AuctionExtended] = {}
     decided: dict[str, list[str]] = {}
-    for event in events:
+    for event in events:  # in any order: a batch mixes topics, and the close comes on another one
         if isinstance(event, (BidAccepted, BidRejected)):
             item, state = str(event.item_id), event.state
             open_item = isinstance(event, BidAccepted) or event.reason_code in OPEN_WHEN_REFUSED
@@ -58,11 +59,14 @@ def decision_news(events: Sequence[object]) -> dict[str, str]:
                 states[item] = state
             news[str(event.bid_id)] = event
             decided.setdefault(item, []).append(str(event.bid_id))
-        elif isinstance(event, AuctionExtended) and (state := states.get(str(event.item_id))) is not None:
-            if event.seq > state.seq:
-                states[str(event.item_id)] = state.model_copy(update={"ends_at": event.ends_at, "seq": event.seq})
-        elif isinstance(event, AuctionClosed) and str(event.item_id) in states:
+        elif isinstance(event, AuctionExtended):
+            if str(event.item_id) not in extended or event.seq > extended[str(event.item_id)].seq:
+                extended[str(event.item_id)] = event
+        elif isinstance(event, AuctionClosed):
             states[str(event.item_id)] = None
+    for item, extension in extended.items():
+        if (state := states.get(item)) is not None and extension.seq > state.seq:
+            states[item] = state.model_copy(update={"ends_at": extension.ends_at, "seq": extension.seq})
     texts: dict[str, str] = {}
     for item, bid_ids in decided.items():
         state = "null" if states.get(item) is None else _json(states[item])

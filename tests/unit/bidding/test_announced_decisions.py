@@ -3,6 +3,9 @@ import json
 import uuid
 from datetime import timedelta
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from auction.bidding.announced import announced_decision, decision_news
 from auction.bidding.projections import decision_row
 from streams.events import AuctionClosed, AuctionExtended, BidAccepted, BidRejected, RejectReason
@@ -55,7 +58,10 @@ def test_no_state_is_sent_for_an_item_the_batch_closed_or_a_refusal_of_an_ended_
     ended = REJECTED.model_copy(update={"reason_code": RejectReason.CLOSED, "reason": "This auction has ended."})
     refused_as_ended = _over_the_wire(decision_news([bid, ended]))
 
+    closed_first = _over_the_wire(decision_news([CLOSED, bid]))  # the close comes on another topic: any order
+
     assert announced_decision(closed_in_batch[str(bid.bid_id)]).state is None
+    assert announced_decision(closed_first[str(bid.bid_id)]).state is None
     assert announced_decision(refused_as_ended[str(bid.bid_id)]).state is None
     assert announced_decision(refused_as_ended[str(ended.bid_id)]).state is None
     assert announced_decision(refused_as_ended[str(ended.bid_id)]).bid.reason == "This auction has ended."
@@ -71,3 +77,28 @@ def test_news_that_cannot_be_used_is_none_so_the_waiter_reads_the_rows():
     assert announced_decision('["not", "news"]') is None and announced_decision("{not json") is None
     assert announced_decision(json.dumps({**good, "type": "auction.item.listed.v1"})) is None
     assert announced_decision(json.dumps({**good, "event": {**good["event"], "amount": "lots"}})) is None
+
+
+@given(
+    kinds=st.lists(st.sampled_from(["bid", "extension"]), min_size=1, max_size=8).map(lambda kinds: ["bid", *kinds]),
+    close_at=st.none() | st.integers(min_value=0, max_value=9),
+)
+def test_the_state_sent_is_the_one_the_batch_leaves_in_the_items_row(kinds, close_at):
+    """Bids and extensions come in seq order (one topic, keyed by item); a close may come anywhere in the batch."""
+    events, row, bids = [], None, []
+    for seq, kind in enumerate(kinds, start=7):
+        if kind == "bid":
+            event = _accepted(seq)
+            bids.append(event)
+            row = event.state  # the row as the projector leaves it, folded in seq order
+        else:
+            event = EXTENDED.model_copy(update={"seq": seq, "ends_at": EXTENDED.ends_at + timedelta(minutes=seq)})
+            row = row.model_copy(update={"ends_at": event.ends_at, "seq": seq})
+        events.append(event)
+    if close_at is not None:
+        events.insert(min(close_at, len(events)), CLOSED)
+        row = None
+
+    news = _over_the_wire(decision_news(events))
+
+    assert {announced_decision(news[str(bid.bid_id)]).state for bid in bids} == {row}
