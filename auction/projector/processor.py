@@ -11,8 +11,8 @@ events follow one by one, in log order. Every write is idempotent and the item's
 by its sequence number, so the order inside a batch matters only in that listings come first:
 the updates need their rows. Once the transaction commits it announces what became readable
 (`auction.streaming.announcements`), so requests waiting for it wake; a decision comes with the
-news a bidder's reply is made of (`auction.bidding.announced`), so that reply reads nothing again. Everything it writes is derived from the log, so it can be rebuilt
-(`auction.streaming.rebuild`).
+news a bidder's reply is made of (`auction.bidding.announced`), so that reply reads nothing again.
+Everything it writes is derived from the log, so it can be rebuilt (`auction.streaming.rebuild`).
 """
 from collections.abc import Sequence
 
