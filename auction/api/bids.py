@@ -14,6 +14,7 @@ from auction.api.errors import ApiError
 from auction.api.http import body, respond
 from auction.api.items import ItemReply, item_or_404, item_reply
 from auction.api.shapes import Amount, Reply, RequestBody, decimal_text
+from auction.bidding.announced import announced_decision
 from auction.bidding.attempts import MALFORMED, attempt_key_valid, bid_attempt_id
 from auction.bidding.feedback import bid_feedback
 from auction.bidding.selectors import bid_get, bid_history
@@ -21,6 +22,7 @@ from auction.bidding.models import Bid
 from auction.bidding.services import Placing, bid_send
 from auction.catalog.models import Item
 from auction.catalog.selectors import item_get
+from auction.live.changes import after_bid
 from auction.streaming.wait import projected_async
 from streams.money import Money
 
@@ -86,10 +88,12 @@ def list_bids(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
 async def bid_create(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
     """200 once the bidding processor decided (accepted or rejected), 202 while still pending.
 
-    Only the checks and the reads run in Django's sync thread, in two hops: the checks and the
-    send, then, once announced, the decision and the item read together with the reply built. The
-    waits for the broker's acknowledgement and for the projector's announcement hold no thread,
-    so one process keeps many bids in flight."""
+    Only the checks and the send run in Django's sync thread, in one hop. The waits for the
+    broker's acknowledgement and for the projector's announcement hold no thread, so one process
+    keeps many bids in flight. The announcement brings the decision and the item's state after it
+    (`auction.bidding.announced`): the reply is built from them in the event loop, with no read of
+    what the projector just committed. Without that news (Redis away, an item just closed) the
+    decision and the item are read again, in a second hop."""
     sent = await sync_to_async(_bid_send)(request, item_id)
     if isinstance(sent, HttpResponse):  # an attempt decided before: its answer again
         return sent
@@ -98,11 +102,19 @@ async def bid_create(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
 
     def decided_reply() -> HttpResponse | None:
         bid = bid_get(bid_id=placing.bid_id)
-        return None if bid is None else _bid_reply(bid, bid_id=placing.bid_id, bidder=bidder, item=item)
+        if bid is None:
+            return None
+        return _bid_reply(bid, bid_id=placing.bid_id, bidder=bidder, item=item_get(item_id=item.pk) or item)
 
-    reply = await projected_async(decided_reply, keys=(str(placing.bid_id),))
-    if reply is None:  # not decided within the wait: 202, pending
-        reply = await sync_to_async(_bid_reply)(None, bid_id=placing.bid_id, bidder=bidder, item=item)
+    def announced_reply(news: object) -> HttpResponse | None:
+        decision = announced_decision(news)
+        if decision is None or decision.state is None or decision.state.seq < item.seq:
+            return None
+        return _bid_reply(decision.bid, bid_id=placing.bid_id, bidder=bidder, item=after_bid(item, decision.state))
+
+    reply = await projected_async(decided_reply, keys=(str(placing.bid_id),), from_news=announced_reply)
+    if reply is None:  # not decided within the wait: 202, pending, with the item as read before the bid
+        reply = _bid_reply(None, bid_id=placing.bid_id, bidder=bidder, item=item)
     return reply
 
 
@@ -138,6 +150,7 @@ def _attempt_id(request: HttpRequest, *, bidder: AbstractBaseUser, item: Item) -
 
 
 def _bid_reply(bid: Bid | None, *, bid_id: uuid.UUID, bidder: AbstractBaseUser, item: Item) -> HttpResponse:
+    """The reply about the bid `bid_id` (None: undecided) with `item` as it stands; reads nothing."""
     feedback = bid_feedback(bid, bidder_id=bidder.pk)
     reply = BidReply(
         status=feedback.status,
@@ -146,6 +159,6 @@ def _bid_reply(bid: Bid | None, *, bid_id: uuid.UUID, bidder: AbstractBaseUser, 
         leading=feedback.leading,
         reason=feedback.reason,
         minimum=None if feedback.minimum is None else feedback.minimum.format(),
-        item=item_reply(item_get(item_id=item.pk) or item, bidder.pk),
+        item=item_reply(item, bidder.pk),
     )
     return respond(reply, status=202 if feedback.status == "pending" else 200)

@@ -9,7 +9,7 @@ from streams.money import to_minor
 _DECISION_FIELDS = [field.name for field in Bid._meta.concrete_fields if not field.primary_key]
 
 
-def _row(event: BidAccepted | BidRejected) -> Bid:
+def decision_row(event: BidAccepted | BidRejected) -> Bid:
     """The whole row, so a bid's row says what its one decision said and nothing older."""
     common = dict(id=event.bid_id, item_id=event.item_id, bidder_id=event.bidder_id, decided_at=event.decided_at)
     if isinstance(event, BidAccepted):
@@ -50,7 +50,7 @@ def decisions_record(events: Sequence[BidAccepted | BidRejected]) -> None:
     """
     rows: dict[str, Bid] = {}
     for event in events:
-        row = _row(event)
+        row = decision_row(event)
         if row.reason_code != RejectReason.UNKNOWN_ITEM or event.bid_id not in rows:
             rows[event.bid_id] = row
     unknown = [row for row in rows.values() if row.reason_code == RejectReason.UNKNOWN_ITEM]

@@ -10,12 +10,14 @@ item's listing and public changes are also kept as steps, by seq, for replay (`a
 events follow one by one, in log order. Every write is idempotent and the item's state is guarded
 by its sequence number, so the order inside a batch matters only in that listings come first:
 the updates need their rows. Once the transaction commits it announces what became readable
-(`auction.streaming.announcements`), so requests waiting for it wake. Everything it writes is derived from the log, so it can be rebuilt
-(`auction.streaming.rebuild`).
+(`auction.streaming.announcements`), so requests waiting for it wake; a decision comes with the
+news a bidder's reply is made of (`auction.bidding.announced`), so that reply reads nothing again.
+Everything it writes is derived from the log, so it can be rebuilt (`auction.streaming.rebuild`).
 """
 from collections.abc import Sequence
 
 from auction.bidding import projections as bids
+from auction.bidding.announced import decision_news
 from auction.bidding.models import Bid
 from auction.catalog import projections as items
 from auction.catalog.models import Item
@@ -58,16 +60,21 @@ def project(envelopes: Sequence[Envelope]) -> None:
             staff.intervention(envelope)
     replay.steps_record(envelopes)  # the per-item step index replay folds (docs/explanation/replay.md)
     # AuctionCancelled changes no read model itself: the item changes when the bidding processor closes it.
-    announce_on_commit(_readable_keys(events))
+    announce_on_commit(_readable(events))
 
 
-def _readable_keys(events: Sequence) -> list[str]:
-    """What requests may be waiting to read: decisions by bid id, new and closed items by item id."""
-    return [
-        str(event.bid_id if isinstance(event, (BidAccepted, BidRejected)) else event.item_id)
-        for event in events
-        if isinstance(event, (BidAccepted, BidRejected, ItemListed, AuctionClosed))
-    ]
+def _readable(events: Sequence) -> dict[str, str | None]:
+    """What requests may be waiting to read: decisions by bid id, with the news a bidder's reply is made of
+    (`auction.bidding.announced`), new and closed items by item id."""
+    news = decision_news(events)
+    return {
+        key: news.get(key)
+        for key in (
+            str(event.bid_id if isinstance(event, (BidAccepted, BidRejected)) else event.item_id)
+            for event in events
+            if isinstance(event, (BidAccepted, BidRejected, ItemListed, AuctionClosed))
+        )
+    }
 
 
 processor = Processor(

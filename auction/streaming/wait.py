@@ -42,8 +42,17 @@ def projected(lookup: Callable[[], T | None], *, keys: Keys, timeout_s: float | 
             connection.close()
 
 
-async def projected_async(lookup: Callable[[], T | None], *, keys: Keys, timeout_s: float | None = None) -> T | None:
-    """`projected` for async views: the wait holds no thread; `lookup` runs in Django's sync thread."""
+async def projected_async(
+    lookup: Callable[[], T | None],
+    *,
+    keys: Keys,
+    timeout_s: float | None = None,
+    from_news: Callable[[object], T | None] | None = None,
+) -> T | None:
+    """`projected` for async views: the wait holds no thread; `lookup` runs in Django's sync thread.
+
+    `from_news`, if given, is first offered the news announced with the key (in the event loop: it
+    must not touch the database); what it returns is the answer, without `lookup`; None: `lookup` it is."""
     deadline = time.monotonic() + _timeout(timeout_s)
     look = sync_to_async(lookup)
     announced = False
@@ -52,6 +61,8 @@ async def projected_async(lookup: Callable[[], T | None], *, keys: Keys, timeout
         if announced:
             await asyncio.sleep(wait_s)
         else:
-            announced = await board().announced(keys, timeout_s=wait_s)
+            announced, news = await board().news(keys, timeout_s=wait_s)
+            if news is not None and from_news is not None and (found := from_news(news)) is not None:
+                return found
         if (found := await look()) is not None or time.monotonic() >= deadline:
             return found

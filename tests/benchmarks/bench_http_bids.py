@@ -11,7 +11,9 @@ uvicorn with the same number of workers, in the same run:
 
 - closed loop: `CLIENTS` clients bid as fast as they are answered, each a little over the
   minimum it last saw; a reply counts when it carries the decision (200); 202 "pending" and
-  anything not 2xx are counted apart; for 1, 2 and 4 workers;
+  anything not 2xx are counted apart; for 1, 2 and 4 workers, each against the bare view with
+  as many workers (measured first, while no processor runs: a baseline that errs high), and
+  each worker count against one worker;
 - open loop: bids sent at a fixed 100 per second, p50/p99 of POST → reply with the decision;
 - the other endpoints a page or client hits (read an item, the OpenAPI document, /healthz, a
   static file, a 404), closed loop, one worker.
@@ -231,6 +233,16 @@ def _latency(url: str, bidding: Bidding, rate: int, seconds: float) -> list[Figu
     ]
 
 
+def _scaling(bids: dict[int, float], bare: dict[int, float]) -> list[Figure]:
+    """Each worker count against one worker, for the site's bids and for the bare view."""
+    figures = []
+    for workers in sorted(bids)[1:]:
+        figures.append(Figure(f"bids/s, {workers} workers against 1", bids[workers], "/s", "grows until the cores are full",
+                              "1 worker", bids[1]))
+        figures.append(Figure(f"bare view, {workers} workers against 1", bare[workers], "/s", "", "1 worker", bare[1]))
+    return figures
+
+
 def measure(bench: Bench) -> list[Figure]:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     seconds = int(os.environ.get("BENCH_HTTP_SECONDS", 0)) or bench.size(15, 1)
@@ -241,27 +253,36 @@ def measure(bench: Bench) -> list[Figure]:
     bare_env = {**env, "DJANGO_SETTINGS_MODULE": "tests.benchmarks.bare_site"}
     figures: list[Figure] = []
     bare: dict[int, float] = {}
-    for workers in worker_counts:
+    bids: dict[int, float] = {}
+    for workers in worker_counts:  # before the processors start: none of their start-up in the baseline
         with serving("tests.benchmarks.bare_site:application", bare_env, workers, logs / "bare.log") as url:
             elapsed, statuses = asyncio.run(closed_loop(url, _get("/hello"), clients=CLIENTS, seconds=seconds))
-            bare[workers] = sum(1 for status in statuses if status == 200) / elapsed
-        figures.append(Figure(f"bare async Django view, {workers} worker(s)", bare[workers], "/s"))
+            answered = sum(1 for status in statuses if status == 200)
+            bare[workers] = answered / elapsed
+        figures.append(Figure(f"bare async Django view, {workers} worker(s)", bare[workers], "/s",
+                              samples=len(statuses), failures=len(statuses) - answered))
 
     seller, *bidders = _people(CLIENTS + 1)
     with processors(SMOKE_PROCESSORS if bench.smoke else PROCESSORS, env, logs):
         for workers in worker_counts:
             with serving("auction.asgi:application", env, workers, logs / "web.log") as url:
-                if workers == 1:
+                if workers == worker_counts[0]:
                     items = _items(url, seller, bench.size(20, 3))
-                    figures += _endpoints(url, items[0]["id"], bare[1], seconds)
+                    figures += _endpoints(url, items[0]["id"], bare[workers], seconds)
                 bidding = Bidding(bidders, items)
                 elapsed, _ = asyncio.run(closed_loop(url, bidding.bid, clients=CLIENTS, seconds=seconds))
                 decided = len(bidding.decided())
-                figures.append(Figure(f"bids/s with the decision in the reply, {workers} worker(s)", decided / elapsed, "/s",
-                                      "≥ 0.5× bare view", "bare view", bare[workers], len(bidding.outcomes),
-                                      len(bidding.outcomes) - decided))
-                if workers == 1:
+                bids[workers] = decided / elapsed
+                figures.append(Figure(f"bids/s with the decision in the reply, {workers} worker(s)", bids[workers], "/s",
+                                      "≥ 0.5× bare view", f"bare view, {workers} worker(s)", bare[workers],
+                                      len(bidding.outcomes), len(bidding.outcomes) - decided))
+                if workers == worker_counts[0]:
                     figures += _latency(url, Bidding(bidders, items), rate, seconds)
+    figures += _scaling(bids, bare)
+    bench.note("Per worker count: " + "; ".join(
+        f"{workers} → bids {bids[workers]:.1f}/s, bare {bare[workers]:.0f}/s ({bids[workers] / bare[workers]:.2f}×)"
+        for workers in worker_counts if bare[workers]
+    ) + f"; {os.cpu_count()} cores, shared with the processors, the broker and this script's clients.")
     bench.note(f"{CLIENTS} clients per closed loop, {seconds} s per measure; failures count replies that were not 2xx "
                f"or never came (60 s) and bids answered 202 (pending) instead of with their decision; logs in {logs}.")
     return figures

@@ -1,7 +1,7 @@
 """The bidding processor scaled out: decisions per second with one instance and with two, each a
 process of its own, on the three-broker `cluster` profile. Prints figures, asserts nothing.
 
-    .venv/bin/python -m tests.benchmarks --only scaling      # prints; writes nothing
+    .venv/bin/python -m tests.benchmarks --only scaling      # rewrites its section of docs/reference/performance.md
     eval "$(.venv/bin/python -m deploy.stack env --profile dev)"   # the database a standalone run needs
     .venv/bin/python tests/benchmarks/bench_scaling.py [--profile cluster] [--smoke]
 

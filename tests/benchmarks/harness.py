@@ -2,18 +2,21 @@
 
     .venv/bin/python -m tests.benchmarks            # the full run; rewrites the figures in docs/reference/performance.md
     .venv/bin/python -m tests.benchmarks --smoke    # tiny sizes, under a minute, writes nothing (CI runs it)
-    .venv/bin/python -m tests.benchmarks --only http_bids,kafka_tools
+    .venv/bin/python -m tests.benchmarks --only http_bids,kafka_tools   # rewrites those sections only
 
 It brings up the servers of a stack profile (`dev` unless `--profile`) with the project's own
 `deploy.stack`, makes a scratch database, then calls each benchmark module's `measure(bench)` in
 the order of `BENCHMARKS` and prints its figures. A full run replaces the part of
-docs/reference/performance.md between the `harness:begin` and `harness:end` markers; nothing there is typed
-by hand. Benchmarks belong on a quiet machine: the load average is printed before every section.
+docs/reference/performance.md between the `harness:begin` and `harness:end` markers; a run with `--only`
+replaces those benchmarks' sections there and leaves the others as they were. Nothing there is typed
+by hand, and every section says the command, the time and the load average of the run it comes from.
+Benchmarks belong on a quiet machine: the load average is printed before every section.
 """
 from __future__ import annotations
 
 import importlib
 import os
+import re
 import subprocess
 import sys
 import time
@@ -52,6 +55,9 @@ class Section:
     seconds: float
     load_before: float
     error: str = ""
+    command: str = "python -m tests.benchmarks"
+    finished: datetime | None = None
+    load_after: float | None = None
 
 
 def load_average() -> float:
@@ -92,7 +98,8 @@ def module_named(name: str) -> str:
     return name if name in BENCHMARKS or f"bench_{name}" not in BENCHMARKS else f"bench_{name}"
 
 
-def run(modules: list[str], *, profile: str, smoke: bool) -> list[Section]:
+def run(modules: list[str], *, profile: str, smoke: bool, command: str = "python -m tests.benchmarks") -> list[Section]:
+    """Runs `modules` in turn; each `Section` records `command`, the command line it is said to come from."""
     modules = [module_named(name) for name in modules]
     env = servers(profile)
     _scratch_database(env["DATABASE_URL"])
@@ -116,7 +123,8 @@ def run(modules: list[str], *, profile: str, smoke: bool) -> list[Section]:
         except Exception:  # a broken benchmark is reported, and the others still run
             figures, error = [], traceback.format_exc()
             print(error, file=sys.stderr)
-        section = Section(name, module.SECTION, figures, bench.notes, time.monotonic() - started, load, error)
+        section = Section(name, module.SECTION, figures, bench.notes, time.monotonic() - started, load, error,
+                          command=command, finished=datetime.now(timezone.utc), load_after=load_average())
         print(render_section(section), flush=True)
         sections.append(section)
     return sections
@@ -158,18 +166,66 @@ def render_section(section: Section) -> str:
             "|---|---|---|---|---|---|---|",
             *(render_figure(figure) for figure in section.figures),
         ]
-    lines += ["", f"`tests/benchmarks/{section.module}.py`, {section.seconds:.0f} s, load average before: {section.load_before:.2f}."]
+    when = "" if section.finished is None else f" on {section.finished:%Y-%m-%d %H:%M UTC}"
+    after = "" if section.load_after is None else f", after: {section.load_after:.2f}"
+    lines += ["", f"`tests/benchmarks/{section.module}.py`, measured by `{section.command}`{when}, "
+                  f"{section.seconds:.0f} s, load average before: {section.load_before:.2f}{after}."]
     lines += [f"{note}" for note in section.notes]
     return "\n".join(lines) + "\n"
+
+
+ONE_RUN = "Every figure below comes from that one run."
+MIXED_RUNS = (
+    "Some sections were measured again since, on their own (`--only`): each section says under its table the "
+    "command, the time and the load average of its run. A figure and its baseline always come from the same run."
+)
 
 
 def render(sections: list[Section], *, command: str) -> str:
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     header = (
         f"Written by `{command}` on {when}: {os.cpu_count()} cores, "
-        f"load average {load_average():.2f} at the end. Every figure below comes from that one run.\n"
+        f"load average {load_average():.2f} at the end. {ONE_RUN}\n"
     )
     return "\n".join([header, *(render_section(section) for section in sections)])
+
+
+_MODULE_LINE = re.compile(r"^`tests/benchmarks/(\w+)\.py`", re.MULTILINE)
+
+
+def _split(region: str) -> tuple[str, list[tuple[str | None, str]]]:
+    """The part between the markers as its header and its sections, each (module it names, text)."""
+    header, *blocks = re.split(r"(?m)^(?=### )", region)
+    sections = []
+    for block in blocks:
+        named = _MODULE_LINE.search(block)
+        sections.append((named.group(1) if named else None, block))
+    return header, sections
+
+
+def merge(region: str, sections: list[Section]) -> str:
+    """`region` (what stands between the markers) with the sections of `sections`' modules replaced by them.
+
+    A benchmark not there yet goes after the last one before it in `BENCHMARKS`; every other
+    section, and anything else, stays as it was; the header stops saying that one run made it all."""
+    header, blocks = _split(region)
+    order = {name: index for index, name in enumerate(BENCHMARKS)}
+    for section in sections:
+        text = render_section(section) + "\n"
+        at = next((index for index, (module, _) in enumerate(blocks) if module == section.module), None)
+        if at is not None:
+            blocks[at] = (section.module, text)
+            continue
+        rank = order.get(section.module, len(order))
+        before = [index for index, (module, _) in enumerate(blocks) if order.get(module or "", len(order)) <= rank]
+        blocks.insert(before[-1] + 1 if before else 0, (section.module, text))
+    header = header.replace(ONE_RUN, MIXED_RUNS)
+    return header + "".join(text for _, text in blocks).rstrip("\n") + "\n"
+
+
+def docs_region(docs: Path = DOCS) -> str:
+    """What stands between the markers in docs/reference/performance.md, without the newlines next to them."""
+    return docs.read_text().split(BEGIN, 1)[1].split(END, 1)[0].strip("\n") + "\n"
 
 
 def write_docs(text: str, docs: Path = DOCS) -> None:

@@ -95,3 +95,23 @@ def test_the_projector_announces_new_items_and_decisions_not_mere_placements(ann
     with transaction.atomic():
         project(envelopes)
     assert announcements() == [str(listed.item_id), str(accepted.bid_id)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_decision_is_announced_with_its_news_and_a_waiter_gets_them(board):
+    accepted = EXAMPLES[BidAccepted].model_copy(update={"bid_id": _key()})
+    listed = EXAMPLES[ItemListed]
+    now = datetime.now(timezone.utc)
+    envelopes = [Envelope(id=_key(), type=type(e).__name__, source="/test", time=now, event=e) for e in (listed, accepted)]
+
+    heard = []
+    waiter = threading.Thread(target=lambda: heard.append(asyncio.run(board.news((str(accepted.bid_id),), timeout_s=10))))
+    waiter.start()
+    with transaction.atomic():
+        project(envelopes)
+    waiter.join()
+
+    [(announced, news)] = heard
+    assert announced and json.loads(news)["event"]["bid_id"] == str(accepted.bid_id)
+    assert json.loads(news)["state"]["seq"] == accepted.state.seq
+    assert asyncio.run(board.news((str(listed.item_id),), timeout_s=10)) == (True, None), "an item comes without news"

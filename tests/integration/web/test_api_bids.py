@@ -3,13 +3,20 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from auction.accounts.models import Suspension
 from auction.accounts.tokens import token_issue
+from auction.bidding.feedback import bid_feedback
 from auction.bidding.models import Bid
+from auction.bidding.selectors import bid_get
+from auction.streaming import wait
+from auction.streaming.announcements import board
 from streams.events import BidPlaced, BuyNowRequested
 from streams.money import Money
+from tests.integration.web.conftest import READ_TIMEOUT_S
 
 
 @pytest.fixture
@@ -70,16 +77,33 @@ def test_a_bid_is_published_and_pending_while_undecided(bidder_client, bidder, m
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_decided_bid_answers_with_the_decision(bidder_client, list_item):
+def test_a_decided_bid_answers_with_the_decision(bidder_client, bidder, list_item, monkeypatch):
     item = list_item()
+    board().start()
+    assert board().subscribed.wait(30), "the web process never subscribed to the projector's announcements"
+    # the waiter looks by itself only at the end of the wait: on a slow machine a look before the
+    # announcement could find the bid first, and the reads counted here would depend on timing
+    monkeypatch.setattr(wait, "FALLBACK_LOOK_S", READ_TIMEOUT_S)
 
-    accepted = _place(bidder_client, item, amount="10")
-    rejected = _place(bidder_client, item, amount="10")
+    with CaptureQueriesContext(connection) as queries:
+        accepted = _place(bidder_client, item, amount="10")
+        rejected = _place(bidder_client, item, amount="10")
 
     assert accepted.status_code == 200
     assert (accepted.json()["status"], accepted.json()["leading"]) == ("accepted", True)
     assert accepted.json()["item"]["current_price"] == "10.00"
     assert (rejected.status_code, rejected.json()["status"], rejected.json()["minimum"]) == (200, "rejected", "10.50")
+    reads = [query["sql"] for query in queries if query["sql"].startswith("SELECT")]
+    assert not [sql for sql in reads if 'FROM "bidding_bid"' in sql], "the decision came with the announcement"
+    assert len([sql for sql in reads if 'FROM "catalog_item"' in sql]) == 2, "one item read per bid, before it"
+    # the reply is what reading the rows after it says: read-your-writes, and the same JSON as before the news
+    after = bidder_client.get(f"/api/items/{item.pk}").json()
+    assert rejected.json()["item"] == after and after["bid_count"] == 1 and after["leader"] == bidder.username
+    for reply in (accepted, rejected):
+        feedback = bid_feedback(bid_get(bid_id=reply.json()["bid_id"]), bidder_id=bidder.pk)
+        expected = {"status": feedback.status, "message": feedback.message, "leading": feedback.leading,
+                    "reason": feedback.reason, "minimum": feedback.minimum and feedback.minimum.format()}
+        assert {key: reply.json()[key] for key in expected} == expected
 
 
 @pytest.mark.django_db(transaction=True)
