@@ -34,7 +34,7 @@ def group_consumer(config: RuntimeConfig, group_id: str, partitions: int | None 
         max_poll_records=config.max_batch,
         session_timeout_ms=config.session_timeout_ms,
         heartbeat_interval_ms=max(config.session_timeout_ms // 5, 500),
-        **CONSUMER_TUNING,
+        **{**CONSUMER_TUNING, "fetch_max_wait_ms": config.fetch_max_wait_ms},
     )
 
 

@@ -42,6 +42,8 @@ class RuntimeConfig:
     max_batch: int = _default("STREAMS_MAX_BATCH")
     """Records handled per transaction at most."""
     poll_timeout_ms: int = _default("STREAMS_POLL_TIMEOUT_MS")
+    fetch_max_wait_ms: int = _default("STREAMS_FETCH_MAX_WAIT_MS")
+    """How long the broker holds the group consumer's fetch while its inputs have nothing new."""
     session_timeout_ms: int = _default("STREAMS_SESSION_TIMEOUT_MS")
     transaction_timeout_ms: int = _default("STREAMS_TRANSACTION_TIMEOUT_MS")
     commit_timeout_ms: int = _default("STREAMS_COMMIT_TIMEOUT_MS")
@@ -72,6 +74,7 @@ class RuntimeConfig:
             "metrics_port",
             "max_batch",
             "poll_timeout_ms",
+            "fetch_max_wait_ms",
             "session_timeout_ms",
             "transaction_timeout_ms",
             "commit_timeout_ms",

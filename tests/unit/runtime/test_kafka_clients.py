@@ -94,3 +94,24 @@ def test_the_password_never_shows_in_a_repr(password):
     security = kafka_clients.ClientSecurity(protocol="SASL_SSL", username="web", password=password)
     assert password not in repr(security)
     assert password not in repr(RuntimeConfig(bootstrap_servers="k:1", security=security))
+
+
+def _made_with(monkeypatch) -> list[dict]:
+    made: list[dict] = []
+    monkeypatch.setattr(kafka_clients, "consumer", lambda servers, **options: made.append(options) or options)
+    return made
+
+
+def test_the_group_consumer_waits_long_on_an_idle_log_and_the_restorer_does_not(monkeypatch):
+    from streams.runtime import clients
+
+    made = _made_with(monkeypatch)
+    config = RuntimeConfig.from_env({})
+    group, restore = clients.group_consumer(config, "bidding"), clients.restore_consumer(config)
+    # At rest, each fetch the broker holds this long is a request less for it and the instance to handle
+    # (a fetch is answered as soon as records arrive, so traffic is not kept waiting).
+    assert group["fetch_max_wait_ms"] == config.fetch_max_wait_ms == 2000
+    # Restoring reads to a changelog's end, which only a fetch's answer tells: an empty one must answer soon.
+    assert restore["fetch_max_wait_ms"] <= 500
+    assert len(made) == 2
+    assert clients.group_consumer(RuntimeConfig.from_env({"STREAMS_FETCH_MAX_WAIT_MS": "300"}), "g")["fetch_max_wait_ms"] == 300
