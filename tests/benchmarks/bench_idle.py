@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -44,6 +45,9 @@ WARM_BIDS = 5
 WARM_MEASURED = 3
 """The last bids of the warm-up, whose median is the warm baseline."""
 IDLE_GOAL = "≤ 5 %"
+BEFORE = {"STREAMS_FETCH_MAX_WAIT_MS": "500"}
+"""The processors' settings before the idle work: the full run's baseline round."""
+BEFORE_LABEL = "fetch waits of 500 ms"
 TREES = ("worker", "postgres")
 """Programs of several processes: their memory is the PSS of them all (shared pages counted once), not RSS."""
 
@@ -115,19 +119,35 @@ class CpuWindow:
         return {name: process_cpu.ticks_between(before[name], after[name]) for name in self.pids}, elapsed, busy
 
 
-def measure(bench: Bench) -> list[Figure]:
+@dataclass
+class Round:
+    """One start of the process set: its CPU at rest, its memory, and its bids."""
+
+    label: str
+    ticks: dict[str, int]
+    seconds: float
+    machine_busy: float
+    load: float
+    memory: dict[str, float]
+    warm_ms: list[float | None]
+    after_idle_ms: float | None
+    programs: int
+
+    def percent(self, name: str) -> float:
+        return process_cpu.core_percent(self.ticks[name], self.seconds)
+
+    def total(self, cores: int) -> float:
+        """The whole set's CPU as a percentage of the machine (every core)."""
+        return sum(self.percent(name) for name in self.ticks) / cores
+
+
+def one_round(bench: Bench, label: str, overrides: dict[str, str], settle_s: float, idle_s: float) -> Round:
     from tests.benchmarks.bench_http_bids import Bidding, _items, _people
     from tests.integration.conftest import start_at_log_end
 
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    settle_s, idle_s = bench.size(15, 2), bench.size(60, 10)
     suffix = f"idle{uuid.uuid4().hex[:6]}"
     logs = Path(tempfile.mkdtemp(prefix="bench-idle-"))
-    env = _environment(suffix, logs)
-    from streams.provisioning import ensure_topics
-    from streams.topics import REGISTRY
-
-    ensure_topics(bench.bootstrap, REGISTRY)
+    env = {**_environment(suffix, logs), **overrides}
     running = process_set.programs(env)
     targets = process_set.metrics_targets(running)
     for program in running:
@@ -137,7 +157,7 @@ def measure(bench: Bench) -> list[Figure]:
     try:
         process_set.start(running, logs)
         took = process_set.wait_ready(running, logs)
-        print(f"  {len(running)} programs ready in {took:.0f} s ({', '.join(p.name for p in running)})")
+        print(f"  {label}: {len(running)} programs ready in {took:.0f} s ({', '.join(p.name for p in running)}); logs in {logs}")
         web = next(program for program in running if program.name == "web")
         url = f"http://127.0.0.1:{web.port}"
         seller, bidder = _people(2)
@@ -148,39 +168,68 @@ def measure(bench: Bench) -> list[Figure]:
         pids = {program.name: program.pid for program in running} | server_pids(bench.profile)
         load = os.getloadavg()[0]
         ticks, elapsed, machine_busy = CpuWindow(pids).measure(idle_s)
-        rss = {name: process_cpu.pss_mib(pid) if name in TREES else rss_mib(pid) for name, pid in pids.items()}
+        memory = {name: process_cpu.pss_mib(pid) if name in TREES else rss_mib(pid) for name, pid in pids.items()}
         after_idle = _bid_once(url, bidding)
     finally:
         process_set.stop(running)
+    result = Round(label, ticks, elapsed, machine_busy, load, memory, warm, after_idle, len(running))
+    cores = os.cpu_count() or 1
+    print(f"  {label}: idle for {elapsed:.0f} s (load average {load:.2f}); % of one core, "
+          f"RSS (PSS of all processes for {', '.join(TREES)}):")
+    for name in ticks:
+        print(f"    {name:<14} {result.percent(name):6.2f} %   {memory[name]:7.1f} MiB")
+    print(f"  {label}: all of them {result.total(cores):.2f} % of the machine ({cores} cores); "
+          f"the machine {100 * machine_busy:.1f} % busy")
+    print(f"  {label}: POST → decision, warm {_ms(warm)}, after {elapsed:.0f} s idle {_ms([after_idle])}")
+    return result
+
+
+def _ms(values: list[float | None]) -> str:
+    return ", ".join("no decision" if value is None else f"{value:.0f} ms" for value in values)
+
+
+def measure(bench: Bench) -> list[Figure]:
+    from streams.provisioning import ensure_topics
+    from streams.topics import REGISTRY
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    settle_s, idle_s = bench.size(15, 2), bench.size(60, 10)
+    ensure_topics(bench.bootstrap, REGISTRY)
+    before = None if bench.smoke else one_round(bench, BEFORE_LABEL, BEFORE, settle_s, idle_s)
+    now = one_round(bench, "as configured", {}, settle_s, idle_s)
 
     cores = os.cpu_count() or 1
-    percent = {name: process_cpu.core_percent(ticks[name], elapsed) for name in pids}
-    total = sum(percent.values()) / cores
-    print(f"  idle for {elapsed:.0f} s (load average {load:.2f}); % of one core, RSS (PSS of all processes for {', '.join(TREES)}):")
-    for name in pids:
-        print(f"    {name:<14} {percent[name]:6.2f} %   {rss[name]:7.1f} MiB")
-    print(f"  all of them: {total:.2f} % of the machine ({cores} cores); the machine: {100 * machine_busy:.1f} % busy")
-    warm_ms = [ms for ms in warm if ms is not None]
-    warm_median = statistics.median(warm_ms) if warm_ms else None
-    print(f"  POST → decision: warm {warm} ms, after {idle_s} s idle {after_idle} ms")
-
-    figures = [Figure(f"{name}: CPU at rest", percent[name], "% of a core") for name in pids]
-    figures.append(Figure(f"the whole set at rest, CPU ({len(pids)} processes)", total, f"% of {cores} cores",
-                          IDLE_GOAL, "the whole machine meanwhile", 100 * machine_busy))
-    figures += [Figure(f"{name}: {'PSS of its processes' if name in TREES else 'RSS'} after the idle spell", rss[name], "MiB")
-                for name in pids]
+    baseline = {} if before is None else {"baseline": BEFORE_LABEL}
+    figures = [
+        Figure(f"{name}: CPU at rest", now.percent(name), "% of a core", **baseline,
+               baseline_value=None if before is None else before.percent(name))
+        for name in now.ticks
+    ]
     figures.append(Figure(
-        f"a bid after {elapsed:.0f} s idle, POST → reply with decision", after_idle or 0.0, "ms",
-        "≈ the warm bid (no added latency)", f"median of the last {WARM_MEASURED} warm-up bids",
-        warm_median, samples=1, failures=int(after_idle is None),
+        f"the whole set at rest, CPU ({len(now.ticks)} processes)", now.total(cores), f"% of {cores} cores", IDLE_GOAL,
+        **baseline, baseline_value=None if before is None else before.total(cores),
     ))
-    servers = ", ".join(name for name in SERVERS if name in pids) or "none (not this profile's own)"
+    figures += [Figure(f"{name}: {'PSS of its processes' if name in TREES else 'RSS'} after the idle spell",
+                       now.memory[name], "MiB") for name in now.ticks]
+    warm = [ms for ms in now.warm_ms if ms is not None]
+    figures.append(Figure(
+        f"a bid after {now.seconds:.0f} s idle, POST → reply with decision", now.after_idle_ms or 0.0, "ms",
+        "≈ the warm bid (no added latency)", f"median of the last {WARM_MEASURED} warm-up bids",
+        statistics.median(warm) if warm else None, samples=1, failures=int(now.after_idle_ms is None),
+    ))
+    servers = ", ".join(name for name in SERVERS if name in now.ticks) or "none (not this profile's own)"
     bench.note(
-        f"{len(running)} programs of deploy/supervisord.conf (the demo's without `mail` and `load`) and the servers "
-        f"({servers}); CPU time (user + system, threads and children) from /proc over {elapsed:.0f} s after a "
-        f"{settle_s} s settle; load average {load:.2f} at the window's start; the machine was "
-        f"{100 * machine_busy:.1f} % busy over it (other work included); logs in {logs}."
+        f"{now.programs} programs of deploy/supervisord.conf (the demo's without `mail` and `load`) and the servers "
+        f"({servers}); CPU time (user + system, threads and children) from /proc over {now.seconds:.0f} s after a "
+        f"{settle_s} s settle; load average {now.load:.2f} at the window's start; the machine was "
+        f"{100 * now.machine_busy:.1f} % busy over it (other work included)."
     )
+    if before is not None:
+        bench.note(
+            f"Baseline: the same set started first with {', '.join(f'{k}={v}' for k, v in BEFORE.items())} (the "
+            f"settings before the idle work), same window; load average {before.load:.2f}, machine "
+            f"{100 * before.machine_busy:.1f} % busy. The broker's own settings are the same in both rounds."
+        )
     return figures
 
 
