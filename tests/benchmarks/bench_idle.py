@@ -45,9 +45,9 @@ WARM_BIDS = 5
 WARM_MEASURED = 3
 """The last bids of the warm-up, whose median is the warm baseline."""
 IDLE_GOAL = "≤ 5 %"
-BEFORE = {"STREAMS_FETCH_MAX_WAIT_MS": "500"}
-"""The processors' settings before the idle work: the full run's baseline round."""
-BEFORE_LABEL = "fetch waits of 500 ms"
+BEFORE = {"STREAMS_IDLE_FETCH_MAX_WAIT_MS": "500"}
+"""The processors' settings before the idle work (fetches held 500 ms at rest as when busy): the full run's baseline round."""
+BEFORE_LABEL = "idle fetch waits of 500 ms"
 TREES = ("worker", "postgres")
 """Programs of several processes: their memory is the PSS of them all (shared pages counted once), not RSS."""
 
