@@ -177,6 +177,13 @@ SETTINGS: tuple[Setting, ...] = (
         S("STREAMS_METRICS_ADDRESS", "127.0.0.1", "Address that endpoint listens on.", (PROCESSORS,)),
         S("STREAMS_MAX_BATCH", "2000", "Records handled per transaction at most.", (PROCESSORS,), int),
         S("STREAMS_POLL_TIMEOUT_MS", "500", "How long one poll waits for records.", (PROCESSORS,), int),
+        S("STREAMS_FETCH_MAX_WAIT_MS", "500",
+          "How long the broker may hold a fetch of an instance whose inputs are busy when there is nothing "
+          "new (a fetch is answered as soon as records arrive).", (PROCESSORS,), int),
+        S("STREAMS_IDLE_FETCH_MAX_WAIT_MS", "5000",
+          "The same once the instance has had no records and no rebalance for 10 s: fewer requests for an "
+          "idle platform. The first records end the wait at once; a rewind or a new partition right after "
+          "may wait that long for the pending fetch.", (PROCESSORS,), int),
         S("STREAMS_SESSION_TIMEOUT_MS", "10000", "The consumer group session timeout.", (PROCESSORS,), int),
         S("STREAMS_TRANSACTION_TIMEOUT_MS", "10000", "The producer's transaction timeout.", (PROCESSORS,), int),
         S("STREAMS_COMMIT_TIMEOUT_MS", "30000",

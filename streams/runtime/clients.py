@@ -6,6 +6,7 @@ tests' in-memory broker.
 """
 from __future__ import annotations
 
+import logging
 from typing import Protocol
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
@@ -14,6 +15,8 @@ from streams import kafka_clients
 from streams.runtime.assignor import CopartitionedCooperativeStickyAssignor
 from streams.runtime.config import RuntimeConfig
 from streams.runtime.partitioner import KeyHashPartitioner
+
+log = logging.getLogger(__name__)
 
 PRODUCER_TUNING = {"acks": "all", "linger_ms": 5, "batch_size": 256 * 1024, "metrics_enabled": False}
 """Throughput settings shared with the benchmark's bare loop, so the comparison is fair."""
@@ -34,8 +37,23 @@ def group_consumer(config: RuntimeConfig, group_id: str, partitions: int | None 
         max_poll_records=config.max_batch,
         session_timeout_ms=config.session_timeout_ms,
         heartbeat_interval_ms=max(config.session_timeout_ms // 5, 500),
-        **CONSUMER_TUNING,
+        # kafka-python checks fetch waits against the request timeout once, here: the idle one must pass too.
+        request_timeout_ms=max(30_000, 2 * max(config.fetch_max_wait_ms, config.idle_fetch_max_wait_ms)),
+        **{**CONSUMER_TUNING, "fetch_max_wait_ms": config.fetch_max_wait_ms},
     )
+
+
+def set_fetch_max_wait(consumer: KafkaConsumer, wait_ms: int) -> None:
+    """How long the broker may hold the consumer's next fetches when there is nothing new.
+
+    kafka-python reads it from its fetcher's settings for every fetch it sends and has no public
+    call to change it; a fetch already sent keeps the wait it was sent with. A client without that
+    setting keeps the wait it was made with (a warning says so)."""
+    settings = getattr(getattr(consumer, "_fetcher", None), "config", None)
+    if not isinstance(settings, dict) or "fetch_max_wait_ms" not in settings:
+        log.warning("this kafka-python has no fetcher setting fetch_max_wait_ms: fetches keep their wait")
+        return
+    settings["fetch_max_wait_ms"] = wait_ms
 
 
 def restore_consumer(config: RuntimeConfig) -> KafkaConsumer:
@@ -95,6 +113,8 @@ class ClientFactory(Protocol):
 
     def group_consumer(self, config: RuntimeConfig, group_id: str, partitions: int | None = None) -> KafkaConsumer: ...
 
+    def set_fetch_max_wait(self, consumer: KafkaConsumer, wait_ms: int) -> None: ...
+
     def restore_consumer(self, config: RuntimeConfig) -> KafkaConsumer: ...
 
     def transactional_producer(self, config: RuntimeConfig, transactional_id: str) -> KafkaProducer: ...
@@ -108,6 +128,7 @@ class KafkaClients:
     """The real clients: kafka-python, configured as above."""
 
     group_consumer = staticmethod(group_consumer)
+    set_fetch_max_wait = staticmethod(set_fetch_max_wait)
     restore_consumer = staticmethod(restore_consumer)
     transactional_producer = staticmethod(transactional_producer)
     idempotent_producer = staticmethod(idempotent_producer)

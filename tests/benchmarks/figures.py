@@ -47,6 +47,8 @@ class Bench:
     database_url: str
     redis_url: str
     smoke: bool = False
+    profile: str | None = None
+    """The deploy.stack profile whose servers these are (None: a standalone run's, from the environment)."""
     notes: list[str] = field(default_factory=list)
 
     def size(self, full: int, smoke: int) -> int:

@@ -42,6 +42,7 @@ BENCHMARKS = (
     "bench_notifications",
     "bench_engine",
     "bench_replay",
+    "bench_idle",
 )
 """Module names in tests/benchmarks/, in the order they run: the broker's own limit first."""
 
@@ -114,7 +115,8 @@ def run(modules: list[str], *, profile: str, smoke: bool, command: str = "python
     sections = []
     for name in modules:
         module = importlib.import_module(f"tests.benchmarks.{name}")
-        bench = Bench(bootstrap=env["KAFKA_BOOTSTRAP_SERVERS"], database_url=env["DATABASE_URL"], redis_url=env["REDIS_URL"], smoke=smoke)
+        bench = Bench(bootstrap=env["KAFKA_BOOTSTRAP_SERVERS"], database_url=env["DATABASE_URL"], redis_url=env["REDIS_URL"],
+                      smoke=smoke, profile=profile)
         load = load_average()
         print(f"\n== {module.SECTION}  (tests/benchmarks/{name}.py; load average {load:.2f})", flush=True)
         started = time.monotonic()

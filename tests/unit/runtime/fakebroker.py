@@ -604,6 +604,7 @@ class FakeClients:
     def __init__(self, broker: FakeBroker) -> None:
         self.broker = broker
         self.made: defaultdict[str, list] = defaultdict(list)
+        self.fetch_waits: list[int] = []
 
     @property
     def consumer(self) -> FakeConsumer:
@@ -622,6 +623,10 @@ class FakeClients:
         client = FakeConsumer(self.broker, client_id=f"{group_id}-{config.instance_id}", group_id=group_id,
                               max_poll_records=config.max_batch)
         return self._made("group_consumer", client)
+
+    def set_fetch_max_wait(self, consumer: FakeConsumer, wait_ms: int) -> None:
+        """Nothing to change in the fake (its polls never wait); the runner's choices are kept in `fetch_waits`."""
+        self.fetch_waits.append(wait_ms)
 
     def restore_consumer(self, config: RuntimeConfig) -> FakeConsumer:
         return self._made("restore_consumer", FakeConsumer(self.broker, client_id=f"restore-{config.instance_id}",

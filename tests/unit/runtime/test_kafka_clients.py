@@ -94,3 +94,35 @@ def test_the_password_never_shows_in_a_repr(password):
     security = kafka_clients.ClientSecurity(protocol="SASL_SSL", username="web", password=password)
     assert password not in repr(security)
     assert password not in repr(RuntimeConfig(bootstrap_servers="k:1", security=security))
+
+
+def _made_with(monkeypatch) -> list[dict]:
+    made: list[dict] = []
+    monkeypatch.setattr(kafka_clients, "consumer", lambda servers, **options: made.append(options) or options)
+    return made
+
+
+def test_the_group_consumer_may_be_told_to_wait_long_and_the_restorer_waits_briefly(monkeypatch):
+    from streams.runtime import clients
+
+    made = _made_with(monkeypatch)
+    config = RuntimeConfig.from_env({"STREAMS_IDLE_FETCH_MAX_WAIT_MS": "20000"})
+    group, restore = clients.group_consumer(config, "bidding"), clients.restore_consumer(config)
+    assert group["fetch_max_wait_ms"] == config.fetch_max_wait_ms == 500
+    # kafka-python refuses a fetch wait as long as its request timeout, checked when the client is made
+    assert group["request_timeout_ms"] > config.idle_fetch_max_wait_ms == 20000
+    # Restoring reads to a changelog's end, which only a fetch's answer tells: an empty one must answer soon.
+    assert restore["fetch_max_wait_ms"] <= 500
+    assert len(made) == 2
+
+
+def test_the_fetch_wait_is_changed_in_the_setting_kafka_python_reads_for_each_fetch(caplog):
+    from types import SimpleNamespace
+
+    from streams.runtime import clients
+
+    consumer = SimpleNamespace(_fetcher=SimpleNamespace(config={"fetch_max_wait_ms": 500, "fetch_min_bytes": 1}))
+    clients.set_fetch_max_wait(consumer, 5000)
+    assert consumer._fetcher.config == {"fetch_max_wait_ms": 5000, "fetch_min_bytes": 1}
+    clients.set_fetch_max_wait(SimpleNamespace(), 5000)  # a client without it: left alone, and said
+    assert "fetches keep their wait" in caplog.text
