@@ -82,6 +82,8 @@ FENCED_AGAIN_S = 60.0
 GAUGE_INTERVAL_S = 1.0
 SINK_LABEL = "sink"
 MAX_REJOIN_WAIT_S = 300.0
+CONFIRM_TIMEOUT_MS = 2_000
+"""How long a step may ask the broker whether an input it would go on without is really caught up."""
 
 
 class RetryBatch(Exception):
@@ -257,7 +259,7 @@ class Runner:
                 self._sync.add(tp, records)
         self._apply_backpressure()
         now_ms = int(self._clock() * 1000)
-        lagging = memoized(self._lagging)  # nothing is fetched until the next poll
+        lagging = self._confirmed(self._sync.awaited(), memoized(self._lagging))  # nothing is fetched until the next poll
         batch = self._sync.ready(now_ms, lagging, limit)
         self._backlog = len(batch) >= limit
         handled = self._transact(batch, now_ms, lagging) if batch or self._timers_due(now_ms, lagging) else 0
@@ -627,6 +629,31 @@ class Runner:
             highwater = self._consumer.end_offsets([tp])[tp]
         position = self._consumer.position(tp)
         return position is None or position < highwater
+
+    def _confirmed(self, awaited: list[TopicPartition], lagging: Callable[[TopicPartition], bool]) -> Callable[[TopicPartition], bool]:
+        """`lagging`, with "caught up" asked of the broker for the inputs a merge is about to go on without.
+
+        The consumer's high watermark is only as fresh as the partition's last fetch: while its leader
+        is lost (a broker died), fetches fail and the old value says "caught up", though the new
+        leader may hold a listing that a bid waiting on the other input depends on. One batched
+        end-offsets request settles it; when the broker cannot answer, the input counts as lagging.
+        """
+        unsure = [tp for tp in awaited if not lagging(tp)]
+        if not unsure:
+            return lagging
+        try:
+            ends = self._consumer.end_offsets(unsure, timeout_ms=CONFIRM_TIMEOUT_MS)
+        except KafkaError as error:
+            log.info("cannot confirm that %d input partitions are caught up (%s): waiting for them", len(unsure), error)
+            ends = {}
+
+        def confirmed(tp: TopicPartition) -> bool:
+            if tp not in unsure:
+                return lagging(tp)
+            end = ends.get(tp)
+            return end is None or self._consumer.position(tp) < end
+
+        return memoized(confirmed)
 
     def _apply_backpressure(self) -> None:
         limit = self.config.max_buffered_per_partition

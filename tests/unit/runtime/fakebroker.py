@@ -148,6 +148,9 @@ class FakeBroker:
         self._faults: list[_Fault] = []
         self._rejections: list[tuple[Callable[[FakeRecord], bool], BaseException]] = []
         self._member_ids = itertools.count(1)
+        self.leaderless: set[TopicPartition] = set()
+        """Partitions whose leader is lost: fetches from them fail (consumers keep their last high watermark), while
+        metadata requests such as end offsets already reach the new leader."""
 
     # -- what tests set up and look at ---------------------------------------------------------
 
@@ -297,7 +300,7 @@ class FakeConsumer:
         self.assignment: frozenset[TopicPartition] = frozenset()
         self._pending_assignment: frozenset[TopicPartition] | None = None
         self._positions: dict[TopicPartition, int | None] = {}
-        self._fetched: set[TopicPartition] = set()
+        self._fetched: dict[TopicPartition, int] = {}  # high watermark as of the partition's last fetch
         self._paused: set[TopicPartition] = set()
         self.rejoin_requests = 0
         self.polls = 0
@@ -348,11 +351,11 @@ class FakeConsumer:
         fetched: dict[TopicPartition, list[FakeRecord]] = {}
         moved = False
         for tp in sorted(self.assignment):
-            if tp in self._paused:
+            if tp in self._paused or tp in self._broker.leaderless:
                 continue
             position = self.position(tp)
             log, stable = self._broker._log(tp), self._broker.last_stable(tp)
-            self._fetched.add(tp)
+            self._fetched[tp] = self._broker.log_end(tp)
             while position < stable and room:
                 entry = log[position]
                 position += 1
@@ -377,7 +380,7 @@ class FakeConsumer:
         self.assignment = wanted
         for tp in revoked:
             self._positions.pop(tp, None)
-            self._fetched.discard(tp)
+            self._fetched.pop(tp, None)
             self._paused.discard(tp)
         for tp in added:
             self._positions[tp] = None
@@ -406,12 +409,12 @@ class FakeConsumer:
 
     @_locked
     def highwater(self, tp: TopicPartition) -> int | None:
-        """Known from fetch responses only."""
+        """Known from fetch responses only: as of the partition's last fetch."""
         self._assigned(tp)
-        return self._broker.log_end(tp) if tp in self._fetched else None
+        return self._fetched.get(tp)
 
     @_locked
-    def end_offsets(self, partitions: Iterable[TopicPartition]) -> dict[TopicPartition, int]:
+    def end_offsets(self, partitions: Iterable[TopicPartition], timeout_ms: int | None = None) -> dict[TopicPartition, int]:
         """As a read_committed consumer asks for them: the last stable offsets."""
         self._broker._check("end_offsets")
         return {tp: self._broker.last_stable(tp) for tp in partitions}
