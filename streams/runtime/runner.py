@@ -27,6 +27,17 @@ Failures, from the record outwards:
   the runner re-create its producer once; fenced again within `FENCED_AGAIN_S` is fatal: the
   process exits and its supervisor restarts it.
 
+Inputs are merged in timestamp order (`synchronizer`); before a task goes on without an empty
+input, the broker is asked whether that input is really caught up, since the consumer's high
+watermark is only as fresh as the partition's last fetch (a lost leader leaves it stale).
+
+A task may wait for an input only while that input is being fetched, so what it waits for is
+fetched or handed over, never waited for forever: backpressure pauses a partition while its buffer
+is full and resumes it once the buffer is half empty (an empty one always counts), seeking it to
+where it stands: kafka-python parks a partition paused part-way through a fetch and, resumed, never
+fetches it again by itself; a seek drops what it parked (`clients.GroupConsumer`). A split batch,
+one record per transaction while polls bring more, is what fills buffers.
+
 The runner makes no client of its own and takes its time from what it is given: clients from its
 `ClientFactory` (the real kafka-python ones by default), `clock` for the stream's wall-clock
 time, `monotonic` and `sleep` for back-off, idle rejoining, gauges and health (only timings for
@@ -660,12 +671,21 @@ class Runner:
         for tp in self._assigned:
             buffered = self._sync.buffered(tp)
             if tp in self._paused:
-                if buffered < limit // 2:
+                if buffered <= limit // 2:
                     self._consumer.resume(tp)
                     self._paused.discard(tp)
+                    self._refetch(tp)
             elif buffered >= limit:
                 self._consumer.pause(tp)
                 self._paused.add(tp)
+
+    def _refetch(self, tp: TopicPartition) -> None:
+        """Have the consumer fetch `tp` again from where it stands (the module's docstring says why)."""
+        if tp in self._unpositioned:
+            return  # the next step seeks it anyway
+        position = self._consumer.position(tp)
+        if position is not None:
+            self._consumer.seek(tp, position)
 
     def _count_committed(self, batch: list, last_records: Iterable[Any]) -> None:
         self.metrics.count_in(Counter(raw.topic for raw in batch))

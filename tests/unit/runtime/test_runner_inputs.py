@@ -4,11 +4,16 @@ The consumer's high watermark of a partition is only as fresh as its last fetch.
 partition's leader is lost (a broker died), fetches from it fail and the old value says "caught
 up", though the new leader holds a listing written just before. The runner asks the broker before
 it goes on without an input, so the bid that depends on the listing waits for it.
+
+Waiting is only safe for an input that is being fetched: the runner makes sure it is, or the
+processor would stop for good (found in a projector splitting a batch PostgreSQL refused).
 """
 import pytest
+from kafka.errors import InvalidRecordError
 from kafka.structs import TopicPartition
 
 from streams.runtime import Emit, Processor, Store
+from streams.topics import DEAD_LETTER_TOPIC
 
 ITEMS, BIDS = TopicPartition("items", 0), TopicPartition("bids", 0)
 
@@ -62,3 +67,47 @@ def test_an_input_that_is_really_caught_up_is_not_waited_for(broker, clock, star
     broker.produce("bids", b"lot-9", b"bid", partition=0, timestamp_ms=clock.time_ms())
     instance.step_until_idle()
     assert broker.values("out") == [b"accepted", b"no auction"]
+
+
+def step_until(instance, done, limit: int = 200) -> None:
+    """Step until `done()`; a runner that waits forever fails the test after `limit` steps."""
+    for _ in range(limit):
+        if done():
+            return
+        instance.step()
+    raise AssertionError(f"still waiting after {limit} steps")
+
+
+def listings_and_bids(broker, lots: int, poison: int | None = None) -> None:
+    """`lots` listings, each followed by a bid on it; the `poison`th bid's outcome is refused at every commit
+    (as PostgreSQL refused a projector's row), so its batch is split to dead-letter it."""
+    if poison is not None:
+        broker.reject(lambda record: record.topic == "out" and record.key == b"lot-poison", InvalidRecordError("refused"))
+    for lot in range(lots):
+        broker.produce("items", b"lot-%d" % lot, b"open", partition=0)
+        broker.produce("bids", b"lot-poison" if lot == poison else b"lot-%d" % lot, b"bid", partition=0)
+
+
+@pytest.mark.parametrize("poison", [0, 3])
+def test_an_input_paused_while_a_failed_batch_is_split_is_read_again_once_resumed(broker, clock, start, poison):
+    """The hang that reverted the first fix. Split, a batch goes one record per transaction while
+    polls fetch more: buffers fill and fetching pauses. kafka-python parks a partition paused part-way
+    through a fetch and, resumed, never fetches it again; the merge then waits forever for records the
+    broker rightly says are there. The runner has a resumed partition fetched again from where it stands."""
+    instance = start(auction, max_batch=4, max_buffered_per_partition=4)
+    broker.assign(instance.consumer, [ITEMS, BIDS])
+    listings_and_bids(broker, lots=10, poison=poison)
+    step_until(instance, lambda: len(broker.values("out")) == 9)
+    assert instance.consumer.parks > 0  # the case this is about happened
+    assert broker.values("out") == [b"accepted"] * 9
+    (dead,) = broker.records(DEAD_LETTER_TOPIC)
+    assert dead.key == b"lot-poison"
+
+
+def test_a_partition_paused_at_a_buffer_of_one_is_resumed_once_its_record_is_handed_over(broker, clock, start):
+    instance = start(auction, max_buffered_per_partition=1)
+    broker.assign(instance.consumer, [ITEMS, BIDS])
+    for round_ in (1, 2):  # the first fills both buffers (both paused); the second must be read after resuming
+        listings_and_bids(broker, lots=3)
+        step_until(instance, lambda: len(broker.values("out")) == 3 * round_)
+    assert broker.values("out") == [b"accepted"] * 6
