@@ -32,11 +32,15 @@ input, the broker is asked whether that input is really caught up, since the con
 watermark is only as fresh as the partition's last fetch (a lost leader leaves it stale).
 
 A task may wait for an input only while that input is being fetched, so what it waits for is
-fetched or handed over, never waited for forever: backpressure pauses a partition while its buffer
-is full and resumes it once the buffer is half empty (an empty one always counts), seeking it to
-where it stands: kafka-python parks a partition paused part-way through a fetch and, resumed, never
-fetches it again by itself; a seek drops what it parked (`clients.GroupConsumer`). A split batch,
-one record per transaction while polls bring more, is what fills buffers.
+fetched or handed over, never waited for forever:
+- backpressure pauses a partition while its buffer is full and resumes it once the buffer is
+  half empty (an empty one always counts), seeking it to where it stands: kafka-python parks a
+  partition paused part-way through a fetch and, resumed, never fetches it again by itself; a seek
+  drops what it parked (`clients.GroupConsumer`). A split batch, one record per transaction while
+  polls bring more, is what fills buffers;
+- an input a merge waits on, which the broker says has records, but whose position has not moved
+  for `STALLED_S`, is sought the same way (logged, and counted in `streams_refetches_total`),
+  whatever the client's reason for not fetching it.
 
 The runner makes no client of its own and takes its time from what it is given: clients from its
 `ClientFactory` (the real kafka-python ones by default), `clock` for the stream's wall-clock
@@ -95,6 +99,8 @@ SINK_LABEL = "sink"
 MAX_REJOIN_WAIT_S = 300.0
 CONFIRM_TIMEOUT_MS = 2_000
 """How long a step may ask the broker whether an input it would go on without is really caught up."""
+STALLED_S = 30.0
+"""How long a merge waits on a lagging input whose position does not move before the consumer is told to fetch it again."""
 
 
 class RetryBatch(Exception):
@@ -182,6 +188,8 @@ class Runner:
         self._consumer = self._restorer = self._tx = self._admin = None
         self._failures = BatchFailures()
         self._fenced_at: float | None = None
+        self._waiting: dict[TopicPartition, tuple[int, float]] = {}
+        """Inputs a merge waits on that have records to fetch: their position, and since when it has not moved."""
         self._last_timestamps: dict[TopicPartition, int] = {}
         """Per input partition, the latest timestamp handled and committed (for stream time)."""
         self._task_count = 0
@@ -270,7 +278,9 @@ class Runner:
                 self._sync.add(tp, records)
         self._apply_backpressure()
         now_ms = int(self._clock() * 1000)
-        lagging = self._confirmed(self._sync.awaited(), memoized(self._lagging))  # nothing is fetched until the next poll
+        awaited = self._sync.awaited()
+        lagging = self._confirmed(awaited, memoized(self._lagging))  # nothing is fetched until the next poll
+        self._refetch_stalled(awaited, lagging)
         batch = self._sync.ready(now_ms, lagging, limit)
         self._backlog = len(batch) >= limit
         handled = self._transact(batch, now_ms, lagging) if batch or self._timers_due(now_ms, lagging) else 0
@@ -678,6 +688,27 @@ class Runner:
             elif buffered >= limit:
                 self._consumer.pause(tp)
                 self._paused.add(tp)
+
+    def _refetch_stalled(self, awaited: list[TopicPartition], lagging: Callable[[TopicPartition], bool]) -> None:
+        """Fetch again the inputs a merge has waited on for `STALLED_S` while their position stood still."""
+        now = self._monotonic()
+        waiting: dict[TopicPartition, tuple[int, float]] = {}
+        for tp in awaited:
+            if not lagging(tp) or tp in self._unpositioned:
+                continue
+            position = self._consumer.position(tp)
+            if position is None:  # not positioned yet: the consumer is still resolving where to fetch from
+                continue
+            before = self._waiting.get(tp)
+            since = before[1] if before is not None and before[0] == position else now
+            if now - since >= STALLED_S:
+                log.warning("waited %.0f s on %s[%d], stuck at offset %s while the broker reports more: fetching it again",
+                            now - since, tp.topic, tp.partition, position)
+                self.metrics.refetches.labels(self.processor.name).inc()
+                self._refetch(tp)
+                since = now
+            waiting[tp] = (position, since)
+        self._waiting = waiting
 
     def _refetch(self, tp: TopicPartition) -> None:
         """Have the consumer fetch `tp` again from where it stands (the module's docstring says why)."""

@@ -452,6 +452,10 @@ class FakeConsumer:
                 self._parked.add(tp)
                 self.parks += 1
 
+    def stall(self, tp: TopicPartition) -> None:
+        """The client stops fetching `tp` until a seek, for whatever reason (as it does for a parked partition)."""
+        self._parked.add(tp)
+
     @_locked
     def resume(self, *partitions: TopicPartition) -> None:
         for tp in partitions:

@@ -13,6 +13,7 @@ from kafka.errors import InvalidRecordError
 from kafka.structs import TopicPartition
 
 from streams.runtime import Emit, Processor, Store
+from streams.runtime.runner import STALLED_S
 from streams.topics import DEAD_LETTER_TOPIC
 
 ITEMS, BIDS = TopicPartition("items", 0), TopicPartition("bids", 0)
@@ -111,3 +112,21 @@ def test_a_partition_paused_at_a_buffer_of_one_is_resumed_once_its_record_is_han
         listings_and_bids(broker, lots=3)
         step_until(instance, lambda: len(broker.values("out")) == 3 * round_)
     assert broker.values("out") == [b"accepted"] * 6
+
+
+def test_an_input_the_consumer_stopped_fetching_is_fetched_again_rather_than_waited_for_forever(broker, clock, start):
+    instance = started(broker, start)
+    broker.produce("items", b"lot-1", b"open", partition=0, timestamp_ms=clock.time_ms())
+    instance.step_until_idle()
+
+    instance.consumer.stall(ITEMS)  # whatever the cause, the client no longer fetches items-0
+    broker.produce("items", b"lot-2", b"open", partition=0, timestamp_ms=clock.time_ms())
+    clock.advance(10)
+    broker.produce("bids", b"lot-2", b"bid", partition=0, timestamp_ms=clock.time_ms())
+    instance.step(3)
+    assert broker.values("out") == []  # the broker says items-0 has a record to read: the bid waits for it
+
+    clock.advance(STALLED_S)
+    step_until(instance, lambda: broker.values("out") != [])
+    assert broker.values("out") == [b"accepted"]
+    assert instance.runner.metrics.refetches.labels("auction")._value.get() == 1
