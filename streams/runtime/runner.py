@@ -99,6 +99,8 @@ SINK_LABEL = "sink"
 MAX_REJOIN_WAIT_S = 300.0
 CONFIRM_TIMEOUT_MS = 2_000
 """How long a step may ask the broker whether an input it would go on without is really caught up."""
+CONFIRM_REUSE_S = 1.0
+"""While a batch is split, how long the broker's "caught up" answer for a partition whose position stands still is reused."""
 STALLED_S = 30.0
 """How long a merge waits on a lagging input whose position does not move before the consumer is told to fetch it again."""
 
@@ -188,6 +190,8 @@ class Runner:
         self._consumer = self._restorer = self._tx = self._admin = None
         self._failures = BatchFailures()
         self._fenced_at: float | None = None
+        self._caught_up: dict[TopicPartition, tuple[int, float]] = {}
+        """The broker's last end offset of each input it was asked about, and when it answered (`_confirmed`)."""
         self._waiting: dict[TopicPartition, tuple[int, float]] = {}
         """Inputs a merge waits on that have records to fetch: their position, and since when it has not moved."""
         self._last_timestamps: dict[TopicPartition, int] = {}
@@ -550,6 +554,7 @@ class Runner:
         self._failures.forget(partitions)
         for tp in partitions:
             self._last_timestamps.pop(tp, None)
+            self._caught_up.pop(tp, None)
         numbers = {tp.partition for tp in partitions}
         self._sync.drop(numbers)
         for number in numbers:
@@ -658,15 +663,31 @@ class Runner:
         is lost (a broker died), fetches fail and the old value says "caught up", though the new
         leader may hold a listing that a bid waiting on the other input depends on. One batched
         end-offsets request settles it; when the broker cannot answer, the input counts as lagging.
+
+        A split batch hands over one record per step, and asking each time made a split of 700
+        records take minutes (the projector "hung" after PostgreSQL refused a row): while splitting,
+        an answer younger than `CONFIRM_REUSE_S` for a partition whose position has not moved is reused.
         """
         unsure = [tp for tp in awaited if not lagging(tp)]
         if not unsure:
             return lagging
-        try:
-            ends = self._consumer.end_offsets(unsure, timeout_ms=CONFIRM_TIMEOUT_MS)
-        except KafkaError as error:
-            log.info("cannot confirm that %d input partitions are caught up (%s): waiting for them", len(unsure), error)
-            ends = {}
+        now = self._monotonic()
+        ends: dict[TopicPartition, int] = {}
+        if self._failures.splitting:
+            for tp in unsure:
+                known = self._caught_up.get(tp)
+                if known is not None and now - known[1] < CONFIRM_REUSE_S and known[0] == self._consumer.position(tp):
+                    ends[tp] = known[0]
+        ask = [tp for tp in unsure if tp not in ends]
+        if ask:
+            try:
+                answered = self._consumer.end_offsets(ask, timeout_ms=CONFIRM_TIMEOUT_MS)
+            except KafkaError as error:
+                log.info("cannot confirm that %d input partitions are caught up (%s): waiting for them", len(ask), error)
+                answered = {}
+            for tp, end in answered.items():
+                ends[tp] = end
+                self._caught_up[tp] = (end, now)
 
         def confirmed(tp: TopicPartition) -> bool:
             if tp not in unsure:

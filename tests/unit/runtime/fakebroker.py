@@ -310,6 +310,7 @@ class FakeConsumer:
         self._parked: set[TopicPartition] = set()
         """Partitions paused while in line: never fetched again until a seek (see the module's docstring)."""
         self.parks = 0
+        self.end_offsets_calls = 0
         self.rejoin_requests = 0
         self.polls = 0
         self._fruitless_polls = 0
@@ -430,6 +431,7 @@ class FakeConsumer:
     def end_offsets(self, partitions: Iterable[TopicPartition], timeout_ms: int | None = None) -> dict[TopicPartition, int]:
         """As a read_committed consumer asks for them: the last stable offsets."""
         self._broker._check("end_offsets")
+        self.end_offsets_calls += 1
         return {tp: self._broker.last_stable(tp) for tp in partitions}
 
     @_locked
