@@ -29,7 +29,8 @@ Failures, from the record outwards:
 
 Inputs are merged in timestamp order (`synchronizer`); before a task goes on without an empty
 input, the broker is asked whether that input is really caught up, since the consumer's high
-watermark is only as fresh as the partition's last fetch (a lost leader leaves it stale).
+watermark is only as fresh as the partition's last fetch (a lost leader leaves it stale). While
+a batch is split (one record per step), a second-old answer is reused (`_confirmed`).
 
 A task may wait for an input only while that input is being fetched, so what it waits for is
 fetched or handed over, never waited for forever:
