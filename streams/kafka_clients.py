@@ -134,8 +134,10 @@ def producer(servers: str, *, security: ClientSecurity | None = None, **options:
     return KafkaProducer(**connection_options(servers, security), **options)
 
 
-def consumer(servers: str, *, security: ClientSecurity | None = None, **options: Any) -> KafkaConsumer:
-    return KafkaConsumer(**connection_options(servers, security), **options)
+def consumer(
+    servers: str, *, security: ClientSecurity | None = None, kind: type[KafkaConsumer] = KafkaConsumer, **options: Any
+) -> KafkaConsumer:
+    return kind(**connection_options(servers, security), **options)
 
 
 def admin(servers: str, *, security: ClientSecurity | None = None, **options: Any) -> KafkaAdminClient:

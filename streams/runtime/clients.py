@@ -10,6 +10,7 @@ import logging
 from typing import Protocol
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka.structs import TopicPartition
 
 from streams import kafka_clients
 from streams.runtime.assignor import CopartitionedCooperativeStickyAssignor
@@ -23,11 +24,31 @@ PRODUCER_TUNING = {"acks": "all", "linger_ms": 5, "batch_size": 256 * 1024, "met
 CONSUMER_TUNING = {"fetch_max_wait_ms": 500, "enable_auto_commit": False, "metrics_enabled": False}
 
 
+class GroupConsumer(KafkaConsumer):
+    """kafka-python's consumer, with a seek that drops what the client parked for the partition.
+
+    kafka-python 3.0.12 parks the records of a partition paused part-way through a fetch, and
+    takes them back after `resume` only in a moment that hardly ever comes; until then it never
+    fetches that partition again, so a resumed partition can stay unread for good. The Java
+    client drops a partition's buffered records on seek; so does this one, so the runner's
+    `resume` then `seek(tp, position(tp))` has the partition fetched again, from where it stands.
+    """
+
+    def seek(self, partition: TopicPartition, offset: int) -> None:
+        super().seek(partition, offset)
+        fetcher = self._fetcher
+        parked = getattr(fetcher, "_paused_partition_records", {}).pop(partition, None)
+        if parked is not None:
+            parked.drain()
+        getattr(fetcher, "_paused_completed_fetches", {}).pop(partition, None)
+
+
 def group_consumer(config: RuntimeConfig, group_id: str, partitions: int | None = None) -> KafkaConsumer:
     """A member of the processor's group; `partitions` (each input's count, when known) feeds the assignor."""
     return kafka_clients.consumer(
         config.bootstrap_servers,
         security=config.security,
+        kind=GroupConsumer,
         client_id=f"{group_id}-{config.instance_id}",
         group_id=group_id,
         group_instance_id=f"{group_id}-{config.instance_id}" if config.static_membership else None,

@@ -36,6 +36,10 @@ class RuntimeMetrics:
         )
         self.rebalances = Counter("rebalances", "Partitions assigned, revoked or lost", ["processor", "kind"], **labels)
         self.transaction_aborts = Counter("transaction_aborts", "Transactions aborted", ["processor", "reason"], **labels)
+        self.refetches = Counter(
+            "refetches", "Inputs fetched again after a merge waited on them while their position stood still",
+            ["processor"], **labels,
+        )
         self.processor = processor
 
     def count_in(self, counts: dict[str, int]) -> None:

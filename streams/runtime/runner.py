@@ -34,6 +34,22 @@ Failures, from the record outwards:
   (`OffsetsMoved`: it lost its partitions while stalled, and has not heard yet) applies nothing;
   the consumer rewinds to what the sink holds.
 
+Inputs are merged in timestamp order (`synchronizer`); before a task goes on without an empty
+input, the broker is asked whether that input is really caught up, since the consumer's high
+watermark is only as fresh as the partition's last fetch (a lost leader leaves it stale). While
+a batch is split (one record per step), a second-old answer is reused (`_confirmed`).
+
+A task may wait for an input only while that input is being fetched, so what it waits for is
+fetched or handed over, never waited for forever:
+- backpressure pauses a partition while its buffer is full and resumes it once the buffer is
+  half empty (an empty one always counts), seeking it to where it stands: kafka-python parks a
+  partition paused part-way through a fetch and, resumed, never fetches it again by itself; a seek
+  drops what it parked (`clients.GroupConsumer`). A split batch, one record per transaction while
+  polls bring more, is what fills buffers;
+- an input a merge waits on, which the broker says has records, but whose position has not moved
+  for `STALLED_S`, is sought the same way (logged, and counted in `streams_refetches_total`),
+  whatever the client's reason for not fetching it.
+
 The runner makes no client of its own and takes its time from what it is given: clients from its
 `ClientFactory` (the real kafka-python ones by default), `clock` for the stream's wall-clock
 time, `monotonic` and `sleep` for back-off, idle rejoining, gauges and health (only timings for
@@ -93,6 +109,12 @@ MAX_REJOIN_WAIT_S = 300.0
 IDLE_FETCH_AFTER_S = 10.0
 """An instance that has had no records, no rebalance and no rewind this long asks the broker to hold its
 fetches for `idle_fetch_max_wait_ms` instead of `fetch_max_wait_ms`: fewer requests on both sides at rest."""
+CONFIRM_TIMEOUT_MS = 2_000
+"""How long a step may ask the broker whether an input it would go on without is really caught up."""
+CONFIRM_REUSE_S = 1.0
+"""While a batch is split, how long the broker's "caught up" answer for a partition whose position stands still is reused."""
+STALLED_S = 30.0
+"""How long a merge waits on a lagging input whose position does not move before the consumer is told to fetch it again."""
 
 
 class RetryBatch(Exception):
@@ -180,6 +202,10 @@ class Runner:
         self._consumer = self._restorer = self._tx = self._admin = None
         self._failures = BatchFailures()
         self._fenced_at: float | None = None
+        self._caught_up: dict[TopicPartition, tuple[int, float]] = {}
+        """The broker's last end offset of each input it was asked about, and when it answered (`_confirmed`)."""
+        self._waiting: dict[TopicPartition, tuple[int, float]] = {}
+        """Inputs a merge waits on that have records to fetch: their position, and since when it has not moved."""
         self._last_timestamps: dict[TopicPartition, int] = {}
         """Per input partition, the latest timestamp handled and committed (for stream time)."""
         self._task_count = 0
@@ -274,7 +300,9 @@ class Runner:
                 self._sync.add(tp, records)
         self._apply_backpressure()
         now_ms = int(self._clock() * 1000)
-        lagging = memoized(self._lagging)  # nothing is fetched until the next poll
+        awaited = self._sync.awaited()
+        lagging = self._confirmed(awaited, memoized(self._lagging))  # nothing is fetched until the next poll
+        self._refetch_stalled(awaited, lagging)
         batch = self._sync.ready(now_ms, lagging, limit)
         self._backlog = len(batch) >= limit
         handled = self._transact(batch, now_ms, lagging) if batch or self._timers_due(now_ms, lagging) else 0
@@ -559,6 +587,7 @@ class Runner:
         self._failures.forget(partitions)
         for tp in partitions:
             self._last_timestamps.pop(tp, None)
+            self._caught_up.pop(tp, None)
         numbers = {tp.partition for tp in partitions}
         self._sync.drop(numbers)
         for number in numbers:
@@ -677,17 +706,88 @@ class Runner:
         position = self._consumer.position(tp)
         return position is None or position < highwater
 
+    def _confirmed(self, awaited: list[TopicPartition], lagging: Callable[[TopicPartition], bool]) -> Callable[[TopicPartition], bool]:
+        """`lagging`, with "caught up" asked of the broker for the inputs a merge is about to go on without.
+
+        The consumer's high watermark is only as fresh as the partition's last fetch: while its leader
+        is lost (a broker died), fetches fail and the old value says "caught up", though the new
+        leader may hold a listing that a bid waiting on the other input depends on. One batched
+        end-offsets request settles it; when the broker cannot answer, the input counts as lagging.
+
+        A split batch hands over one record per step, and asking each time made a split of 700
+        records take minutes (the projector "hung" after PostgreSQL refused a row): while splitting,
+        an answer younger than `CONFIRM_REUSE_S` for a partition whose position has not moved is reused.
+        """
+        unsure = [tp for tp in awaited if not lagging(tp)]
+        if not unsure:
+            return lagging
+        now = self._monotonic()
+        ends: dict[TopicPartition, int] = {}
+        if self._failures.splitting:
+            for tp in unsure:
+                known = self._caught_up.get(tp)
+                if known is not None and now - known[1] < CONFIRM_REUSE_S and known[0] == self._consumer.position(tp):
+                    ends[tp] = known[0]
+        ask = [tp for tp in unsure if tp not in ends]
+        if ask:
+            try:
+                answered = self._consumer.end_offsets(ask, timeout_ms=CONFIRM_TIMEOUT_MS)
+            except KafkaError as error:
+                log.info("cannot confirm that %d input partitions are caught up (%s): waiting for them", len(ask), error)
+                answered = {}
+            for tp, end in answered.items():
+                ends[tp] = end
+                self._caught_up[tp] = (end, now)
+
+        def confirmed(tp: TopicPartition) -> bool:
+            if tp not in unsure:
+                return lagging(tp)
+            end = ends.get(tp)
+            return end is None or self._consumer.position(tp) < end
+
+        return memoized(confirmed)
+
     def _apply_backpressure(self) -> None:
         limit = self.config.max_buffered_per_partition
         for tp in self._assigned:
             buffered = self._sync.buffered(tp)
             if tp in self._paused:
-                if buffered < limit // 2:
+                if buffered <= limit // 2:
                     self._consumer.resume(tp)
                     self._paused.discard(tp)
+                    self._refetch(tp)
             elif buffered >= limit:
                 self._consumer.pause(tp)
                 self._paused.add(tp)
+
+    def _refetch_stalled(self, awaited: list[TopicPartition], lagging: Callable[[TopicPartition], bool]) -> None:
+        """Fetch again the inputs a merge has waited on for `STALLED_S` while their position stood still."""
+        now = self._monotonic()
+        waiting: dict[TopicPartition, tuple[int, float]] = {}
+        for tp in awaited:
+            if not lagging(tp) or tp in self._unpositioned:
+                continue
+            position = self._consumer.position(tp)
+            if position is None:  # not positioned yet: the consumer is still resolving where to fetch from
+                continue
+            before = self._waiting.get(tp)
+            since = before[1] if before is not None and before[0] == position else now
+            if now - since >= STALLED_S:
+                log.warning("waited %.0f s on %s[%d], stuck at offset %s while the broker reports more: fetching it again",
+                            now - since, tp.topic, tp.partition, position)
+                self.metrics.refetches.labels(self.processor.name).inc()
+                self._refetch(tp)
+                since = now
+            waiting[tp] = (position, since)
+        self._waiting = waiting
+
+    def _refetch(self, tp: TopicPartition) -> None:
+        """Have the consumer fetch `tp` again from where it stands (the module's docstring says why)."""
+        if tp in self._unpositioned:
+            return  # the next step seeks it anyway
+        position = self._consumer.position(tp)
+        if position is not None:
+            self._consumer.seek(tp, position)
 
     def _count_committed(self, batch: list, last_records: Iterable[Any]) -> None:
         self.metrics.count_in(Counter(raw.topic for raw in batch))

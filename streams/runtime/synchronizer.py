@@ -5,7 +5,9 @@ every input topic) the next record is the head with the smallest timestamp, ties
 input declared first, so a join sees a listing before a bid stamped later, whichever topic the
 consumer happened to fetch first. When one of a task's buffers is empty the task waits: as long
 as that partition is known to have unfetched records (its lag), and otherwise for at most
-`max_idle_ms` of wall-clock time, after which it goes on with the records it has.
+`max_idle_ms` of wall-clock time, after which it goes on with the records it has. "Known" is the
+runner's part: it asks the broker about the inputs a merge waits on (`awaited`), since the
+consumer's own high watermark can be stale while a partition's leader is lost.
 
 Out-of-band topics (a processor's retry topic: `streams.runtime.redelivery`) are buffered per task
 too, but never merged nor waited for: their records are replays, out of order by nature, and go
@@ -58,6 +60,15 @@ class InputSynchronizer:
 
     def clear(self) -> None:
         self.drop(list(self._tasks))
+
+    def awaited(self) -> list[TopicPartition]:
+        """The merged inputs a task's merge waits on: empty while another input of the same task holds records."""
+        out = []
+        for partition, queues in self._tasks.items():
+            merged = queues[: self._merged]
+            if any(merged) and not all(merged):
+                out += [TopicPartition(self._topics[i], partition) for i, queue in enumerate(merged) if not queue]
+        return out
 
     def waiting_until_ms(self) -> int | None:
         """When the first task held back for an idle, caught-up input goes on without it; None if none is."""

@@ -55,3 +55,21 @@ def test_a_bid_waits_briefly_for_a_listing_produced_just_after_it(kafka_bootstra
         outputs = read_committed(kafka_bootstrap, target, expected=2)
 
     assert item_outputs(outputs) == [b"listing:lamp", b"bid:bid-1:listing=lamp"]
+
+
+def test_a_listings_partition_paused_part_way_through_a_fetch_is_read_again_once_resumed(kafka_bootstrap, unique_name):
+    """Polls of 50 records and buffers of 100: the listings' partition pauses part-way through a fetch
+    while bids wait for it, and resumes. kafka-python parks a partition paused that way and, resumed,
+    would never fetch it again (`streams.runtime.clients.GroupConsumer`); every listing is read and
+    the bids are judged after them."""
+    name = unique_name("join-pause")
+    listings, bids, target, dead_letters = topics(kafka_bootstrap, name)
+    start = int(time.time() * 1000) - 60_000
+    produce(kafka_bootstrap, listings, [(b"item-%d" % i, b"lamp", None, start + i) for i in range(500)], partition=0)
+    produce(kafka_bootstrap, bids, [(b"item-%d" % i, b"bid", None, start + 500 + i) for i in range(10)], partition=0)
+
+    processor = listing_bid_join(name, listings, bids, target, dead_letters, max_idle_ms=0)
+    with running(processor, kafka_bootstrap, max_batch=50, max_buffered_per_partition=100):
+        outputs = read_committed(kafka_bootstrap, target, expected=510, timeout_s=60)
+
+    assert [record.value for record in outputs] == [b"listing:lamp"] * 500 + [b"bid:bid:listing=lamp"] * 10

@@ -16,7 +16,10 @@ runner calls (`FakeClients` is its `ClientFactory`):
   partitions, each only when there are some); `request_rejoin` is counted for the test to see;
 - consumers: `poll` (never waits), `position`, `highwater` (known once the partition was
   fetched), `end_offsets` (last stable offset), `seek`, `seek_to_beginning`, `pause`,
-  `resume`, `committed`, manual `assign` for the restore consumer;
+  `resume`, `committed`, manual `assign` for the restore consumer. Pausing a partition whose
+  fetch the last poll cut short parks it, as kafka-python 3.0.12 does: it is not fetched again,
+  even once resumed, until a seek (the runner's `clients.GroupConsumer` drops parked records on
+  seek, as the Java client does);
 - an admin client: `list_topics`, `describe_topics`, `create_topics`, `describe_groups`;
 - scripted failures: `fail_next(operation, error)` raises from the next call of a client
   operation (before it takes effect, or after with `after=True`: a commit whose reply was lost);
@@ -148,6 +151,9 @@ class FakeBroker:
         self._faults: list[_Fault] = []
         self._rejections: list[tuple[Callable[[FakeRecord], bool], BaseException]] = []
         self._member_ids = itertools.count(1)
+        self.leaderless: set[TopicPartition] = set()
+        """Partitions whose leader is lost: fetches from them fail (consumers keep their last high watermark), while
+        metadata requests such as end offsets already reach the new leader."""
 
     # -- what tests set up and look at ---------------------------------------------------------
 
@@ -297,8 +303,14 @@ class FakeConsumer:
         self.assignment: frozenset[TopicPartition] = frozenset()
         self._pending_assignment: frozenset[TopicPartition] | None = None
         self._positions: dict[TopicPartition, int | None] = {}
-        self._fetched: set[TopicPartition] = set()
+        self._fetched: dict[TopicPartition, int] = {}  # high watermark as of the partition's last fetch
         self._paused: set[TopicPartition] = set()
+        self._inline: TopicPartition | None = None
+        """The partition whose fetch the last poll cut short (kafka-python holds the rest "in line")."""
+        self._parked: set[TopicPartition] = set()
+        """Partitions paused while in line: never fetched again until a seek (see the module's docstring)."""
+        self.parks = 0
+        self.end_offsets_calls = 0
         self.rejoin_requests = 0
         self.polls = 0
         self._fruitless_polls = 0
@@ -321,6 +333,7 @@ class FakeConsumer:
         self._positions = dict.fromkeys(self.assignment)
         self._fetched.clear()
         self._paused.clear()
+        self._parked.clear()
 
     @_locked
     def unsubscribe(self) -> None:
@@ -347,12 +360,13 @@ class FakeConsumer:
         room = max_records or self.max_poll_records
         fetched: dict[TopicPartition, list[FakeRecord]] = {}
         moved = False
+        self._inline = None
         for tp in sorted(self.assignment):
-            if tp in self._paused:
+            if tp in self._paused or tp in self._parked or tp in self._broker.leaderless:
                 continue
             position = self.position(tp)
             log, stable = self._broker._log(tp), self._broker.last_stable(tp)
-            self._fetched.add(tp)
+            self._fetched[tp] = self._broker.log_end(tp)
             while position < stable and room:
                 entry = log[position]
                 position += 1
@@ -361,6 +375,8 @@ class FakeConsumer:
                     room -= 1
             while position < stable and not log[position].visible():  # markers and aborted records are skipped
                 position += 1
+            if not room and tp in fetched and position < stable:  # cut short: the rest waits in line
+                self._inline = tp
             moved = moved or position != self._positions[tp]
             self._positions[tp] = position
         self._fruitless_polls = 0 if moved or fetched else self._fruitless_polls + 1
@@ -377,8 +393,9 @@ class FakeConsumer:
         self.assignment = wanted
         for tp in revoked:
             self._positions.pop(tp, None)
-            self._fetched.discard(tp)
+            self._fetched.pop(tp, None)
             self._paused.discard(tp)
+            self._parked.discard(tp)
         for tp in added:
             self._positions[tp] = None
         if self.listener is not None:
@@ -406,20 +423,22 @@ class FakeConsumer:
 
     @_locked
     def highwater(self, tp: TopicPartition) -> int | None:
-        """Known from fetch responses only."""
+        """Known from fetch responses only: as of the partition's last fetch."""
         self._assigned(tp)
-        return self._broker.log_end(tp) if tp in self._fetched else None
+        return self._fetched.get(tp)
 
     @_locked
-    def end_offsets(self, partitions: Iterable[TopicPartition]) -> dict[TopicPartition, int]:
+    def end_offsets(self, partitions: Iterable[TopicPartition], timeout_ms: int | None = None) -> dict[TopicPartition, int]:
         """As a read_committed consumer asks for them: the last stable offsets."""
         self._broker._check("end_offsets")
+        self.end_offsets_calls += 1
         return {tp: self._broker.last_stable(tp) for tp in partitions}
 
     @_locked
     def seek(self, tp: TopicPartition, offset: int) -> None:
         self._assigned(tp)
         self._positions[tp] = offset
+        self._parked.discard(tp)
 
     @_locked
     def seek_to_beginning(self, *partitions: TopicPartition) -> None:
@@ -431,6 +450,13 @@ class FakeConsumer:
         for tp in partitions:
             self._assigned(tp)
             self._paused.add(tp)
+            if tp == self._inline:
+                self._parked.add(tp)
+                self.parks += 1
+
+    def stall(self, tp: TopicPartition) -> None:
+        """The client stops fetching `tp` until a seek, for whatever reason (as it does for a parked partition)."""
+        self._parked.add(tp)
 
     @_locked
     def resume(self, *partitions: TopicPartition) -> None:
