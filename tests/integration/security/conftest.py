@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -31,6 +32,8 @@ class SecureKafka:
     bootstrap: str
     admin: ClientSecurity
     principals: dict[str, ClientSecurity]
+    log_file: Path
+    """The broker's own log: what it refused, and why."""
 
     def env(self, name: str) -> dict[str, str]:
         """The variables a process running as `name` is given (what `streams.kafka_clients` reads)."""
@@ -59,7 +62,8 @@ def secure_kafka(tmp_path_factory) -> Iterator[SecureKafka]:
                                  password=secrets.token_urlsafe(16), ssl_cafile=admin.ssl_cafile)
             for name in PRINCIPALS
         }
-        yield SecureKafka(bootstrap=env["KAFKA_BOOTSTRAP_SERVERS"], admin=admin, principals=principals)
+        yield SecureKafka(bootstrap=env["KAFKA_BOOTSTRAP_SERVERS"], admin=admin, principals=principals,
+                          log_file=stack.profile.log_file("kafka"))
     finally:
         stack.down(["kafka"])
 
