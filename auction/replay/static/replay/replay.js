@@ -152,6 +152,14 @@
       }, TICK_MS);
     }
 
+    // The live channel can bring a change before the replay index has it (another processor writes
+    // that): a timeline older than the page's data-seq is asked again, a few times, until it catches up.
+    var article = root.closest("[data-seq]"), behindTries = 0;
+    function behind() {
+      var newest = timeline.marks.reduce(function (most, mark) { return Math.max(most, mark.seq); }, 0);
+      return article && newest < Number(article.getAttribute("data-seq"));
+    }
+
     function load() {
       return fetch(api + "timeline", { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (response) { return response.json().then(function (json) { return { ok: response.ok, json: json }; }); })
@@ -163,6 +171,7 @@
           drawTimeline();
           body.hidden = false;
           show(Number(slider.value));
+          if (behind() && behindTries < 20) { behindTries += 1; setTimeout(load, 500); } else behindTries = 0;
         })
         .catch(function (problem) { error.textContent = problem.message; error.hidden = false; body.hidden = false; });
     }
@@ -187,7 +196,6 @@
       });
     });
 
-    var article = root.closest("[data-seq]");
     if (article && window.MutationObserver) {
       new MutationObserver(function () { if (!playing) load(); }).observe(article, { attributes: true, attributeFilter: ["data-seq", "data-status"] });
     }
