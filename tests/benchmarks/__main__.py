@@ -26,5 +26,11 @@ def main() -> int:
     return 1 if any(section.error for section in sections) else 0
 
 
+def only(module: str) -> None:
+    """A benchmark module run as a script: the harness with `--only module` and the script's own arguments."""
+    sys.argv = [sys.argv[0], "--only", module, *sys.argv[1:]]
+    sys.exit(main())
+
+
 if __name__ == "__main__":
     sys.exit(main())

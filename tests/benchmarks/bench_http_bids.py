@@ -290,10 +290,9 @@ def measure(bench: Bench) -> list[Figure]:
 
 def main() -> None:
     """Standalone: `python -m tests.benchmarks --only bench_http_bids` is the usual way."""
-    from tests.benchmarks.__main__ import main as harness
+    from tests.benchmarks.__main__ import only
 
-    sys.argv = [sys.argv[0], "--only", "bench_http_bids", *sys.argv[1:]]
-    sys.exit(harness())
+    only("bench_http_bids")
 
 
 if __name__ == "__main__":

@@ -242,10 +242,9 @@ def measure(bench: Bench) -> list[Figure]:
 
 def main() -> None:
     """Standalone: `python -m tests.benchmarks --only idle` is the usual way."""
-    from tests.benchmarks.__main__ import main as harness
+    from tests.benchmarks.__main__ import only
 
-    sys.argv = [sys.argv[0], "--only", "bench_idle", *sys.argv[1:]]
-    sys.exit(harness())
+    only("bench_idle")
 
 
 if __name__ == "__main__":
