@@ -6,10 +6,12 @@ tests' in-memory broker.
 """
 from __future__ import annotations
 
+import copy
 import logging
-from typing import Protocol
+from typing import Iterable, Protocol
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka.protocol.consumer import IsolationLevel
 from kafka.structs import TopicPartition
 
 from streams import kafka_clients
@@ -41,6 +43,24 @@ class GroupConsumer(KafkaConsumer):
         if parked is not None:
             parked.drain()
         getattr(fetcher, "_paused_completed_fetches", {}).pop(partition, None)
+
+    def high_watermarks(self, partitions: Iterable[TopicPartition], timeout_ms: int | None = None) -> dict[TopicPartition, int]:
+        """Each partition's high watermark, asked of its leader: the end of its log, open transactions included.
+
+        A read_committed consumer's `end_offsets` answers the last stable offset, which stops at a
+        transaction whose commit markers have not reached that partition yet. Markers are written to
+        each partition of a transaction separately, so for a moment a reader can see one topic's part of
+        a transaction and not the other's, and the last stable offset calls the late one caught up.
+        kafka-python asks with its fetcher's isolation level and has no call to ask otherwise: this asks
+        through a copy of the fetcher (same connections and metadata) that reads uncommitted.
+        """
+        view = getattr(self, "_uncommitted_offsets", None)
+        if view is None:
+            view = self._uncommitted_offsets = copy.copy(self._fetcher)
+            if not hasattr(view, "_isolation_level"):
+                raise RuntimeError("this kafka-python's fetcher has no _isolation_level: cannot ask for high watermarks")
+            view._isolation_level = IsolationLevel.READ_UNCOMMITTED
+        return view.end_offsets(list(partitions), timeout_ms)
 
 
 def group_consumer(config: RuntimeConfig, group_id: str, partitions: int | None = None) -> KafkaConsumer:

@@ -702,7 +702,7 @@ class Runner:
         highwater = self._consumer.highwater(tp)
         if highwater is None:
             # Not fetched yet, or left out of incremental fetch responses since it was re-assigned.
-            highwater = self._consumer.end_offsets([tp])[tp]
+            highwater = self._consumer.high_watermarks([tp])[tp]
         position = self._consumer.position(tp)
         return position is None or position < highwater
 
@@ -712,7 +712,16 @@ class Runner:
         The consumer's high watermark is only as fresh as the partition's last fetch: while its leader
         is lost (a broker died), fetches fail and the old value says "caught up", though the new
         leader may hold a listing that a bid waiting on the other input depends on. One batched
-        end-offsets request settles it; when the broker cannot answer, the input counts as lagging.
+        request for high watermarks settles it; when the broker cannot answer, the input counts as
+        lagging.
+
+        High watermarks, not the last stable offsets a read_committed consumer's `end_offsets` gives: a
+        transaction's commit markers reach each of its partitions separately. The bidding processor writes
+        a late bid's decision and the auction's close in one transaction; a reader that sees the close
+        before the decision's partition has its marker would find that partition "caught up" at its last
+        stable offset, and apply the close first. A position below the high watermark waits until the
+        marker lands. An abandoned transaction does not hold it for ever: the broker aborts it after the
+        transaction timeout (STREAMS_TRANSACTION_TIMEOUT_MS), and the position moves past its records.
 
         A split batch hands over one record per step, and asking each time made a split of 700
         records take minutes (the projector "hung" after PostgreSQL refused a row): while splitting,
@@ -731,7 +740,7 @@ class Runner:
         ask = [tp for tp in unsure if tp not in ends]
         if ask:
             try:
-                answered = self._consumer.end_offsets(ask, timeout_ms=CONFIRM_TIMEOUT_MS)
+                answered = self._consumer.high_watermarks(ask, timeout_ms=CONFIRM_TIMEOUT_MS)
             except KafkaError as error:
                 log.info("cannot confirm that %d input partitions are caught up (%s): waiting for them", len(ask), error)
                 answered = {}

@@ -15,7 +15,7 @@ runner calls (`FakeClients` is its `ClientFactory`):
   rebalance listener is called during its next poll, the cooperative way (revoked, then added
   partitions, each only when there are some); `request_rejoin` is counted for the test to see;
 - consumers: `poll` (never waits), `position`, `highwater` (known once the partition was
-  fetched), `end_offsets` (last stable offset), `seek`, `seek_to_beginning`, `pause`,
+  fetched), `end_offsets` (last stable offset), `high_watermarks` (the log's end), `seek`, `seek_to_beginning`, `pause`,
   `resume`, `committed`, manual `assign` for the restore consumer. Pausing a partition whose
   fetch the last poll cut short parks it, as kafka-python 3.0.12 does: it is not fetched again,
   even once resumed, until a seek (the runner's `clients.GroupConsumer` drops parked records on
@@ -23,7 +23,9 @@ runner calls (`FakeClients` is its `ClientFactory`):
 - an admin client: `list_topics`, `describe_topics`, `create_topics`, `describe_groups`;
 - scripted failures: `fail_next(operation, error)` raises from the next call of a client
   operation (before it takes effect, or after with `after=True`: a commit whose reply was lost);
-  `reject(predicate, error)` fails every commit of a transaction holding a matching record.
+  `reject(predicate, error)` fails every commit of a transaction holding a matching record;
+  `late_markers` holds back the commit markers of some partitions (`land_markers` writes them),
+  as a broker writes a transaction's markers to each partition separately.
 
 Everything runs under one lock, since the runner makes its transactional calls from a worker
 thread (`transactions._Deadline`) and closes abandoned producers from another.
@@ -98,6 +100,8 @@ class _Transaction:
     state: str = "open"  # open, committed, aborted
     records: list[FakeRecord] = field(default_factory=list)
     offsets: dict[str, dict[TopicPartition, int]] = field(default_factory=dict)
+    unmarked: set[TopicPartition] = field(default_factory=set)
+    """Partitions of an ended transaction whose marker has not landed yet (`FakeBroker.late_markers`)."""
 
 
 @dataclass(eq=False)
@@ -108,10 +112,13 @@ class _Entry:
 
     def visible(self) -> bool:
         """Handed to a read_committed consumer (markers and aborted records never are)."""
-        return not self.marker and (self.transaction is None or self.transaction.state == "committed")
+        return not self.marker and (self.transaction is None or self.transaction.state == "committed" and not self._unmarked())
 
     def pending(self) -> bool:
-        return self.transaction is not None and self.transaction.state == "open"
+        return self.transaction is not None and (self.transaction.state == "open" or self._unmarked())
+
+    def _unmarked(self) -> bool:
+        return TopicPartition(self.record.topic, self.record.partition) in self.transaction.unmarked
 
 
 @dataclass
@@ -154,6 +161,11 @@ class FakeBroker:
         self.leaderless: set[TopicPartition] = set()
         """Partitions whose leader is lost: fetches from them fail (consumers keep their last high watermark), while
         metadata requests such as end offsets already reach the new leader."""
+        self.late_markers: set[TopicPartition] = set()
+        """Partitions a transaction's marker reaches late: it lands only with `land_markers`. Until then the
+        transaction's records there stay pending, and a fetch with nothing readable there is held by the
+        broker (a long poll), so consumers keep their last high watermark of it."""
+        self._unmarked: list[_Transaction] = []
 
     # -- what tests set up and look at ---------------------------------------------------------
 
@@ -194,6 +206,15 @@ class FakeBroker:
     def log_end(self, tp: TopicPartition) -> int:
         """The high watermark: the offset the next write gets (markers and open transactions included)."""
         return len(self._logs[tp.topic][tp.partition])
+
+    @_locked
+    def land_markers(self, tp: TopicPartition) -> None:
+        """Write the markers held back for `tp` (`late_markers`), and stop holding them."""
+        self.late_markers.discard(tp)
+        for transaction in [t for t in self._unmarked if tp in t.unmarked]:
+            transaction.unmarked.discard(tp)
+            self._mark(transaction, tp)
+        self._unmarked = [t for t in self._unmarked if t.unmarked]
 
     @_locked
     def last_stable(self, tp: TopicPartition) -> int:
@@ -270,12 +291,20 @@ class FakeBroker:
 
     def _end_transaction(self, transaction: _Transaction, state: str) -> None:
         transaction.state = state
-        for tp in {(record.topic, record.partition) for record in transaction.records}:
-            log = self._log(TopicPartition(*tp))
-            log.append(_Entry(FakeRecord(*tp, len(log), self.clock.time_ms(), None, None, []), transaction, marker=True))
+        for tp in {TopicPartition(record.topic, record.partition) for record in transaction.records}:
+            if tp in self.late_markers:
+                transaction.unmarked.add(tp)
+            else:
+                self._mark(transaction, tp)
+        if transaction.unmarked:
+            self._unmarked.append(transaction)
         if state == "committed":
             for group, offsets in transaction.offsets.items():
                 self._group(group).committed.update(offsets)
+
+    def _mark(self, transaction: _Transaction, tp: TopicPartition) -> None:
+        log = self._log(tp)
+        log.append(_Entry(FakeRecord(tp.topic, tp.partition, len(log), self.clock.time_ms(), None, None, []), transaction, marker=True))
 
     def _members(self, group: str) -> list[FakeConsumer]:
         return [member for member in self._group(group).members if not member.closed]
@@ -310,7 +339,8 @@ class FakeConsumer:
         self._parked: set[TopicPartition] = set()
         """Partitions paused while in line: never fetched again until a seek (see the module's docstring)."""
         self.parks = 0
-        self.end_offsets_calls = 0
+        self.offset_questions = 0
+        """How often `end_offsets` or `high_watermarks` asked the broker."""
         self.rejoin_requests = 0
         self.polls = 0
         self._fruitless_polls = 0
@@ -366,6 +396,8 @@ class FakeConsumer:
                 continue
             position = self.position(tp)
             log, stable = self._broker._log(tp), self._broker.last_stable(tp)
+            if position >= stable and tp in self._broker.late_markers:
+                continue  # held by the broker for want of readable records: no news of its high watermark
             self._fetched[tp] = self._broker.log_end(tp)
             while position < stable and room:
                 entry = log[position]
@@ -431,8 +463,15 @@ class FakeConsumer:
     def end_offsets(self, partitions: Iterable[TopicPartition], timeout_ms: int | None = None) -> dict[TopicPartition, int]:
         """As a read_committed consumer asks for them: the last stable offsets."""
         self._broker._check("end_offsets")
-        self.end_offsets_calls += 1
+        self.offset_questions += 1
         return {tp: self._broker.last_stable(tp) for tp in partitions}
+
+    @_locked
+    def high_watermarks(self, partitions: Iterable[TopicPartition], timeout_ms: int | None = None) -> dict[TopicPartition, int]:
+        """The ends of the logs, open transactions and markers included (`clients.GroupConsumer.high_watermarks`)."""
+        self._broker._check("end_offsets")
+        self.offset_questions += 1
+        return {tp: self._broker.log_end(tp) for tp in partitions}
 
     @_locked
     def seek(self, tp: TopicPartition, offset: int) -> None:

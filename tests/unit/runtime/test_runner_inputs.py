@@ -15,6 +15,7 @@ from kafka.structs import TopicPartition
 from streams.runtime import Emit, Processor, Store
 from streams.runtime.runner import STALLED_S
 from streams.topics import DEAD_LETTER_TOPIC
+from tests.unit.runtime.fakebroker import FakeProducer
 
 ITEMS, BIDS = TopicPartition("items", 0), TopicPartition("bids", 0)
 
@@ -56,6 +57,29 @@ def test_a_bid_waits_for_a_listing_its_partitions_lost_leader_still_holds(broker
     assert broker.values("out") == []  # the cached watermark says items-0 is caught up: the broker says it is not
 
     broker.leaderless.discard(ITEMS)  # the consumer finds the new leader
+    instance.step_until_idle()
+    assert broker.values("out") == [b"accepted"]
+
+
+def test_a_bid_waits_for_a_listing_of_the_same_transaction_whose_commit_marker_is_late(broker, clock, start):
+    """A transaction's markers reach each partition separately (the bidding processor writes a late bid's
+    decision and the auction's close together): the bid's part is readable, the listing's is not yet, and
+    the listing's last stable offset still says "caught up". Its high watermark says otherwise."""
+    instance = started(broker, start)
+    broker.produce("items", b"lot-1", b"open", partition=0, timestamp_ms=clock.time_ms())
+    instance.step_until_idle()
+
+    writer = FakeProducer(broker, client_id="writer", transactional_id="writer")
+    writer.init_transactions()
+    writer.begin_transaction()
+    writer.send("items", b"open", key=b"lot-2", partition=0, timestamp_ms=clock.time_ms())
+    writer.send("bids", b"bid", key=b"lot-2", partition=0, timestamp_ms=clock.time_ms() + 1)
+    broker.late_markers.add(ITEMS)
+    writer.commit_transaction()
+    instance.step(5)
+    assert broker.values("out") == []  # the bid is readable, its listing is not yet: it waits
+
+    broker.land_markers(ITEMS)
     instance.step_until_idle()
     assert broker.values("out") == [b"accepted"]
 
@@ -140,8 +164,8 @@ def test_a_split_batch_asks_the_broker_once_for_an_input_that_stays_caught_up_no
     instance.step_until_idle()
     for key in [b"lot-1"] * 10 + [b"lot-poison"] + [b"lot-1"] * 10:  # items-0 stays caught up all along
         broker.produce("bids", key, b"bid", partition=0, timestamp_ms=clock.time_ms())
-    asked = instance.consumer.end_offsets_calls
+    asked = instance.consumer.offset_questions
 
     step_until(instance, lambda: len(broker.values("out")) == 20)
     assert broker.values("out") == [b"accepted"] * 20
-    assert instance.consumer.end_offsets_calls - asked <= 4  # the first tries, the split's first record, and after the abort
+    assert instance.consumer.offset_questions - asked <= 4  # the first tries, the split's first record, and after the abort
