@@ -5,7 +5,7 @@ import json
 from django.http import HttpRequest, HttpResponse
 
 from auction.api import PREFIX
-from auction.api.bids import IDEMPOTENCY_PARAMETER, BidHistory, BidReply, NewBid, list_bids, bid_create
+from auction.api.bids import BID_IDEMPOTENCY, BidHistory, BidReply, NewBid, list_bids, bid_create
 from auction.api.items import ItemQuery, ItemReply, ItemsPage, NewItem, Publishing, create_item, get_item, items_browse
 from auction.api.openapi import Operation, document
 from auction.api.replay import AsOfQuery, AsOfReply, TimelineReply, get_item_as_of, get_item_timeline
@@ -103,7 +103,7 @@ ROUTES: dict[str, list[Operation]] = {
             body=NewBid,
             ok={200: BidReply, 202: BidReply},
             errors=(400, 401, 403, 404, 409, 413, 429, 503),
-            headers=(IDEMPOTENCY_PARAMETER,),
+            headers=(BID_IDEMPOTENCY,),
             authenticated=True,
         ),
     ],
