@@ -1,6 +1,7 @@
 """/api/items: browsing as JSON, reading one, and listing one; bad input is a 4xx and publishes nothing."""
 import json
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
@@ -8,6 +9,9 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from auction.api.items import PAGE_SIZE
+from auction.catalog.attempts import listing_attempt_id, terms_digest
+from auction.catalog.models import ListingAttempt
+from auction.catalog.services import listing_event
 from streams.events import ItemListed
 from streams.money import Money
 
@@ -172,6 +176,27 @@ def test_a_listing_sent_again_with_its_key_is_one_listing_answered_like_the_firs
     assert len(event_log.events(by=seller.username)) == 1
     other_key = _create(seller_client, data, str(uuid.uuid4()))
     assert other_key.status_code == 202 and other_key.json()["id"] != event.item_id
+
+
+def test_after_an_unacknowledged_publish_a_retry_publishes_the_first_event_unchanged(seller_client, seller, event_log):
+    """The row an uncertain 503 leaves: the listing as first built, not known to be in the log."""
+    key = str(uuid.uuid4())
+    first = listing_event(
+        seller_id=seller.pk, seller_name=seller.username, title="Brass lamp", description="Works, with a new cable.",
+        category="home", image_urls=[], location="lyon", starting_price=Money(minor=20_00), reserve_price=None,
+        buy_now_price=None, duration_seconds=86400, now=timezone.now() - timedelta(minutes=3),
+        item_id=listing_attempt_id(seller_id=seller.pk, key=key),
+    )
+    ListingAttempt.objects.create(
+        item_id=first.item_id, seller_id=seller.pk, terms_digest=terms_digest(first, pictures=[]), listing=first.model_dump(mode="json")
+    )
+
+    response = _create(seller_client, _new_item(duration_seconds=86400), key)
+
+    [event] = event_log.events(by=seller.username)
+    assert response.status_code == 202 and response.json()["id"] == first.item_id
+    assert event == first  # its start and end too: the bidding processor and the projector see one listing
+    assert ListingAttempt.objects.get(item_id=first.item_id).published
 
 
 @pytest.mark.parametrize("changes", [{"reserve_price": "31"}, {"duration_seconds": 600}, {"title": "Brass lamps"}], ids=str)
