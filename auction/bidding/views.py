@@ -17,7 +17,9 @@ from django.views.decorators.http import require_POST
 
 from auction.bidding.feedback import bid_feedback, purchase_feedback
 from auction.bidding.forms import BidForm
-from auction.bidding.selectors import HISTORY_SHOWN, BidAttemptConflict, bid_attempt_get, bid_get, bid_history, purchase_decision
+from auction.bidding.selectors import (
+    HISTORY_SHOWN, BidAttemptConflict, bid_attempt_get, bid_get, bid_history, purchase_decision,
+)
 from auction.bidding.services import bid_place, buy_now_request
 from auction.catalog.models import Item
 from auction.catalog.selectors import item_get
@@ -88,7 +90,9 @@ def bid_create(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
         return item_page(request, item, bid_form=form, status=400)
     amount = form.cleaned_data["amount"]
     try:  # the same form sent again: its first answer
-        attempt = bid_attempt_get(bidder_id=request.user.pk, item_id=item.pk, key=form.cleaned_data["attempt"] or None, amount=amount)
+        attempt = bid_attempt_get(
+            bidder_id=request.user.pk, item_id=item.pk, key=form.cleaned_data["attempt"] or None, amount=amount
+        )
     except BidAttemptConflict as conflict:
         return item_page(request, item, errors=[_resent_with_another_amount(conflict)], status=409)
     decided = attempt.decided

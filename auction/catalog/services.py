@@ -26,11 +26,8 @@ class Listed:
     event: ItemListed
     published: Published | None
     """None when an earlier attempt with the same key was published already: this one published nothing."""
-
-    @property
-    def again(self) -> bool:
-        """An attempt sent before answered this one: the event is the first attempt's."""
-        return self.published is None
+    again: bool = False
+    """An attempt sent before with the same key answers this one: the event (its photos too) is the first's."""
 
 
 class ListingAttemptConflict(AttemptConflict):
@@ -141,7 +138,7 @@ def listing_attempt_publish(*, event: ItemListed, pictures: Sequence[str]) -> Li
             raise ListingAttemptConflict(attempt.listing["title"])
         first = ItemListed.model_validate(attempt.listing)
         if attempt.published:
-            return Listed(event=first, published=None)
+            return Listed(event=first, published=None, again=True)
         try:
             published = publish(first)
         except PublishUncertain as error:
@@ -151,7 +148,7 @@ def listing_attempt_publish(*, event: ItemListed, pictures: Sequence[str]) -> Li
             attempt.save(update_fields=["published"])
     if uncertain is not None:
         raise uncertain
-    return Listed(event=first, published=published)
+    return Listed(event=first, published=published, again=not created)
 
 
 def item_cancel(*, item_id: uuid.UUID, reason: str, staff: AbstractBaseUser | None) -> Published:

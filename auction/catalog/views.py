@@ -77,7 +77,9 @@ def _sell(request: HttpRequest, uploads: BoundedPhotoUpload) -> HttpResponse:
             )
     except ListingAttemptConflict as conflict:  # the form sent again after a change: the first listing stands
         form.renew_attempt()
-        form.add_error(None, f"This form already listed “{conflict.title}”, with other details. Send it again to list this as a new item.")
+        form.add_error(
+            None, f"This form already listed “{conflict.title}”, with other details. Send it again to list this as a new item."
+        )
         return _sell_page(request, form, status=409)
     if listed.again:  # the same form sent again: its first listing, with the photos stored then
         stored_images_delete(image_urls)
