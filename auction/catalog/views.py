@@ -78,7 +78,7 @@ def _sell(request: HttpRequest, uploads: BoundedPhotoUpload) -> HttpResponse:
     except ListingAttemptConflict as conflict:  # the form sent again after a change: the first listing stands
         form.renew_attempt()
         form.add_error(
-            None, f"This form already listed “{conflict.title}”, with other details. Send it again to list this as a new item."
+            None, f"This form already listed “{conflict.title}”, with other details. To list this as a new item, add its photos again and send it."
         )
         return _sell_page(request, form, status=409)
     if listed.again:  # the same form sent again: its first listing, with the photos stored then
