@@ -2,9 +2,9 @@
 
 Services raise `PublishUnavailable` (Kafka down: nothing was written; `PublishUncertain`: sent but
 not acknowledged, so it may have been), `RateLimited` (bid flood),
-`Throttled` (too many failed logins or sign-ups), `ThrottleUnavailable` (they cannot be counted)
-or `ValidationError` (bad input); views let them through and `ServiceErrorMiddleware` answers
-503, 429, 429, 503 or 400. Django's own 400, 403, 404 and 500 come through the handlers below.
+`Throttled` (too many failed logins or sign-ups), `ThrottleUnavailable` (they cannot be counted),
+`AttemptConflict` (an attempt key sent again with another request) or `ValidationError` (bad
+input); views let them through and `ServiceErrorMiddleware` answers 503, 429, 429, 503, 409 or 400. Django's own 400, 403, 404 and 500 come through the handlers below.
 """
 
 from django.core.exceptions import ValidationError
@@ -16,6 +16,7 @@ from auction.accounts.throttling import ThrottleUnavailable, Throttled
 from auction.api import PREFIX as API_PREFIX
 from auction.api.errors import django_error, error_json
 from auction.bidding.rate_limit import RateLimited
+from auction.idempotency import AttemptConflict
 from auction.publishing import PublishUncertain, PublishUnavailable
 
 UNAVAILABLE = "The auction service is temporarily unavailable; nothing was saved. Please try again in a moment."
@@ -26,6 +27,7 @@ UNCERTAIN = (
 )
 TITLES = {
     400: "That did not work",
+    409: "Already sent",
     403: "Not allowed",
     404: "Page not found",
     429: "Slow down",
@@ -61,6 +63,8 @@ class ServiceErrorMiddleware(MiddlewareMixin):
             return error_response(request, 429, str(exception), headers={"Retry-After": str(exception.retry_after_s)})
         if isinstance(exception, ThrottleUnavailable):
             return error_response(request, 503, str(exception), headers={"Retry-After": str(exception.retry_after_s)})
+        if isinstance(exception, AttemptConflict):
+            return error_response(request, 409, str(exception))
         if isinstance(exception, ValidationError):
             message, fields = django_error(exception)
             return error_response(request, 400, message, fields=fields)

@@ -10,14 +10,13 @@ from pydantic import Field
 
 from auction.accounts.masking import public_name
 from auction.api.auth import api_user, require_user
-from auction.api.errors import ApiError
 from auction.api.http import body, respond
+from auction.api.idempotency import idempotency_key, idempotency_parameter
 from auction.api.items import ItemReply, item_or_404, item_reply
 from auction.api.shapes import Amount, Reply, RequestBody, decimal_text
 from auction.bidding.announced import announced_decision
-from auction.bidding.attempts import MALFORMED, attempt_key_valid, bid_attempt_id
 from auction.bidding.feedback import bid_feedback
-from auction.bidding.selectors import bid_get, bid_history
+from auction.bidding.selectors import bid_attempt_get, bid_get, bid_history
 from auction.bidding.models import Bid
 from auction.bidding.services import Placing, bid_send
 from auction.catalog.models import Item
@@ -27,17 +26,10 @@ from auction.streaming.wait import projected_async
 from streams.money import Money
 
 
-IDEMPOTENCY_KEY = "Idempotency-Key"
-IDEMPOTENCY_PARAMETER = {
-    "name": IDEMPOTENCY_KEY,
-    "in": "header",
-    "required": False,
-    "description": (
-        "Makes a retry safe: a request sent again with the same key is the same bid. It is answered with the first "
-        "attempt's decision (or waits for it), never placed twice; the same key with another amount is 409."
-    ),
-    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
-}
+BID_IDEMPOTENCY = idempotency_parameter(
+    "Makes a retry safe: a request sent again with the same key is the same bid. It is answered with the first "
+    "attempt's decision (or waits for it), never placed twice; the same key with another amount is 409."
+)
 
 
 class NewBid(RequestBody):
@@ -123,30 +115,17 @@ def _bid_send(request: HttpRequest, item_id: uuid.UUID) -> tuple[AbstractBaseUse
     item = item_or_404(item_id)
     new = body(request, NewBid)
     amount = Money.parse(new.amount, item.currency)
-    bid_id = _attempt_id(request, bidder=bidder, item=item)
-    if bid_id is not None and (earlier := bid_get(bid_id=bid_id)) is not None:
-        if earlier.amount != amount.minor:
-            was = Money(minor=earlier.amount, currency=earlier.currency).format()
-            raise ApiError(409, f"This Idempotency-Key was used for a bid of {was} {earlier.currency}; use a new key for a new bid.")
-        return _bid_reply(earlier, bid_id=bid_id, bidder=bidder, item=item)
+    attempt = bid_attempt_get(bidder_id=bidder.pk, item_id=item.pk, key=idempotency_key(request), amount=amount)
+    if attempt.decided is not None:
+        return _bid_reply(attempt.decided, bid_id=attempt.bid_id, bidder=bidder, item=item)
     placing = bid_send(
         bidder=bidder,
         item=item,
         amount=amount,
         max_amount=None if new.max_amount is None else Money.parse(new.max_amount, item.currency),
-        bid_id=bid_id,
+        bid_id=attempt.bid_id,
     )
     return bidder, item, placing
-
-
-def _attempt_id(request: HttpRequest, *, bidder: AbstractBaseUser, item: Item) -> uuid.UUID | None:
-    """The bid id an `Idempotency-Key` names, or None for a request without one (a new random id)."""
-    key = request.headers.get(IDEMPOTENCY_KEY)
-    if key is None:
-        return None
-    if not attempt_key_valid(key):
-        raise ApiError(400, MALFORMED)
-    return bid_attempt_id(bidder_id=bidder.pk, item_id=item.pk, key=key)
 
 
 def _bid_reply(bid: Bid | None, *, bid_id: uuid.UUID, bidder: AbstractBaseUser, item: Item) -> HttpResponse:

@@ -12,6 +12,7 @@ from auction.accounts.masking import public_name
 from auction.api.auth import api_user, require_user
 from auction.api.errors import ApiError
 from auction.api.http import body, query, respond
+from auction.api.idempotency import idempotency_key, idempotency_parameter
 from auction.api.shapes import Amount, Query, Reply, RequestBody, decimal_text, ruled
 from auction.catalog.categories import CATEGORY_LABELS
 from auction.catalog.forms import DEFAULT_DURATION_SECONDS, PRICE_FIELDS
@@ -173,11 +174,19 @@ def get_item(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
     return respond(item_reply(item_or_404(item_id), _viewer_id(request)))
 
 
+LISTING_IDEMPOTENCY = idempotency_parameter(
+    "Makes a retry safe: a listing sent again with the same key is the same item (the same id), answered like the "
+    "first and never listed twice; the same key with other terms is 409 and lists nothing."
+)
+
+
 def create_item(request: HttpRequest) -> HttpResponse:
-    """201 with the item once the projection shows it; 202 "pending" if that takes too long."""
+    """201 with the item once the projection shows it; 202 "pending" if that takes too long.
+
+    A retry with the same `Idempotency-Key` answers the same way about the same item."""
     seller = require_user(request)
     new = body(request, NewItem)
-    listed = item_put_up(seller=seller, **new.listing())
+    listed = item_put_up(seller=seller, attempt_key=idempotency_key(request), **new.listing())
     item_id = uuid.UUID(listed.event.item_id)
     item = projected(lambda: item_get(item_id=item_id), keys=(str(item_id),))
     if item is None:

@@ -5,8 +5,10 @@ import json
 from django.http import HttpRequest, HttpResponse
 
 from auction.api import PREFIX
-from auction.api.bids import IDEMPOTENCY_PARAMETER, BidHistory, BidReply, NewBid, list_bids, bid_create
-from auction.api.items import ItemQuery, ItemReply, ItemsPage, NewItem, Publishing, create_item, get_item, items_browse
+from auction.api.bids import BID_IDEMPOTENCY, BidHistory, BidReply, NewBid, list_bids, bid_create
+from auction.api.items import (
+    LISTING_IDEMPOTENCY, ItemQuery, ItemReply, ItemsPage, NewItem, Publishing, create_item, get_item, items_browse,
+)
 from auction.api.openapi import Operation, document
 from auction.api.replay import AsOfQuery, AsOfReply, TimelineReply, get_item_as_of, get_item_timeline
 from auction.api.purchases import PurchaseReply, buy_now
@@ -80,10 +82,14 @@ ROUTES: dict[str, list[Operation]] = {
             "post",
             create_item,
             "List an item for auction",
-            description="Answers once the new item can be read back; 202 with its id if that takes longer.",
+            description=(
+                "Answers once the new item can be read back; 202 with its id if that takes longer. "
+                "Send an Idempotency-Key to retry safely after a timeout or a 503."
+            ),
             body=NewItem,
             ok={201: ItemReply, 202: Publishing},
-            errors=(400, 401, 403, 413, 503),
+            errors=(400, 401, 403, 409, 413, 503),
+            headers=(LISTING_IDEMPOTENCY,),
             authenticated=True,
         ),
     ],
@@ -103,7 +109,7 @@ ROUTES: dict[str, list[Operation]] = {
             body=NewBid,
             ok={200: BidReply, 202: BidReply},
             errors=(400, 401, 403, 404, 409, 413, 429, 503),
-            headers=(IDEMPOTENCY_PARAMETER,),
+            headers=(BID_IDEMPOTENCY,),
             authenticated=True,
         ),
     ],

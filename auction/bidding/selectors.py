@@ -4,9 +4,12 @@ from dataclasses import dataclass
 
 from django.db.models import Max, QuerySet
 
+from auction.bidding.attempts import bid_attempt_id
 from auction.bidding.models import Bid
 from auction.catalog.models import Item
+from auction.idempotency import AttemptConflict
 from streams.events import Outcome
+from streams.money import Money
 
 HISTORY_SHOWN = 50
 """How many of the newest accepted bids an item page shows (and its live snapshot)."""
@@ -14,6 +17,37 @@ HISTORY_SHOWN = 50
 
 def bid_get(*, bid_id: uuid.UUID) -> Bid | None:
     return Bid.objects.filter(pk=bid_id).first()
+
+
+class BidAttemptConflict(AttemptConflict):
+    """The attempt key named a bid of another amount: `earlier`, as the bidder sent it."""
+
+    def __init__(self, earlier: Money) -> None:
+        super().__init__(
+            f"This Idempotency-Key was used for a bid of {earlier.format()} {earlier.currency}; use a new key for a new bid."
+        )
+        self.earlier = earlier
+
+
+@dataclass(frozen=True)
+class BidAttempt:
+    bid_id: uuid.UUID | None
+    """The id the attempt key names; None without a key (the bid gets a new random id)."""
+    decided: Bid | None
+    """The decision on this attempt sent before, once projected: the answer to give again."""
+
+
+def bid_attempt_get(*, bidder_id: int, item_id: uuid.UUID, key: str | None, amount: Money) -> BidAttempt:
+    """A bid attempt as the API and the item page both see it: its id, and its decision if it was sent before.
+
+    Raises `BidAttemptConflict` when the key was used for a bid of another amount."""
+    if key is None:
+        return BidAttempt(bid_id=None, decided=None)
+    bid_id = bid_attempt_id(bidder_id=bidder_id, item_id=item_id, key=key)
+    decided = bid_get(bid_id=bid_id)
+    if decided is not None and decided.amount != amount.minor:
+        raise BidAttemptConflict(Money(minor=decided.amount, currency=decided.currency))
+    return BidAttempt(bid_id=bid_id, decided=decided)
 
 
 def bid_history(*, item_id: uuid.UUID) -> QuerySet[Bid]:

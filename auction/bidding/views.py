@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from auction.bidding.attempts import bid_attempt_id
 from auction.bidding.feedback import bid_feedback, purchase_feedback
 from auction.bidding.forms import BidForm
-from auction.bidding.selectors import HISTORY_SHOWN, bid_get, bid_history, purchase_decision
+from auction.bidding.selectors import (
+    HISTORY_SHOWN, BidAttemptConflict, bid_attempt_get, bid_get, bid_history, purchase_decision,
+)
 from auction.bidding.services import bid_place, buy_now_request
 from auction.catalog.models import Item
 from auction.catalog.selectors import item_get
@@ -87,17 +88,22 @@ def bid_create(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
     form = BidForm(request.POST, item=item)
     if not form.is_valid():
         return item_page(request, item, bid_form=form, status=400)
-    attempt = form.cleaned_data["attempt"]
-    bid_id = bid_attempt_id(bidder_id=request.user.pk, item_id=item.pk, key=attempt) if attempt else None
-    decided = None if bid_id is None else bid_get(bid_id=bid_id)  # the same form sent again: its first answer
+    amount = form.cleaned_data["amount"]
+    try:  # the same form sent again: its first answer
+        attempt = bid_attempt_get(
+            bidder_id=request.user.pk, item_id=item.pk, key=form.cleaned_data["attempt"] or None, amount=amount
+        )
+    except BidAttemptConflict as conflict:
+        return item_page(request, item, errors=[_resent_with_another_amount(conflict)], status=409)
+    decided = attempt.decided
     if decided is None:
         try:
             placed = bid_place(
                 bidder=request.user,
                 item=item,
-                amount=form.cleaned_data["amount"],
+                amount=amount,
                 max_amount=form.cleaned_data["max_amount"],
-                bid_id=bid_id,
+                bid_id=attempt.bid_id,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -107,6 +113,13 @@ def bid_create(request: HttpRequest, item_id: uuid.UUID) -> HttpResponse:
     level = messages.WARNING if feedback.leading is False else LEVELS[feedback.status]
     messages.add_message(request, level, feedback.message, extra_tags=STANDING_TAG)
     return redirect(_item_url(item))
+
+
+def _resent_with_another_amount(conflict: BidAttemptConflict) -> str:
+    return (
+        f"This form was already sent with a bid of {conflict.earlier.display()}, and that bid stands. "
+        "To bid another amount, use the new form below."
+    )
 
 
 @require_POST

@@ -7,6 +7,7 @@ from auction.catalog.fields import ImagesField
 from auction.catalog.rules import STANDARD_DURATIONS_DAYS, listing_problems
 from auction.catalog.uploads import ACCEPTED_FORMATS, MAX_IMAGE_BYTES, MAX_IMAGES
 from auction.fields import MoneyField, RuledTextField
+from auction.idempotency import KEY, new_attempt_key
 from auction.text import DESCRIPTION, LOCATION, TITLE
 
 SHORT_DURATIONS = ((60, "1 minute"), (5 * 60, "5 minutes"))
@@ -38,15 +39,21 @@ class SellForm(forms.Form):
     )
     duration_seconds = forms.TypedChoiceField(coerce=int, label="Duration", initial=DEFAULT_DURATION_SECONDS)
     location = RuledTextField(LOCATION, help_text="City and country, e.g. Lyon, France.")
+    attempt = forms.RegexField(regex=KEY, required=False, widget=forms.HiddenInput)
+    """Fresh in every form rendered: the same form sent twice (a double click, the browser's history) is one listing."""
 
     def __init__(self, *args, refused_photos: list[str] | None = None, **kwargs) -> None:
         """`refused_photos`: what the upload handler turned away while reading the request (`upload_limits`)."""
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["attempt"] = new_attempt_key()
         self.fields["images"].refused = list(refused_photos or ())
         self.fields["duration_seconds"].choices = duration_choices(settings.AUCTION_MIN_DURATION_SECONDS)
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        if self.has_error("attempt"):  # a hidden field: its error would show nowhere
+            self.add_error(None, "This form was damaged on its way; open the sell page again and send it from there.")
         if any(name in self.errors for name in ("starting_price", "duration_seconds", *PRICE_FIELDS)):
             return cleaned
         problems = listing_problems(
@@ -64,3 +71,8 @@ class SellForm(forms.Form):
         """The cleaned values as `item_put_up` takes them (without the seller and the stored photos)."""
         data = self.cleaned_data
         return {name: data[name] for name in ("title", "description", "category", "location", "duration_seconds", *PRICE_FIELDS)}
+
+    def renew_attempt(self) -> None:
+        """Render this sent form again with a fresh attempt key: sending it then is a new listing."""
+        self.data = self.data.copy()
+        self.data["attempt"] = new_attempt_key()

@@ -1,6 +1,7 @@
-"""Item read model, projected from auction.items, auction.bids.history and auction.items.complete.
+"""Item read model, projected from auction.items, auction.bids.history and auction.items.complete,
+and the web tier's record of listings sent with an attempt key (`ListingAttempt`).
 
-Nothing but the projector writes it; drop it and `rebuild_read_models` replays it from the log.
+Nothing but the projector writes the item; drop it and `rebuild_read_models` replays it from the log.
 Free text from events is `TextField`: the event schemas and the web tier bound its length
 (`streams.events.base`, `auction.text`), so no column is stricter than they are and no
 event that decodes can fail the projector's write by its length.
@@ -52,3 +53,21 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ListingAttempt(models.Model):
+    """A listing sent with an attempt key, written by the web tier (not a read model: no rebuild empties it).
+
+    Its row is taken (or found and locked) in the transaction around the publish, so a listing
+    sent again waits for the first, then answers like it: never a second listing, and never a
+    listing of other terms under the same id (which the bidding processor would ignore while
+    the projector showed it). `published` stays false while the broker's acknowledgement is
+    uncertain: the next attempt publishes `listing` again, the very same event.
+    """
+
+    item_id = models.UUIDField(primary_key=True)
+    seller_id = models.BigIntegerField()
+    terms_digest = models.CharField(max_length=64, help_text="auction.catalog.attempts.terms_digest")
+    listing = models.JSONField(help_text="The ItemListed event as first built, to publish again unchanged")
+    published = models.BooleanField(default=False, help_text="The broker acknowledged the listing")
+    created_at = models.DateTimeField(auto_now_add=True)

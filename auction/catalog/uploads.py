@@ -127,3 +127,10 @@ def stored_images(photos: Sequence[Photo]) -> Iterator[list[str]]:
         for name in names:
             default_storage.delete(name)
         raise
+
+
+def stored_images_delete(urls: Sequence[str]) -> None:
+    """Delete photos `stored_images` saved that no listing shows: a sell form sent again lists the
+    first attempt's photos, so the copies it stored this time are dropped."""
+    for url in urls:
+        default_storage.delete(f"{FOLDER}/{url.rsplit('/', 1)[-1]}")

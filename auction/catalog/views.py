@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.static import serve
 
+from auction.catalog.attempts import photo_digests
 from auction.catalog.categories import CATEGORY_LABELS
 from auction.catalog.forms import SellForm
 from auction.catalog.selectors import DEFAULT_SORT, SORTS, item_get, item_search
-from auction.catalog.services import item_put_up
+from auction.catalog.services import ListingAttemptConflict, item_put_up
 from auction.catalog.upload_limits import BoundedPhotoUpload, bound_photo_uploads
-from auction.catalog.uploads import photo_content_type, stored_images
+from auction.catalog.uploads import photo_content_type, stored_images, stored_images_delete
 from auction.streaming.wait import projected
 from auction.text import SEARCH
 
@@ -63,10 +64,25 @@ def _sell(request: HttpRequest, uploads: BoundedPhotoUpload) -> HttpResponse:
     else:
         form = SellForm()
     if not form.is_valid():
-        context = {"form": form, "currency": settings.AUCTION_CURRENCY}
-        return render(request, "catalog/sell.html", context, status=400 if form.is_bound else 200)
-    with stored_images(form.cleaned_data["images"]) as image_urls:
-        listed = item_put_up(seller=request.user, image_urls=image_urls, **form.listing())
+        return _sell_page(request, form, status=400 if form.is_bound else 200)
+    photos = form.cleaned_data["images"]
+    try:
+        with stored_images(photos) as image_urls:
+            listed = item_put_up(
+                seller=request.user,
+                image_urls=image_urls,
+                attempt_key=form.cleaned_data["attempt"] or None,
+                pictures=photo_digests([photo.content for photo in photos]),
+                **form.listing(),
+            )
+    except ListingAttemptConflict as conflict:  # the form sent again after a change: the first listing stands
+        form.renew_attempt()
+        form.add_error(
+            None, f"This form already listed “{conflict.title}”, with other details. To list this as a new item, add its photos again and send it."
+        )
+        return _sell_page(request, form, status=409)
+    if listed.again:  # the same form sent again: its first listing, with the photos stored then
+        stored_images_delete(image_urls)
     item_id = listed.event.item_id
     if projected(lambda: item_get(item_id=uuid.UUID(item_id)), keys=(item_id,)) is None:
         request.session[PUBLISHING_KEY] = item_id
@@ -74,6 +90,10 @@ def _sell(request: HttpRequest, uploads: BoundedPhotoUpload) -> HttpResponse:
     else:
         messages.success(request, "Your item is live.")
     return redirect("bidding:item", item_id=item_id)
+
+
+def _sell_page(request: HttpRequest, form: SellForm, *, status: int) -> HttpResponse:
+    return render(request, "catalog/sell.html", {"form": form, "currency": settings.AUCTION_CURRENCY}, status=status)
 
 
 def media_file(request: HttpRequest, path: str) -> HttpResponse:

@@ -16,11 +16,11 @@ LAYERS: list[tuple[str, ...]] = [
     # the Kafka side: events, money, topics, runtime, the pure bidding and analytics cores
     ("streams",),
     # what every Django app shares: exactly-once sinks and read-your-writes, publishing, text rules,
-    # form fields, JSON limits and the client's address at the edge, process-wide clients; accounts (people, tokens,
-    # suspensions, login throttling) are checked by the services above
+    # form fields, JSON limits and the client's address at the edge, process-wide clients, attempt keys; accounts
+    # (people, tokens, suspensions, login throttling) are checked by the services above
     (
         "auction.streaming", "auction.publishing", "auction.text", "auction.fields", "auction.json_input", "auction.proxies",
-        "auction.process_wide", "auction.accounts",
+        "auction.process_wide", "auction.idempotency", "auction.accounts",
     ),
     ("auction.catalog",),
     # bidding owns the item page; it reads catalog's items

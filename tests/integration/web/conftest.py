@@ -109,9 +109,11 @@ class EventLog:
         """Events `by` (seller, bidder or buyer name) produced so far, in each partition's order."""
         end = self._consumer.end_offsets(self._partitions)
         pending = {tp for tp in self._partitions if end[tp] > self._start[tp]}
-        self._consumer.assign(list(pending))
-        for tp in pending:
-            self._consumer.seek(tp, self._start[tp])
+        # every partition stays assigned: kafka-python keeps metadata only for assigned topics, and the next
+        # call's end_offsets needs the leaders of all of them
+        self._consumer.assign(self._partitions)
+        for tp in self._partitions:
+            self._consumer.seek(tp, self._start[tp] if tp in pending else end[tp])
         found: list[Event] = []
         deadline = time.monotonic() + READ_TIMEOUT_S
         while pending and time.monotonic() < deadline:

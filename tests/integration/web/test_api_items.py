@@ -1,6 +1,7 @@
 """/api/items: browsing as JSON, reading one, and listing one; bad input is a 4xx and publishes nothing."""
 import json
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
@@ -8,6 +9,9 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from auction.api.items import PAGE_SIZE
+from auction.catalog.attempts import listing_attempt_id, terms_digest
+from auction.catalog.models import ListingAttempt
+from auction.catalog.services import listing_event
 from streams.events import ItemListed
 from streams.money import Money
 
@@ -36,9 +40,10 @@ def _new_item(**changes) -> dict:
     return {key: value for key, value in (item | changes).items() if value is not None}
 
 
-def _create(client, data):
+def _create(client, data, key: str | None = None):
     body = data if isinstance(data, (str, bytes)) else json.dumps(data)
-    return client.post("/api/items", body, content_type="application/json")
+    headers = {} if key is None else {"Idempotency-Key": key}
+    return client.post("/api/items", body, content_type="application/json", headers=headers)
 
 
 def test_an_item_reads_as_json_with_money_as_decimal_strings(client, make_item, make_user):
@@ -150,6 +155,72 @@ def test_listing_an_item_publishes_it_and_answers_pending_until_projected(seller
     assert (event.title, event.location, event.image_urls) == ("Brass lamp", "Lyon", (photo,))
     assert (event.starting_price, event.reserve_price, event.buy_now_price) == (Money(minor=20_00), Money(minor=30_00), Money(minor=80_50))
     assert (event.ends_at - event.starts_at).total_seconds() == 300
+
+
+def test_a_listing_sent_again_with_its_key_is_one_listing_answered_like_the_first(seller_client, seller, event_log, make_item):
+    key = str(uuid.uuid4())
+    data = _new_item(reserve_price="30", duration_seconds=300)
+
+    first, again = _create(seller_client, data, key), _create(seller_client, data, key)
+
+    [event] = event_log.events(by=seller.username)
+    assert (first.status_code, again.status_code) == (202, 202)
+    assert first.json() == again.json() == {"status": "pending", "id": event.item_id}
+    assert uuid.UUID(event.item_id).version == 5
+
+    make_item(id=event.item_id, seller=seller, title=event.title)  # as the projector would
+    projected = _create(seller_client, data, key)
+
+    assert projected.status_code == 201
+    assert (projected.json()["id"], projected.json()["title"]) == (event.item_id, "Brass lamp")
+    assert len(event_log.events(by=seller.username)) == 1
+    other_key = _create(seller_client, data, str(uuid.uuid4()))
+    assert other_key.status_code == 202 and other_key.json()["id"] != event.item_id
+
+
+def test_after_an_unacknowledged_publish_a_retry_publishes_the_first_event_unchanged(seller_client, seller, event_log):
+    """The row an uncertain 503 leaves: the listing as first built, not known to be in the log."""
+    key = str(uuid.uuid4())
+    first = listing_event(
+        seller_id=seller.pk, seller_name=seller.username, title="Brass lamp", description="Works, with a new cable.",
+        category="home", image_urls=[], location="lyon", starting_price=Money(minor=20_00), reserve_price=None,
+        buy_now_price=None, duration_seconds=86400, now=timezone.now() - timedelta(minutes=3),
+        item_id=listing_attempt_id(seller_id=seller.pk, key=key),
+    )
+    ListingAttempt.objects.create(
+        item_id=first.item_id, seller_id=seller.pk, terms_digest=terms_digest(first, pictures=[]), listing=first.model_dump(mode="json")
+    )
+
+    response = _create(seller_client, _new_item(duration_seconds=86400), key)
+
+    [event] = event_log.events(by=seller.username)
+    assert response.status_code == 202 and response.json()["id"] == first.item_id
+    assert event == first  # its start and end too: the bidding processor and the projector see one listing
+    assert ListingAttempt.objects.get(item_id=first.item_id).published
+
+
+@pytest.mark.parametrize("changes", [{"reserve_price": "31"}, {"duration_seconds": 600}, {"title": "Brass lamps"}], ids=str)
+def test_the_same_key_with_other_terms_is_a_409_and_publishes_nothing(seller_client, seller, event_log, changes):
+    key = str(uuid.uuid4())
+    assert _create(seller_client, _new_item(reserve_price="30", duration_seconds=300), key).status_code == 202
+
+    response = _create(seller_client, _new_item(**{"reserve_price": "30", "duration_seconds": 300} | changes), key)
+
+    assert response.status_code == 409
+    assert response.json() == {
+        "error": "This Idempotency-Key was used for another listing (“Brass lamp”) with other terms; use a new key for a new listing.",
+        "fields": {},
+    }
+    assert len(event_log.events(by=seller.username)) == 1
+
+
+@pytest.mark.parametrize("key", ["", "two words", "x" * 256, "naïve"])
+def test_a_malformed_key_is_a_400_and_publishes_nothing(seller_client, seller, event_log, key):
+    response = _create(seller_client, _new_item(), key)
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "An Idempotency-Key is 1 to 255 visible ASCII characters (a UUID is a good choice)."
+    assert event_log.events(by=seller.username) == []
 
 
 @pytest.mark.parametrize(

@@ -58,7 +58,9 @@ def test_requests_and_answers_are_described_by_the_validating_models(document):
     new_item = schemas[body_ref.rsplit("/", 1)[1]]
     assert set(new_item["required"]) == {"title", "description", "category", "location", "starting_price"}
     assert new_item["additionalProperties"] is False
-    assert set(create_item["responses"]) == {"201", "202", "400", "401", "403", "413", "503"}
+    assert set(create_item["responses"]) == {"201", "202", "400", "401", "403", "409", "413", "503"}
+    [key] = create_item["parameters"]
+    assert (key["name"], key["in"], key["required"], key["schema"]["maxLength"]) == ("Idempotency-Key", "header", False, 255)
     assert create_item["security"]
     assert {parameter["name"] for parameter in document["paths"]["/items"]["get"]["parameters"]} == {"status", "category", "q", "sort", "page"}
     problem = schemas["Problem"]

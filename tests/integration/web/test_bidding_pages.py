@@ -64,7 +64,8 @@ def test_once_decided_the_bidder_learns_whether_they_lead(client, list_item, mak
 
 @pytest.mark.django_db(transaction=True)
 def test_the_same_bid_form_sent_twice_is_one_bid(client, list_item, bidder):
-    """A double click, or the form sent again from the browser's history: the page's attempt key makes it one bid."""
+    """A double click, or the form sent again from the browser's history: the page's attempt key makes it one bid;
+    the form sent again with another amount is refused, and the first bid stands."""
     item = list_item()
     page = client.get(f"/items/{item.pk}/")
     attempt = page.context["bid_form"]["attempt"].value()
@@ -78,6 +79,13 @@ def test_the_same_bid_form_sent_twice_is_one_bid(client, list_item, bidder):
     for response in (first, again):
         assert any(text.startswith("You're the highest bidder.") for text in _messages(response))
     assert again.context["bid_form"]["attempt"].value() != attempt  # each rendering, a new attempt
+
+    changed = client.post(f"/items/{item.pk}/bid/", {"amount": "25", "attempt": attempt})
+
+    assert changed.status_code == 409
+    assert "This form was already sent with a bid of €20.00, and that bid stands." in changed.content.decode()
+    assert changed.context["bid_form"]["attempt"].value() != attempt
+    assert Bid.objects.filter(item_id=item.pk).count() == 1
 
 
 @pytest.mark.django_db

@@ -113,6 +113,42 @@ def test_a_valid_listing_is_published_with_its_photos_and_redirects_to_the_item(
     assert response["Location"] == f"/items/{event.item_id}/"
 
 
+def _attempt(html: str) -> str:
+    return re.search(r'name="attempt" value="([^"]+)"', html).group(1)
+
+
+def test_each_rendering_of_the_form_has_its_own_attempt_key(client, seller):
+    assert _attempt(client.get("/sell/").content.decode()) != _attempt(client.get("/sell/").content.decode())
+
+
+def test_the_same_form_sent_twice_is_one_listing_with_the_first_photos(client, seller, event_log, settings):
+    attempt = _attempt(client.get("/sell/").content.decode())
+
+    first = client.post("/sell/", _listing(attempt=attempt))
+    again = client.post("/sell/", _listing(attempt=attempt))
+
+    [event] = event_log.events(by=seller.username)
+    assert first["Location"] == again["Location"] == f"/items/{event.item_id}/"
+    stored = sorted(path.name for path in (settings.MEDIA_ROOT / "items").iterdir())
+    assert stored == sorted(url.rsplit("/", 1)[-1] for url in event.image_urls)  # the copies sent again are gone
+
+    changed = client.post("/sell/", _listing(attempt=attempt, starting_price="25"))
+
+    assert changed.status_code == 409
+    assert "This form already listed “Brass lamp”, with other details." in changed.content.decode()
+    assert _attempt(changed.content.decode()) != attempt  # sent from here, it is a new listing
+    assert len(event_log.events(by=seller.username)) == 1
+    assert len(list((settings.MEDIA_ROOT / "items").iterdir())) == len(event.image_urls)
+
+
+def test_a_damaged_attempt_key_is_a_400_and_publishes_nothing(client, seller, event_log):
+    response = client.post("/sell/", _listing(attempt="two words"))
+
+    assert response.status_code == 400
+    assert "This form was damaged on its way" in response.content.decode()
+    assert event_log.events(by=seller.username) == []
+
+
 def test_until_the_projection_catches_up_the_seller_sees_being_published(client, seller, event_log):
     item_url = client.post("/sell/", _listing())["Location"]
 

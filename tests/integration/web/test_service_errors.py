@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 import auction.publishing as publishing
+from auction.catalog.models import ListingAttempt
 from auction.errors import UNAVAILABLE
 from tests.support.photos import photo_bytes
 
@@ -37,7 +38,9 @@ def test_the_api_answers_503_and_nothing_is_written(client, make_user, make_item
 
 
 def test_the_sell_page_answers_503_and_keeps_no_photos(client, make_user, kafka_unreachable, settings):
-    client.force_login(make_user("seller"))
+    """Nor its attempt: nothing was published, so the same form sent again lists it afresh."""
+    seller = make_user("seller")
+    client.force_login(seller)
     photo = photo_bytes()
 
     response = client.post(
@@ -45,12 +48,14 @@ def test_the_sell_page_answers_503_and_keeps_no_photos(client, make_user, kafka_
         {
             "title": "Lamp", "description": "Bright.", "category": "home", "starting_price": "5",
             "duration_seconds": "86400", "location": "Lyon", "images": [SimpleUploadedFile("a.png", photo)],
+            "attempt": "sent-while-kafka-was-away",
         },
     )
 
     assert response.status_code == 503
     assert UNAVAILABLE in response.content.decode()
     assert list((settings.MEDIA_ROOT / "items").iterdir()) == []
+    assert not ListingAttempt.objects.filter(seller_id=seller.pk).exists()
 
 
 def _flood(post, attempts: int = 20) -> tuple[list[int], object]:
