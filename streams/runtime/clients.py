@@ -63,7 +63,7 @@ class GroupConsumer(KafkaConsumer):
         return view.end_offsets(list(partitions), timeout_ms)
 
 
-def group_consumer(config: RuntimeConfig, group_id: str, partitions: int | None = None) -> KafkaConsumer:
+def group_consumer(config: RuntimeConfig, group_id: str, partitions: int | None = None) -> GroupConsumer:
     """A member of the processor's group; `partitions` (each input's count, when known) feeds the assignor."""
     return kafka_clients.consumer(
         config.bootstrap_servers,
@@ -152,7 +152,7 @@ def admin_client(config: RuntimeConfig) -> KafkaAdminClient:
 class ClientFactory(Protocol):
     """Everything the runner asks for its clients (one call per client it makes)."""
 
-    def group_consumer(self, config: RuntimeConfig, group_id: str, partitions: int | None = None) -> KafkaConsumer: ...
+    def group_consumer(self, config: RuntimeConfig, group_id: str, partitions: int | None = None) -> GroupConsumer: ...
 
     def set_fetch_max_wait(self, consumer: KafkaConsumer, wait_ms: int) -> None: ...
 
