@@ -188,7 +188,8 @@ DEFAULT_FROM_EMAIL = _env("DEFAULT_FROM_EMAIL") or f"{SITE_NAME} <noreply@localh
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_errors_without_traceback": {"()": "auction.log_filters.ClientErrorsWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors_without_traceback"]}},
     "root": {"handlers": ["console"], "level": _env("LOG_LEVEL")},
     "loggers": {"kafka": {"level": "WARNING"}},
 }
