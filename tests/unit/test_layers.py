@@ -35,10 +35,10 @@ LAYERS: list[tuple[str, ...]] = [
     # what watches, runs and exposes the rest: /ops/, health, the JSON API, the load generator, "what if" runs
     ("auction.ops", "auction.health", "auction.api", "auction.loadgen", "auction.whatif"),
     # the project's wiring: settings, URLs, ASGI/Celery entry points, the error and body-size middleware,
-    # Django's middleware run in the event loop
+    # Django's middleware run in the event loop, the logging filters
     (
         "auction.errors", "auction.urls", "auction.settings", "auction.asgi", "auction.celery", "auction.__init__",
-        "auction.request_limits", "auction.inline_middleware",
+        "auction.request_limits", "auction.inline_middleware", "auction.log_filters",
     ),
 ]
 
