@@ -115,6 +115,8 @@ CONFIRM_REUSE_S = 1.0
 """While a batch is split, how long the broker's "caught up" answer for a partition whose position stands still is reused."""
 STALLED_S = 30.0
 """How long a merge waits on a lagging input whose position does not move before the consumer is told to fetch it again."""
+POLL_RETRY_S = 0.5
+"""The pause after a poll that failed on a retriable error (the group's coordinator was on a broker that died)."""
 
 
 class RetryBatch(Exception):
@@ -291,7 +293,7 @@ class Runner:
             return 0
         limit = self._failures.batch_limit(self.config.max_batch)
         self._tune_fetch_wait()
-        polled = self._consumer.poll(timeout_ms=self._poll_timeout_ms(), max_records=self.config.max_batch)
+        polled = self._poll()
         if polled:
             self._busy_at = self._monotonic()
         self._apply_rebalances(polled)
@@ -310,6 +312,19 @@ class Runner:
         self._rejoin_if_idle()
         self.health.stepped()
         return handled
+
+    def _poll(self) -> dict:
+        """The consumer's poll. kafka-python raises from it when the broker it needs for the group (its
+        coordinator) refuses connections: a broker that died. That is a step that read nothing, not the
+        end of the instance; the next poll looks for the new coordinator."""
+        try:
+            return self._consumer.poll(timeout_ms=self._poll_timeout_ms(), max_records=self.config.max_batch)
+        except KafkaError as error:
+            if not error.retriable:
+                raise
+            log.warning("poll failed (%s): polling again in %.1f s", error, POLL_RETRY_S)
+            self._sleep(POLL_RETRY_S)
+            return {}
 
     def _tune_fetch_wait(self) -> None:
         """Brief fetch waits while the inputs are busy, long ones once they have been quiet a while.

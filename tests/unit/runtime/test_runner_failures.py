@@ -10,6 +10,7 @@ from kafka.errors import InvalidRecordError, KafkaConnectionError, KafkaError, P
 from kafka.structs import TopicPartition
 
 from streams.runtime import Emit, Processor, TransientError
+from streams.runtime.runner import POLL_RETRY_S
 from streams.runtime.transactions import CommitTimeout
 from streams.topics import DEAD_LETTER_TOPIC, changelog_topic
 from tests.unit.runtime.fakebroker import FakeProducer
@@ -58,6 +59,21 @@ def test_a_transient_failure_is_retried_after_growing_pauses_and_never_dead_lett
     assert clock.sleeps == [0.1, 0.2, 0.4]
     assert broker.values("out") == [b"x=1"]
     assert broker.records(DEAD_LETTER_TOPIC) == []
+
+
+def test_a_poll_failing_on_a_dead_broker_is_a_step_that_read_nothing_not_the_end_of_the_instance(broker, clock, instance):
+    produce(broker, b"x")
+    broker.fail_next("poll", KafkaConnectionError("111 ECONNREFUSED"), times=2)
+    assert instance.step() == 0 and instance.step() == 0  # kafka-python raised from poll: the group's coordinator died
+    assert clock.sleeps == [POLL_RETRY_S, POLL_RETRY_S]
+    instance.step_until_idle()
+    assert broker.values("out") == [b"x=1"]
+
+
+def test_a_poll_failing_on_a_fatal_error_still_ends_the_instance(broker, instance):
+    broker.fail_next("poll", KafkaError("not retriable"))
+    with pytest.raises(KafkaError, match="not retriable"):
+        instance.step()
 
 
 def test_a_handler_failing_transiently_is_retried_then_its_batch_never_dead_lettering(broker, clock, start):
