@@ -60,6 +60,7 @@ class GroupConsumer(KafkaConsumer):
             if not hasattr(view, "_isolation_level"):
                 raise RuntimeError("this kafka-python's fetcher has no _isolation_level: cannot ask for high watermarks")
             view._isolation_level = IsolationLevel.READ_UNCOMMITTED
+        timeout_ms = self.config["request_timeout_ms"] if timeout_ms is None else timeout_ms  # as end_offsets: never unbounded
         return view.end_offsets(list(partitions), timeout_ms)
 
 

@@ -717,7 +717,11 @@ class Runner:
         highwater = self._consumer.highwater(tp)
         if highwater is None:
             # Not fetched yet, or left out of incremental fetch responses since it was re-assigned.
-            highwater = self._consumer.high_watermarks([tp])[tp]
+            try:
+                highwater = self._consumer.high_watermarks([tp], timeout_ms=CONFIRM_TIMEOUT_MS)[tp]
+            except KafkaError as error:
+                log.info("cannot tell whether %s[%d] is caught up (%s): waiting for it", tp.topic, tp.partition, error)
+                return True
         position = self._consumer.position(tp)
         return position is None or position < highwater
 

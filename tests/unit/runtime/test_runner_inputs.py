@@ -9,7 +9,7 @@ Waiting is only safe for an input that is being fetched: the runner makes sure i
 processor would stop for good (found in a projector splitting a batch PostgreSQL refused).
 """
 import pytest
-from kafka.errors import InvalidRecordError
+from kafka.errors import InvalidRecordError, KafkaTimeoutError
 from kafka.structs import TopicPartition
 
 from streams.runtime import Emit, Processor, Store
@@ -80,6 +80,20 @@ def test_a_bid_waits_for_a_listing_of_the_same_transaction_whose_commit_marker_i
     assert broker.values("out") == []  # the bid is readable, its listing is not yet: it waits
 
     broker.land_markers(ITEMS)
+    instance.step_until_idle()
+    assert broker.values("out") == [b"accepted"]
+
+
+def test_an_input_never_fetched_whose_end_the_broker_cannot_tell_is_waited_for_not_a_crash(broker, clock, start):
+    instance = started(broker, start)
+    broker.leaderless.add(ITEMS)  # never fetched: the consumer knows no high watermark of it
+    broker.produce("items", b"lot-1", b"open", partition=0, timestamp_ms=clock.time_ms())
+    broker.produce("bids", b"lot-1", b"bid", partition=0, timestamp_ms=clock.time_ms() + 1)
+    broker.fail_next("end_offsets", KafkaTimeoutError("no leader"), times=3)
+    instance.step(3)
+    assert broker.values("out") == []
+
+    broker.leaderless.discard(ITEMS)
     instance.step_until_idle()
     assert broker.values("out") == [b"accepted"]
 
