@@ -177,6 +177,10 @@ SETTINGS: tuple[Setting, ...] = (
         S("STREAMS_METRICS_ADDRESS", "127.0.0.1", "Address that endpoint listens on.", (PROCESSORS,)),
         S("STREAMS_MAX_BATCH", "2000", "Records handled per transaction at most.", (PROCESSORS,), int),
         S("STREAMS_POLL_TIMEOUT_MS", "500", "How long one poll waits for records.", (PROCESSORS,), int),
+        S("STREAMS_IDLE_POLL_TIMEOUT_MS", "2000",
+          "The same once the instance has had no records and no rebalance for 10 s: fewer steps for an idle "
+          "platform. Records end the poll at once and a due timer shortens it, as always; a stop asked "
+          "meanwhile waits for it.", (PROCESSORS,), int),
         S("STREAMS_FETCH_MAX_WAIT_MS", "500",
           "How long the broker may hold a fetch of an instance whose inputs are busy when there is nothing "
           "new (a fetch is answered as soon as records arrive).", (PROCESSORS,), int),

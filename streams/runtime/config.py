@@ -42,6 +42,8 @@ class RuntimeConfig:
     max_batch: int = _default("STREAMS_MAX_BATCH")
     """Records handled per transaction at most."""
     poll_timeout_ms: int = _default("STREAMS_POLL_TIMEOUT_MS")
+    idle_poll_timeout_ms: int = _default("STREAMS_IDLE_POLL_TIMEOUT_MS")
+    """The same once the instance has been idle a while (`runner.IDLE_FETCH_AFTER_S`)."""
     fetch_max_wait_ms: int = _default("STREAMS_FETCH_MAX_WAIT_MS")
     """How long the broker may hold the group consumer's fetch while its inputs have nothing new."""
     idle_fetch_max_wait_ms: int = _default("STREAMS_IDLE_FETCH_MAX_WAIT_MS")
@@ -76,6 +78,7 @@ class RuntimeConfig:
             "metrics_port",
             "max_batch",
             "poll_timeout_ms",
+            "idle_poll_timeout_ms",
             "fetch_max_wait_ms",
             "idle_fetch_max_wait_ms",
             "session_timeout_ms",

@@ -108,7 +108,8 @@ SINK_LABEL = "sink"
 MAX_REJOIN_WAIT_S = 300.0
 IDLE_FETCH_AFTER_S = 10.0
 """An instance that has had no records, no rebalance and no rewind this long asks the broker to hold its
-fetches for `idle_fetch_max_wait_ms` instead of `fetch_max_wait_ms`: fewer requests on both sides at rest."""
+fetches for `idle_fetch_max_wait_ms` instead of `fetch_max_wait_ms`, and polls for `idle_poll_timeout_ms`
+instead of `poll_timeout_ms`: fewer requests on both sides, and fewer steps, at rest."""
 CONFIRM_TIMEOUT_MS = 2_000
 """How long a step may ask the broker whether an input it would go on without is really caught up."""
 CONFIRM_REUSE_S = 1.0
@@ -332,17 +333,24 @@ class Runner:
         A held fetch is answered as soon as records arrive, so a long wait costs traffic nothing;
         what waits for it is a fetch that must follow it on the same connection (after a seek), which
         is why a rebalance or a rewind counts as busy."""
-        quiet = self._monotonic() - self._busy_at >= IDLE_FETCH_AFTER_S
-        wanted = self.config.idle_fetch_max_wait_ms if quiet else self.config.fetch_max_wait_ms
+        wanted = self.config.idle_fetch_max_wait_ms if self._quiet() else self.config.fetch_max_wait_ms
         if wanted != self._fetch_wait_ms:
             self._clients.set_fetch_max_wait(self._consumer, wanted)
             self._fetch_wait_ms = wanted
 
+    def _quiet(self) -> bool:
+        """No records, rebalance or rewind for IDLE_FETCH_AFTER_S: the instance is at rest."""
+        return self._monotonic() - self._busy_at >= IDLE_FETCH_AFTER_S
+
     def _poll_timeout_ms(self) -> int:
-        """How long a poll may wait for records: up to the config's, less when a timer or a held-back input is due."""
+        """How long a poll may wait for records: up to the config's (longer at rest), less when a timer or a
+        held-back input is due.
+
+        At rest a step is mostly the client's own bookkeeping (several hand-offs to its I/O thread), so
+        fewer of them is most of an idle processor's CPU; records end a poll at once whatever its timeout."""
         if self._backlog:
             return 0
-        timeout = self.config.poll_timeout_ms
+        timeout = self.config.idle_poll_timeout_ms if self._quiet() else self.config.poll_timeout_ms
         now_ms = int(self._clock() * 1000)
         if (release_ms := self._sync.waiting_until_ms()) is not None:
             timeout = min(timeout, max(0, release_ms - now_ms))

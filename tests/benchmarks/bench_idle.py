@@ -15,9 +15,10 @@ process (its threads and children: Celery's pool, PostgreSQL's backends) and of 
 its end. Last, one more bid: POST → reply with the decision after the idle spell, next to the
 warm figure.
 
-A full run does all this twice: first with the processors' fetches held 500 ms at rest, as before
-the idle work (`BEFORE`, the baseline of every CPU figure), then as configured; smoke runs only the
-second, with a 10 s window. The broker's settings are the same in both rounds.
+A full run does all this twice: first with the processors' fetches held 500 ms and their polls 500 ms
+long at rest, as before the idle work (`BEFORE`, the baseline of every CPU figure), then as configured;
+smoke runs only the second, with a 10 s window. The broker's settings (threads, JVM) and Celery's are the
+same in both rounds.
 
 CPU is given as % of one core per process, and for the whole set as % of the machine (every
 core); the machine's own busy share over the same window (other work on it included) and the
@@ -49,9 +50,10 @@ WARM_BIDS = 5
 WARM_MEASURED = 3
 """The last bids of the warm-up, whose median is the warm baseline."""
 IDLE_GOAL = "≤ 5 %"
-BEFORE = {"STREAMS_IDLE_FETCH_MAX_WAIT_MS": "500"}
-"""The processors' settings before the idle work (fetches held 500 ms at rest as when busy): the full run's baseline round."""
-BEFORE_LABEL = "idle fetch waits of 500 ms"
+BEFORE = {"STREAMS_IDLE_FETCH_MAX_WAIT_MS": "500", "STREAMS_IDLE_POLL_TIMEOUT_MS": "500"}
+"""The processors' settings before the idle work (fetches held 500 ms and polls of 500 ms at rest as when busy): the
+full run's baseline round."""
+BEFORE_LABEL = "idle fetch waits and polls of 500 ms"
 TREES = ("worker", "postgres")
 """Programs of several processes: their memory is the PSS of them all (shared pages counted once), not RSS."""
 
@@ -235,7 +237,7 @@ def measure(bench: Bench) -> list[Figure]:
         bench.note(
             f"Baseline: the same set started first with {', '.join(f'{k}={v}' for k, v in BEFORE.items())} (the "
             f"settings before the idle work), same window; load average {before.load:.2f}, machine "
-            f"{100 * before.machine_busy:.1f} % busy. The broker's own settings are the same in both rounds."
+            f"{100 * before.machine_busy:.1f} % busy. The broker's and Celery's own settings are the same in both rounds."
         )
     return figures
 

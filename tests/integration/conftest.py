@@ -87,6 +87,9 @@ def processor_env(django_db_setup, kafka_bootstrap, tmp_path_factory) -> dict[st
         # Logins and sign-ups of every test come from 127.0.0.1: this run counts them under keys of its own.
         "AUCTION_THROTTLE_PREFIX": f"throttle-{uuid.uuid4().hex[:8]}",
         "STREAMS_SESSION_TIMEOUT_MS": "6000",
+        # An instance at rest polls for 2 s, and a stop waits for the poll: the suite stops processors
+        # many times, mostly at rest, so its instances poll as briefly at rest as when busy.
+        "STREAMS_IDLE_POLL_TIMEOUT_MS": "500",
         "PYTHONUNBUFFERED": "1",
         "AUCTION_MIN_DURATION_SECONDS": "5",
         # Web servers started with this environment watch no processor in /healthz (their readiness
