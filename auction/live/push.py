@@ -3,8 +3,8 @@
 This is the only code outside the Channels consumers that talks to the channel layer. The
 live processor must never wait on Redis, so `Pusher.push` only queues; one coroutine on a private
 event loop sends the queue in order. A batch's messages go out as one channel-layer message per
-group, each group's in order (groups in the order they first appear): under load that is one Redis
-round trip per group and batch rather than per message. Each message is serialized once, whatever
+group, each group's in order (groups in the order they first appear), and a batch's messages go to
+Redis in one pipelined round trip (`group_publish`) rather than one per group. Each message is serialized once, whatever
 the number of sockets it reaches. Nothing here raises for the transport: when the queue is full or Redis is away messages
 are dropped and logged, because browsers recover from the item's sequence numbers and snapshots
 (docs/explanation/live.md).
@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 from channels.layers import get_channel_layer
 
+from auction.live.group_publish import group_send_many
 from auction.live.messages import Push
 
 log = logging.getLogger(__name__)
@@ -72,13 +73,13 @@ class Pusher:
 
     async def _send_forever(self) -> None:
         while True:
-            for group, message in await self._queue.get():
-                try:
-                    await asyncio.wait_for(self._layer.group_send(group, message), SEND_TIMEOUT_S)
-                except Exception as error:  # Redis away or slow: the message is lost, browsers resync
-                    self._trouble(f"pushing to {group} failed: {type(error).__name__}: {error}")
-                else:
-                    self._recovered()
+            messages = await self._queue.get()
+            try:
+                await asyncio.wait_for(group_send_many(self._layer, messages), SEND_TIMEOUT_S)
+            except Exception as error:  # Redis away or slow: the batch is lost, browsers resync
+                self._trouble(f"pushing to {len(messages)} groups failed: {type(error).__name__}: {error}")
+            else:
+                self._recovered()
 
     def _trouble(self, what: str) -> None:
         """Logged once per outage rather than per message, which could be thousands a second."""

@@ -80,6 +80,18 @@ async def test_an_item_page_hears_its_item_and_its_visitor_and_nothing_else(pers
 
 
 @synchronously
+async def test_batches_sent_in_one_round_trip_keep_every_groups_order(person, session_cookie, telescope):
+    ana = person("ana")
+    socket = await connected(f"/ws/live/items/{telescope.pk}/", await database_sync_to_async(session_cookie)(ana))
+
+    pusher.push([Push(item_group(telescope.pk), {"n": 1}), Push(BROWSE, {"n": "browse"}), Push(item_group(telescope.pk), {"n": 2})])
+    pusher.push([Push(person_group(ana.pk), {"n": 3}), Push(item_group(telescope.pk), {"n": 4})])
+
+    assert [await socket.receive_json_from(TIMEOUT_S) for _ in range(4)] == [{"n": 1}, {"n": 2}, {"n": 3}, {"n": 4}]
+    await socket.disconnect()
+
+
+@synchronously
 async def test_a_browse_page_hears_the_feed_and_an_anonymous_visitor_no_person():
     ana_id = 10**9 + 7
     socket = await connected("/ws/live/browse/")
