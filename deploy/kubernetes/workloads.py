@@ -145,7 +145,7 @@ def web(size: cluster.Size = cluster.WEB) -> list[dict]:
     container = _container(
         "web",
         ["uvicorn", "auction.asgi:application", "--host", "0.0.0.0", "--port", str(cluster.WEB_PORT),
-         "--no-access-log", "--no-proxy-headers"],
+         "--no-access-log", "--no-proxy-headers", "--ws-per-message-deflate", "false"],
         _base_env() + _kafka_env(WEB),
         size,
         ports=[{"name": "http", "containerPort": cluster.WEB_PORT}],

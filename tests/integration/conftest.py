@@ -176,6 +176,7 @@ def serving_web(env: dict[str, str], log_path: Path) -> Iterator[str]:
             [
                 sys.executable, "-m", "uvicorn", "auction.asgi:application", "--host", "127.0.0.1", "--port", str(port),
                 "--no-proxy-headers",  # as deploy/supervisord.conf: Django decides which proxy to believe
+                "--ws-per-message-deflate", "false",  # as deploy/supervisord.conf: live messages are small
             ],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )

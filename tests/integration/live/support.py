@@ -80,7 +80,8 @@ class WebServer:
     def start(self) -> "WebServer":
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "auction.asgi:application", "--host", "127.0.0.1", "--port", str(self.port)],
+                [sys.executable, "-m", "uvicorn", "auction.asgi:application", "--host", "127.0.0.1", "--port", str(self.port),
+                 "--ws-per-message-deflate", "false"],  # as deploy/supervisord.conf
                 cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
             )
         eventually(self._up, timeout_s=60, what=f"the web server; see {self.log_path}", interval_s=0.2)

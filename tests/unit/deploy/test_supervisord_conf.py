@@ -67,3 +67,10 @@ def test_the_web_server_leaves_forwarded_headers_to_django():
     argv = shlex.split(programs()["web"]["command"])
 
     assert "uvicorn" in argv[0] and "--no-proxy-headers" in argv
+
+
+def test_the_web_server_sends_live_messages_uncompressed():
+    """Compressing every small live message once per socket cost more CPU than the bytes it saved."""
+    argv = shlex.split(programs()["web"]["command"])
+
+    assert argv[argv.index("--ws-per-message-deflate") + 1] == "false"
