@@ -40,13 +40,8 @@ from .profiles import REPO_ROOT, KafkaNode, Profile
 KAFKA_DEPLOY_DIR = REPO_ROOT / "deploy" / "kafka"
 PROPERTIES_TEMPLATE = KAFKA_DEPLOY_DIR / "server.properties"
 LOG4J_CONFIG = KAFKA_DEPLOY_DIR / "log4j2.yaml"
-# A shared 2-core machine runs the broker next to everything else, so the heap stays small. The parallel
-# collector has no threads of its own between collections (G1 refines and samples concurrently), with two
-# threads at most for a collection; the JVM's statistics sampler runs every second instead of every 50 ms.
-JVM_OPTIONS = (
-    "-Xmx512m", "-Xms256m", "-XX:+UseParallelGC", "-XX:ParallelGCThreads=2", "-XX:PerfDataSamplingInterval=1000",
-    "-Djava.awt.headless=true",
-)
+# A shared 2-core machine runs the broker next to everything else, so the heap stays small.
+JVM_OPTIONS = ("-Xmx512m", "-Xms256m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-Djava.awt.headless=true")
 # Three of them in a cluster: smaller still each.
 CLUSTER_JVM_OPTIONS = ("-Xmx320m", "-Xms128m", *JVM_OPTIONS[2:])
 
