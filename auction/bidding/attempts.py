@@ -6,10 +6,6 @@ each bid id once (`streams.processors.bidding_stores`), so a retry after a timeo
 """
 import uuid
 
-from auction.idempotency import KEY, MALFORMED, attempt_key_valid, new_attempt_key
-
-__all__ = ["KEY", "MALFORMED", "NAMESPACE", "attempt_key_valid", "bid_attempt_id", "new_attempt_key"]
-
 NAMESPACE = uuid.UUID("b27964a7-045f-41d8-8c3f-3b079663c43f")
 
 

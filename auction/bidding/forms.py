@@ -1,10 +1,10 @@
 """The bid form; the rules on amounts live in the bidding service and the bidding processor."""
 from django import forms
 
-from auction.bidding.attempts import KEY, new_attempt_key
 from auction.catalog.models import Item
 from auction.catalog.presentation import minimum_bid
 from auction.fields import MoneyField
+from auction.idempotency import KEY, new_attempt_key
 
 
 class BidForm(forms.Form):

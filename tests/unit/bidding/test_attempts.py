@@ -3,7 +3,8 @@ import uuid
 
 from hypothesis import given, strategies as st
 
-from auction.bidding.attempts import attempt_key_valid, bid_attempt_id, new_attempt_key
+from auction.bidding.attempts import bid_attempt_id
+from auction.idempotency import attempt_key_valid, new_attempt_key
 
 keys = st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1, max_size=255)
 items = st.uuids(version=4)
