@@ -8,13 +8,17 @@ connection's commands in order, and pub/sub delivers in the order published, so 
 messages still arrive in order.
 
 This reaches into `channels_redis.pubsub` (pinned in requirements.lock): the group's Redis channel
-name, its shard and the shard's connection. A layer that is not that one (or a version that
-changed them) gets the plain `group_send`, one group after another.
+name, its shard and the shard's connection and lock. A layer that is not that one (or a version
+that changed any of them) gets the plain `group_send`, one group after another.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+
+
+SHARD_NEEDS = ("_lock", "_ensure_redis")
+"""What a shard connection must have for its pipeline (`_redis` is what `_ensure_redis` sets)."""
 
 
 def _loop_layer(layer):
@@ -28,14 +32,15 @@ def _loop_layer(layer):
 async def group_send_many(layer, messages: Sequence[tuple[str, dict]]) -> None:
     """Send each `(group, message)`, in order; raises what Redis raises (nothing is retried)."""
     loop_layer = _loop_layer(layer)
-    if loop_layer is None:
+    by_shard: dict = defaultdict(list)
+    if loop_layer is not None:
+        for group, message in messages:
+            channel = loop_layer._get_group_channel_name(group)
+            by_shard[loop_layer._get_shard(channel)].append((channel, layer.serialize(message)))
+    if loop_layer is None or not all(hasattr(shard, name) for shard in by_shard for name in SHARD_NEEDS):
         for group, message in messages:
             await layer.group_send(group, message)
         return
-    by_shard: dict = defaultdict(list)
-    for group, message in messages:
-        channel = loop_layer._get_group_channel_name(group)
-        by_shard[loop_layer._get_shard(channel)].append((channel, layer.serialize(message)))
     for shard, published in by_shard.items():
         async with shard._lock:
             shard._ensure_redis()
